@@ -1,0 +1,3 @@
+package io.sipfleet.app;
+
+public final class Main { public static void main(String[] a) { System.out.println("sipfleet"); } }

@@ -1,0 +1,2 @@
+package io.sipfleet.bench;
+final class Placeholder {}

@@ -1,0 +1,2 @@
+package io.sipfleet.sip;
+final class Placeholder {}
