@@ -1,2 +1,0 @@
-package io.sipfleet.sip;
-final class Placeholder {}

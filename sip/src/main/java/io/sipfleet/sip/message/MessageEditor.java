@@ -1,0 +1,228 @@
+package io.sipfleet.sip.message;
+
+import io.sipfleet.sip.parse.CoreParser;
+import io.sipfleet.sip.parse.SipParseException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Builds a copy of a message with some lines changed, as a proxy does (push a Via, pop a Route,
+ * decrement Max-Forwards, add Record-Route). Lines not touched are copied byte for byte, never
+ * re-encoded; only the core headers an edit touched are parsed again.
+ */
+public final class MessageEditor {
+    private final SipMessage base;
+    private final List<Line> lines;
+    private byte[] startLine; // null: unchanged
+    private Uri newRequestUri;
+    private int newStatus = -1;
+    private String newReason;
+    private byte[] body; // null: unchanged
+    private long touched;
+
+    /** An original line, part of one (value range narrowed), or a new one. */
+    private record Line(int source, int valueStart, int valueEnd, HeaderName name, byte[] value) {}
+
+    MessageEditor(SipMessage base) {
+        this.base = base;
+        this.lines = new ArrayList<>(base.headerCount + 4);
+        for (int i = 0; i < base.headerCount; i++) lines.add(new Line(i, -1, -1, null, null));
+    }
+
+    private static Line fresh(HeaderName name, String value) {
+        return new Line(-1, -1, -1, name, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private int nameId(Line l) { return l.source >= 0 ? base.nameId(l.source) : l.name.id(); }
+
+    private boolean is(Line l, HeaderName name) {
+        if (name.isKnown()) return nameId(l) == name.id();
+        if (l.source < 0) return l.name.equals(name);
+        return base.nameId(l.source) < 0 && base.headerNameAsWritten(l.source).equalsIgnoreCase(name.canonical());
+    }
+
+    private void touch(HeaderName name) { if (name.isKnown() && name.id() < 64) touched |= 1L << name.id(); }
+
+    /** Inserts a line before the first line of the same name, or first of all when there is none. */
+    public MessageEditor addFirst(HeaderName name, String value) {
+        int at = 0;
+        for (int i = 0; i < lines.size(); i++) if (is(lines.get(i), name)) { at = i; break; }
+        lines.add(at, fresh(name, value));
+        touch(name);
+        return this;
+    }
+
+    public MessageEditor append(HeaderName name, String value) {
+        lines.add(fresh(name, value));
+        touch(name);
+        return this;
+    }
+
+    /** Replaces the first line of that name in place and removes the others; appends if none. */
+    public MessageEditor set(HeaderName name, String value) {
+        int first = -1;
+        for (int i = 0; i < lines.size(); i++) {
+            if (!is(lines.get(i), name)) continue;
+            if (first < 0) { first = i; lines.set(i, fresh(name, value)); } else lines.remove(i--);
+        }
+        if (first < 0) lines.add(fresh(name, value));
+        touch(name);
+        return this;
+    }
+
+    public MessageEditor remove(HeaderName name) {
+        lines.removeIf(l -> is(l, name));
+        touch(name);
+        return this;
+    }
+
+    /**
+     * Removes the first value of the first line of that name: the top Via of a response a proxy
+     * forwards (RFC 3261 16.7 step 3), the top Route of a loose-routed request (16.4). The other
+     * values of that line stay as written.
+     */
+    public MessageEditor removeFirstValue(HeaderName name) {
+        for (int i = 0; i < lines.size(); i++) {
+            Line l = lines.get(i);
+            if (!is(l, name)) continue;
+            byte[] b = l.source >= 0 ? base.buf : l.value;
+            int s = l.source >= 0 ? (l.valueStart >= 0 ? l.valueStart : base.valueStart(l.source)) : 0;
+            int e = l.source >= 0 ? (l.valueStart >= 0 ? l.valueEnd : base.valueEnd(l.source)) : b.length;
+            int comma = firstTopLevelComma(b, s, e);
+            if (comma < 0) {
+                lines.remove(i);
+            } else {
+                int rest = comma + 1;
+                while (rest < e && (b[rest] == ' ' || b[rest] == '\t' || b[rest] == '\r' || b[rest] == '\n')) rest++;
+                if (l.source >= 0) lines.set(i, new Line(l.source, rest, e, null, null));
+                else lines.set(i, new Line(-1, -1, -1, l.name, java.util.Arrays.copyOfRange(b, rest, e)));
+            }
+            touch(name);
+            return this;
+        }
+        return this;
+    }
+
+    private static int firstTopLevelComma(byte[] b, int s, int e) {
+        boolean quoted = false, angle = false;
+        for (int i = s; i < e; i++) {
+            byte c = b[i];
+            if (quoted) {
+                if (c == '\\') i++;
+                else if (c == '"') quoted = false;
+            } else if (c == '"') quoted = true;
+            else if (c == '<') angle = true;
+            else if (c == '>') angle = false;
+            else if (c == ',' && !angle) return i;
+        }
+        return -1;
+    }
+
+    public MessageEditor requestUri(Uri uri) {
+        if (!(base instanceof SipRequest r)) throw new IllegalStateException("not a request");
+        newRequestUri = uri;
+        startLine = (r.method() + " " + uri + " SIP/2.0").getBytes(StandardCharsets.UTF_8);
+        return this;
+    }
+
+    public MessageEditor status(int code, String reason) {
+        if (base instanceof SipRequest) throw new IllegalStateException("not a response");
+        newStatus = code;
+        newReason = reason;
+        startLine = ("SIP/2.0 " + code + " " + reason).getBytes(StandardCharsets.UTF_8);
+        return this;
+    }
+
+    /** Replaces the body; sets Content-Type (when given) and Content-Length. */
+    public MessageEditor body(String contentType, byte[] newBody) {
+        body = newBody;
+        if (contentType != null) set(HeaderName.CONTENT_TYPE, contentType);
+        set(HeaderName.CONTENT_LENGTH, Integer.toString(newBody.length));
+        return this;
+    }
+
+    public SipMessage build() {
+        byte[] src = base.buf;
+        int bodyLen = body != null ? body.length : base.length - base.bodyStart;
+        int size = (startLine != null ? startLine.length : base.startLineEnd) + 4 + bodyLen;
+        for (Line l : lines) size += lineSize(l) + 2;
+        byte[] out = new byte[size];
+        int p;
+        if (startLine != null) {
+            System.arraycopy(startLine, 0, out, 0, startLine.length);
+            p = startLine.length;
+        } else {
+            System.arraycopy(src, 0, out, 0, base.startLineEnd);
+            p = base.startLineEnd;
+        }
+        int sl = p;
+        out[p++] = '\r';
+        out[p++] = '\n';
+        int[] idx = new int[Math.max(lines.size(), 1) * RawMessage.STRIDE];
+        int k = 0;
+        for (Line l : lines) {
+            int ns = p, ne, vs, ve;
+            if (l.source >= 0 && l.valueStart < 0) {
+                // untouched: the whole line as it was, folding and spacing included
+                int ls = base.index[l.source * 5 + 1], le = base.index[l.source * 5 + 4];
+                System.arraycopy(src, ls, out, p, le - ls);
+                ne = ns + base.index[l.source * 5 + 2] - ls;
+                vs = ns + base.index[l.source * 5 + 3] - ls;
+                p += le - ls;
+                ve = p;
+            } else {
+                byte[] name = l.source >= 0 ? java.util.Arrays.copyOfRange(src, base.index[l.source * 5 + 1],
+                        base.index[l.source * 5 + 2]) : l.name.bytes();
+                System.arraycopy(name, 0, out, p, name.length);
+                p += name.length;
+                ne = p;
+                out[p++] = ':';
+                out[p++] = ' ';
+                vs = p;
+                if (l.source >= 0) {
+                    System.arraycopy(src, l.valueStart, out, p, l.valueEnd - l.valueStart);
+                    p += l.valueEnd - l.valueStart;
+                } else {
+                    System.arraycopy(l.value, 0, out, p, l.value.length);
+                    p += l.value.length;
+                }
+                ve = p;
+            }
+            idx[k++] = nameId(l);
+            idx[k++] = ns;
+            idx[k++] = ne;
+            idx[k++] = vs;
+            idx[k++] = ve;
+            out[p++] = '\r';
+            out[p++] = '\n';
+        }
+        out[p++] = '\r';
+        out[p++] = '\n';
+        int bodyStart = p;
+        if (body != null) System.arraycopy(body, 0, out, p, body.length);
+        else System.arraycopy(src, base.bodyStart, out, p, bodyLen);
+        p += bodyLen;
+        RawMessage raw = new RawMessage(out.length == p ? out : java.util.Arrays.copyOf(out, p), sl, idx,
+                lines.size(), bodyStart, p);
+        CoreHeaders core;
+        try {
+            core = touched == 0 ? base.core : CoreParser.parse(raw, base.core, touched);
+        } catch (SipParseException e) {
+            throw new IllegalArgumentException("Edited message is not valid SIP: " + e.getMessage(), e);
+        }
+        if (base instanceof SipRequest r) {
+            return new SipRequest(raw, core, r.method(), newRequestUri != null ? newRequestUri : r.requestUri());
+        }
+        SipResponse resp = (SipResponse) base;
+        return new SipResponse(raw, core, newStatus >= 0 ? newStatus : resp.statusCode(),
+                newReason != null ? newReason : resp.reason());
+    }
+
+    private int lineSize(Line l) {
+        if (l.source >= 0 && l.valueStart < 0) return base.index[l.source * 5 + 4] - base.index[l.source * 5 + 1];
+        int name = l.source >= 0 ? base.index[l.source * 5 + 2] - base.index[l.source * 5 + 1] : l.name.bytes().length;
+        int value = l.source >= 0 ? l.valueEnd - l.valueStart : l.value.length;
+        return name + 2 + value;
+    }
+}

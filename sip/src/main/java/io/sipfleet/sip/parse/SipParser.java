@@ -1,0 +1,241 @@
+package io.sipfleet.sip.parse;
+
+import io.sipfleet.sip.message.CoreHeaders;
+import io.sipfleet.sip.message.HeaderName;
+import io.sipfleet.sip.message.RawMessage;
+import io.sipfleet.sip.message.SipMessage;
+import io.sipfleet.sip.message.SipRequest;
+import io.sipfleet.sip.message.SipResponse;
+import io.sipfleet.sip.message.SipUri;
+import io.sipfleet.sip.message.Uri;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Parses one SIP message (RFC 3261 section 7 and 25): frames the start line, the header lines
+ * (folding and LWS around ':' allowed, compact names recognised) and the body by
+ * Content-Length; then parses and validates the core headers (see {@link CoreParser}). Other
+ * headers stay bytes until asked for.
+ *
+ * <p>Datagram rules (18.3, RFC 4475 3.1.1.8 and 3.4.1): the body is Content-Length bytes and any
+ * further octets are ignored; without Content-Length the body is the rest of the datagram; a
+ * Content-Length larger than what arrived is an error. Stream rule: the caller hands over exactly
+ * one framed message ({@link StreamFraming}); no Content-Length means an empty body.
+ *
+ * <p>Offsets in errors count from the first byte of the message (after leading CRLFs).
+ */
+public final class SipParser {
+    private SipParser() {}
+
+    /** Most header lines a message may have: a guard against header floods. */
+    public static final int MAX_HEADERS = 256;
+
+    public static SipMessage parse(byte[] message) throws SipParseException {
+        return parseDatagram(message, 0, message.length);
+    }
+
+    public static SipMessage parse(String message) throws SipParseException {
+        return parse(message.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static SipMessage parseDatagram(byte[] in, int off, int len) throws SipParseException {
+        return parse(in, off, len, true);
+    }
+
+    public static SipMessage parseStream(byte[] in, int off, int len) throws SipParseException {
+        return parse(in, off, len, false);
+    }
+
+    private static SipMessage parse(byte[] in, int off, int len, boolean datagram) throws SipParseException {
+        int end = off + len, start = off;
+        while (start < end && (in[start] == '\r' || in[start] == '\n')) start++;
+        if (start == end) throw new SipParseException(-1, "Empty message (only line breaks)", 0, null);
+        RawMessage raw = frame(in, start, end, datagram);
+        boolean response = raw.isResponseLine();
+        try {
+            return response ? response(raw) : request(raw);
+        } catch (SipParseException e) {
+            throw e.withFramed(raw, response ? 0 : e.statusCode());
+        }
+    }
+
+    private static RawMessage frame(byte[] in, int start, int end, boolean datagram) throws SipParseException {
+        int sl = lineEnd(in, start, end);
+        if (sl == end) throw new SipParseException(0, "No line break after the start line", 0, null);
+        int[] idx = new int[16 * 5];
+        int n = 0, q = next(in, sl), bodyStart = -1, clIndex = -1;
+        String framingError = null;
+        int errorAt = 0;
+        while (q < end) {
+            byte c = in[q];
+            if (c == '\r' && q + 1 < end && in[q + 1] == '\n') { bodyStart = q + 2; break; }
+            if (c == '\n') { bodyStart = q + 1; break; }
+            int le = lineEnd(in, q, end);
+            if (c == ' ' || c == '\t') {
+                // A folded line continues the previous header's value (RFC 3261 7.3.1).
+                if (n == 0) { framingError = "Folded line before the first header"; errorAt = q; break; }
+                int ve = trimEnd(in, q, le);
+                if (ve > q) {
+                    int k = (n - 1) * 5;
+                    if (idx[k + 3] == idx[k + 4]) idx[k + 3] = skipWs(in, q, le);
+                    idx[k + 4] = ve;
+                }
+                q = next(in, le);
+                continue;
+            }
+            int ns = q;
+            while (q < le && Chars.isToken(in[q])) q++;
+            int ne = q;
+            while (q < le && (in[q] == ' ' || in[q] == '\t')) q++;
+            if (ne == ns || q == le || in[q] != ':') {
+                framingError = ne == ns ? "Header line does not start with a name" : "Header line without ':'";
+                errorAt = ns;
+                break;
+            }
+            if (n == MAX_HEADERS) { framingError = "More than " + MAX_HEADERS + " header lines"; errorAt = ns; break; }
+            int vs = skipWs(in, q + 1, le), ve = trimEnd(in, vs, le);
+            if (n * 5 == idx.length) idx = Arrays.copyOf(idx, idx.length * 2);
+            HeaderName name = HeaderName.lookup(in, ns, ne);
+            int id = name == null ? -1 : name.id();
+            if (id == HeaderName.CONTENT_LENGTH.id()) {
+                if (clIndex >= 0) { framingError = "More than one Content-Length header"; errorAt = ns; }
+                clIndex = n;
+            }
+            int k = n * 5;
+            idx[k] = id; idx[k + 1] = ns; idx[k + 2] = ne; idx[k + 3] = vs; idx[k + 4] = ve;
+            n++;
+            q = next(in, le);
+        }
+        int msgEnd = end;
+        if (bodyStart < 0 && framingError == null) {
+            framingError = "Header section not terminated by an empty line";
+            errorAt = end;
+            bodyStart = end;
+        }
+        if (framingError == null && clIndex >= 0) {
+            int vs = idx[clIndex * 5 + 3], ve = idx[clIndex * 5 + 4];
+            long cl = -1;
+            if (ve > vs && ve - vs <= 9) {
+                cl = 0;
+                for (int i = vs; i < ve && cl >= 0; i++) cl = Chars.isDigit(in[i]) ? cl * 10 + in[i] - '0' : -1;
+            }
+            if (cl < 0) {
+                framingError = "Bad Content-Length: '" + new String(in, vs, ve - vs, StandardCharsets.UTF_8)
+                        + "' is not a non-negative number";
+                errorAt = vs;
+            } else if (bodyStart + cl > end) {
+                if (datagram) {
+                    framingError = "Content-Length " + cl + " exceeds the " + (end - bodyStart) + " body bytes received";
+                    errorAt = vs;
+                } else {
+                    framingError = "Content-Length " + cl + " exceeds the framed message";
+                }
+            } else {
+                msgEnd = (int) (bodyStart + cl);
+            }
+        } else if (framingError == null && !datagram) {
+            msgEnd = bodyStart;
+        }
+        RawMessage raw = own(in, start, sl, idx, n, bodyStart, framingError == null ? msgEnd : end);
+        if (framingError != null) {
+            throw new SipParseException(errorAt - start, framingError, raw.isResponseLine() ? 0 : 400, raw);
+        }
+        return raw;
+    }
+
+    /** The message as its own array, offsets rebased to 0. No copy when it already is one. */
+    private static RawMessage own(byte[] in, int start, int sl, int[] idx, int n, int bodyStart, int msgEnd) {
+        if (start == 0 && msgEnd == in.length) return new RawMessage(in, sl, idx, n, bodyStart, msgEnd);
+        byte[] buf = Arrays.copyOfRange(in, start, msgEnd);
+        for (int k = 0; k < n * 5; k += 5) {
+            idx[k + 1] -= start; idx[k + 2] -= start; idx[k + 3] -= start; idx[k + 4] -= start;
+        }
+        return new RawMessage(buf, sl - start, idx, n, bodyStart - start, msgEnd - start);
+    }
+
+    private static SipRequest request(RawMessage raw) throws SipParseException {
+        byte[] b = rawBytes(raw);
+        int sl = raw.startLineEnd();
+        int p = 0;
+        while (p < sl && Chars.isToken(b[p])) p++;
+        if (p == 0) throw new SipParseException(0, "Request line does not start with a method");
+        if (p == sl || b[p] != ' ') throw new SipParseException(p, "Expected one SP after the method");
+        String method = Methods.intern(b, 0, p);
+        int us = p + 1;
+        if (us < sl && (b[us] == ' ' || b[us] == '\t')) {
+            throw new SipParseException(us, "More than one SP between method and Request-URI");
+        }
+        int lastSp = sl - 1;
+        while (lastSp > us && b[lastSp] != ' ') lastSp--;
+        if (lastSp <= us) throw new SipParseException(us, "Request line without SIP version");
+        if (lastSp == sl - 1) throw new SipParseException(lastSp, "White space after the SIP version in the request line");
+        checkVersion(b, lastSp + 1, sl);
+        for (int i = us; i < lastSp; i++) {
+            if (b[i] == ' ' || b[i] == '\t') throw new SipParseException(i, "Request-URI contains white space");
+        }
+        if (b[us] == '<') throw new SipParseException(us, "Request-URI must not be enclosed in < >");
+        Uri uri = UriParser.parse(b, us, lastSp, "Request-URI");
+        if (uri instanceof SipUri s && s.headers() != null) {
+            throw new SipParseException(us, "Request-URI must not contain headers ('?')");
+        }
+        CoreHeaders core = CoreParser.parse(raw);
+        if (!core.cseq().method().equals(method)) {
+            // RFC 4475 3.1.2.18: 501 is preferred when the method itself is unknown.
+            throw new SipParseException(-1, "CSeq method " + core.cseq().method()
+                    + " does not match request method " + method, Methods.isKnown(method) ? 400 : 501, null);
+        }
+        return new SipRequest(raw, core, method, uri);
+    }
+
+    private static SipResponse response(RawMessage raw) throws SipParseException {
+        byte[] b = rawBytes(raw);
+        int sl = raw.startLineEnd();
+        int p = 0;
+        while (p < sl && b[p] != ' ') p++;
+        checkVersion(b, 0, p);
+        int cs = p + 1, ce = cs;
+        while (ce < sl && Chars.isDigit(b[ce])) ce++;
+        if (ce - cs != 3 || (ce < sl && b[ce] != ' ')) {
+            throw new SipParseException(cs, "Status code is not three digits", 0, null);
+        }
+        int code = (b[cs] - '0') * 100 + (b[cs + 1] - '0') * 10 + (b[cs + 2] - '0');
+        if (code < 100) throw new SipParseException(cs, "Status code below 100", 0, null);
+        String reason = ce < sl ? new String(b, ce + 1, sl - ce - 1, StandardCharsets.UTF_8) : "";
+        return new SipResponse(raw, CoreParser.parse(raw), code, reason);
+    }
+
+    private static void checkVersion(byte[] b, int s, int e) throws SipParseException {
+        if (e - s == 7 && b[s] == 'S' && b[s + 1] == 'I' && b[s + 2] == 'P' && b[s + 3] == '/'
+                && b[s + 4] == '2' && b[s + 5] == '.' && b[s + 6] == '0') return;
+        String v = new String(b, s, e - s, StandardCharsets.UTF_8);
+        if (v.regionMatches(true, 0, "SIP/", 0, 4)) {
+            throw new SipParseException(s, "SIP version " + v.substring(4) + " not supported", 505, null);
+        }
+        throw new SipParseException(s, "Bad SIP version '" + v + "'");
+    }
+
+    private static byte[] rawBytes(RawMessage raw) { return raw.array(); }
+
+    /** Index of the CR or LF ending the line that starts at {@code p}, or {@code end}. */
+    static int lineEnd(byte[] b, int p, int end) {
+        while (p < end && b[p] != '\r' && b[p] != '\n') p++;
+        return p;
+    }
+
+    /** Start of the next line after a line end at {@code le} (CRLF, or a lone LF). */
+    private static int next(byte[] b, int le) {
+        if (le < b.length && b[le] == '\r') le++;
+        if (le < b.length && b[le] == '\n') le++;
+        return le;
+    }
+
+    private static int skipWs(byte[] b, int p, int e) {
+        while (p < e && (b[p] == ' ' || b[p] == '\t')) p++;
+        return p;
+    }
+
+    private static int trimEnd(byte[] b, int s, int e) {
+        while (e > s && (b[e - 1] == ' ' || b[e - 1] == '\t')) e--;
+        return e;
+    }
+}
