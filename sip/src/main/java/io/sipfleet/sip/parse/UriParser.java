@@ -85,8 +85,7 @@ public final class UriParser {
             while (p < e && Chars.isDigit(b[p]) && port <= 65535) port = port * 10 + (b[p++] - '0');
             if (p == ps || port > 65535 || (p < e && b[p] != ';' && b[p] != '?')) {
                 throw new SipParseException(ps, "Bad " + what + ": port is not a number from 0 to 65535"
-                        + (host.indexOf(':') < 0 && !host.startsWith("[") && p < e && b[p] == ':'
-                           ? " (an IPv6 address must be enclosed in [ ])" : ""));
+                        + (!host.startsWith("[") && hasColon(b, ps, e) ? " (an IPv6 address must be enclosed in [ ])" : ""));
             }
         }
         Params params = Params.EMPTY;
@@ -145,6 +144,11 @@ public final class UriParser {
                 throw new SipParseException(i, "Bad " + what + ": '%' not followed by two hex digits in " + part);
             }
         }
+    }
+
+    private static boolean hasColon(byte[] b, int s, int e) {
+        for (int i = s; i < e && b[i] != ';' && b[i] != '?'; i++) if (b[i] == ':') return true;
+        return false;
     }
 
     private static boolean isAlpha(int c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
