@@ -1,27 +1,73 @@
 package io.sipfleet.sip.message;
 
+import java.util.Objects;
+
 /**
  * One value of From, To, Contact, Route, Record-Route, Reply-To ...: an optional display name,
  * a URI and the header parameters (tag, expires, q ...). {@code displayName} is the text without
  * quotes or escapes, null when absent. Rendering always uses the name-addr form
  * ({@code <uri>}), which is valid for every URI (RFC 3261 20.10).
+ *
+ * <p>The parser validates the URI's syntax up front but builds the {@link Uri} object only when
+ * {@link #uri()} is first called: a proxy reads From and To tags on every message, their URIs
+ * rarely. Immutable; the lazily built URI is itself immutable, so the benign race of two
+ * threads building it at once is harmless.
  */
-public record NameAddr(String displayName, Uri uri, Params params) {
+public final class NameAddr {
+    private final String displayName;
+    private final Params params;
+    private Uri uri;
+    private final byte[] raw; // where the validated, not yet built URI lies
+    private final int rawStart, rawEnd;
+
+    public NameAddr(String displayName, Uri uri, Params params) {
+        this.displayName = displayName;
+        this.uri = Objects.requireNonNull(uri, "uri");
+        this.params = params;
+        this.raw = null;
+        this.rawStart = this.rawEnd = 0;
+    }
+
+    private NameAddr(String displayName, byte[] raw, int rawStart, int rawEnd, Params params) {
+        this.displayName = displayName;
+        this.params = params;
+        this.raw = raw;
+        this.rawStart = rawStart;
+        this.rawEnd = rawEnd;
+    }
+
+    /** For the parser: the URI bytes {@code raw[start, end)} are already known to be a valid URI. */
+    public static NameAddr ofValidated(String displayName, byte[] raw, int start, int end, Params params) {
+        return new NameAddr(displayName, raw, start, end, params);
+    }
 
     public static NameAddr of(Uri uri) { return new NameAddr(null, uri, Params.EMPTY); }
 
+    public String displayName() { return displayName; }
+
+    public Params params() { return params; }
+
+    public Uri uri() {
+        Uri u = uri;
+        if (u == null) {
+            u = io.sipfleet.sip.parse.UriParser.parseValidated(raw, rawStart, rawEnd);
+            uri = u;
+        }
+        return u;
+    }
+
     public String tag() { return params.get("tag"); }
 
-    public NameAddr withTag(String tag) { return new NameAddr(displayName, uri, params.with("tag", tag)); }
+    public NameAddr withTag(String tag) { return new NameAddr(displayName, uri(), params.with("tag", tag)); }
 
     public NameAddr withParam(String name, String value) {
-        return new NameAddr(displayName, uri, params.with(name, value));
+        return new NameAddr(displayName, uri(), params.with(name, value));
     }
 
     public NameAddr withUri(Uri u) { return new NameAddr(displayName, u, params); }
 
     /** The URI as a SIP URI, or null for tel: and other schemes. */
-    public SipUri sipUri() { return uri instanceof SipUri s ? s : null; }
+    public SipUri sipUri() { return uri() instanceof SipUri s ? s : null; }
 
     /** Contact's expires parameter in seconds, or -1 when absent or not a number. */
     public long expires() {
@@ -60,7 +106,7 @@ public record NameAddr(String displayName, Uri uri, Params params) {
             sb.append("\" ");
         }
         sb.append('<');
-        if (uri instanceof SipUri s) s.appendTo(sb); else sb.append(uri);
+        if (uri() instanceof SipUri s) s.appendTo(sb); else sb.append(uri());
         sb.append('>');
         params.appendTo(sb);
     }
@@ -70,4 +116,11 @@ public record NameAddr(String displayName, Uri uri, Params params) {
         appendTo(sb);
         return sb.toString();
     }
+
+    @Override public boolean equals(Object o) {
+        return o instanceof NameAddr n && Objects.equals(displayName, n.displayName) && uri().equals(n.uri())
+                && params.equals(n.params);
+    }
+
+    @Override public int hashCode() { return Objects.hash(displayName, uri(), params); }
 }

@@ -3,7 +3,6 @@ package io.sipfleet.sip.parse;
 import io.sipfleet.sip.message.CSeq;
 import io.sipfleet.sip.message.NameAddr;
 import io.sipfleet.sip.message.Params;
-import io.sipfleet.sip.message.Uri;
 import io.sipfleet.sip.message.Via;
 import java.util.List;
 
@@ -88,27 +87,29 @@ public final class HeaderParsers {
                 throw sc.error("display name with characters other than tokens must be quoted");
             }
         }
-        Uri uri;
+        int us, ue;
         if (sc.peek() == '<') {
-            int us = ++sc.pos;
+            us = ++sc.pos;
             while (!sc.atEnd() && sc.peek() != '>') sc.pos++;
             if (sc.atEnd()) throw new SipParseException(us - 1, "Bad " + sc.what + ": '<' without '>'");
             if (us < sc.pos && (Chars.isLws(sc.buf[us]) || Chars.isLws(sc.buf[sc.pos - 1]))) {
                 throw new SipParseException(us, "Bad " + sc.what + ": white space inside < >");
             }
-            uri = UriParser.parse(sc.buf, us, sc.pos, sc.what);
+            UriParser.validate(sc.buf, us, sc.pos, sc.what);
+            ue = sc.pos;
             sc.pos++;
         } else {
             // addr-spec: its ';' parameters belong to the header (RFC 3261 20.10), so the URI
             // ends at ';', ',' or white space, and may not carry '?' headers.
-            int us = sc.pos;
+            us = sc.pos;
             while (!sc.atEnd() && !Chars.isLws(sc.buf[sc.pos]) && sc.peek() != ';' && sc.peek() != ',') {
                 if (sc.peek() == '?') throw sc.error("a URI with headers must be enclosed in < >");
                 sc.pos++;
             }
-            uri = UriParser.parse(sc.buf, us, sc.pos, sc.what);
+            UriParser.validate(sc.buf, us, sc.pos, sc.what);
+            ue = sc.pos;
         }
-        return new NameAddr(display, uri, params(sc, false));
+        return NameAddr.ofValidated(display, sc.buf, us, ue, params(sc, false));
     }
 
     private static boolean hasAngleAfter(Scanner sc, int p) {

@@ -20,7 +20,25 @@ public final class UriParser {
         return parse(b, 0, b.length, "URI");
     }
 
+    /** Builds the URI of a range {@link #validate} already accepted. */
+    public static Uri parseValidated(byte[] b, int s, int e) {
+        try {
+            return parse(b, s, e, "URI", true);
+        } catch (SipParseException ex) {
+            throw new IllegalStateException("validated URI failed to parse: " + ex.getMessage(), ex);
+        }
+    }
+
     static Uri parse(byte[] b, int s, int e, String what) throws SipParseException {
+        return parse(b, s, e, what, true);
+    }
+
+    /** Checks the syntax without building anything (no allocation on success). */
+    static void validate(byte[] b, int s, int e, String what) throws SipParseException {
+        parse(b, s, e, what, false);
+    }
+
+    private static Uri parse(byte[] b, int s, int e, String what, boolean build) throws SipParseException {
         if (s >= e) throw new SipParseException(s, "Bad " + what + ": empty URI");
         for (int i = s; i < e; i++) {
             if (!Chars.isUriChar(b[i]) && (b[i] & 0x80) == 0) {
@@ -38,15 +56,20 @@ public final class UriParser {
             }
         }
         int len = colon - s;
-        if (len == 3 && regionIs(b, s, "sip")) return sip(b, colon + 1, e, false, what);
-        if (len == 4 && regionIs(b, s, "sips")) return sip(b, colon + 1, e, true, what);
+        if (len == 3 && regionIs(b, s, "sip")) return sip(b, colon + 1, e, false, what, build);
+        if (len == 4 && regionIs(b, s, "sips")) return sip(b, colon + 1, e, true, what, build);
+        if (!build) {
+            if (colon + 1 == e) throw new SipParseException(e, "Bad " + what + ": nothing after the URI scheme");
+            return null;
+        }
         String scheme = new String(b, s, len, StandardCharsets.US_ASCII).toLowerCase(Locale.ROOT);
         if (scheme.equals("tel")) return tel(b, colon + 1, e, what);
         if (colon + 1 == e) throw new SipParseException(e, "Bad " + what + ": nothing after '" + scheme + ":'");
         return new AbsoluteUri(scheme, new String(b, colon + 1, e - colon - 1, StandardCharsets.UTF_8));
     }
 
-    private static SipUri sip(byte[] b, int s, int e, boolean secure, String what) throws SipParseException {
+    private static SipUri sip(byte[] b, int s, int e, boolean secure, String what, boolean build)
+            throws SipParseException {
         // userinfo ends at the first '@': '@' is not allowed unescaped in params or headers.
         int at = -1;
         for (int i = s; i < e; i++) if (b[i] == '@') { at = i; break; }
@@ -56,9 +79,11 @@ public final class UriParser {
             int colon = at;
             for (int i = s; i < at; i++) if (b[i] == ':') { colon = i; break; }
             checkEscapes(b, s, at, what, "user part");
-            user = new String(b, s, colon - s, StandardCharsets.UTF_8);
-            if (colon < at) password = new String(b, colon + 1, at - colon - 1, StandardCharsets.UTF_8);
-            if (user.isEmpty()) throw new SipParseException(s, "Bad " + what + ": empty user part before '@'");
+            if (colon == s) throw new SipParseException(s, "Bad " + what + ": empty user part before '@'");
+            if (build) {
+                user = new String(b, s, colon - s, StandardCharsets.UTF_8);
+                if (colon < at) password = new String(b, colon + 1, at - colon - 1, StandardCharsets.UTF_8);
+            }
             p = at + 1;
         }
         int hostStart = p;
@@ -76,7 +101,7 @@ public final class UriParser {
             while (p < e && Chars.isHost(b[p])) p++;
         }
         if (p == hostStart) throw new SipParseException(p, "Bad " + what + ": missing host");
-        String host = new String(b, hostStart, p - hostStart, StandardCharsets.US_ASCII);
+        int hostEnd = p;
         int port = -1;
         if (p < e && b[p] == ':') {
             p++;
@@ -85,34 +110,37 @@ public final class UriParser {
             while (p < e && Chars.isDigit(b[p]) && port <= 65535) port = port * 10 + (b[p++] - '0');
             if (p == ps || port > 65535 || (p < e && b[p] != ';' && b[p] != '?')) {
                 throw new SipParseException(ps, "Bad " + what + ": port is not a number from 0 to 65535"
-                        + (!host.startsWith("[") && hasColon(b, ps, e) ? " (an IPv6 address must be enclosed in [ ])" : ""));
+                        + (b[hostStart] != '[' && hasColon(b, ps, e) ? " (an IPv6 address must be enclosed in [ ])" : ""));
             }
         }
         Params params = Params.EMPTY;
         if (p < e && b[p] == ';') {
-            Params.Builder pb = new Params.Builder();
+            Params.Builder pb = build ? new Params.Builder() : null;
             while (p < e && b[p] == ';') {
                 int ns = ++p;
                 while (p < e && b[p] != ';' && b[p] != '?' && b[p] != '=') p++;
                 if (p == ns) throw new SipParseException(ns, "Bad " + what + ": empty URI parameter");
-                String name = new String(b, ns, p - ns, StandardCharsets.UTF_8);
-                String value = null;
+                int nameEnd = p, vs = -1;
                 if (p < e && b[p] == '=') {
-                    int vs = ++p;
+                    vs = ++p;
                     while (p < e && b[p] != ';' && b[p] != '?') p++;
-                    value = new String(b, vs, p - vs, StandardCharsets.UTF_8);
                 }
                 checkEscapes(b, ns, p, what, "URI parameter");
-                pb.add(name, value);
+                if (build) {
+                    pb.add(new String(b, ns, nameEnd - ns, StandardCharsets.UTF_8),
+                            vs < 0 ? null : new String(b, vs, p - vs, StandardCharsets.UTF_8));
+                }
             }
-            params = pb.build();
+            if (build) params = pb.build();
         }
         String headers = null;
         if (p < e && b[p] == '?') {
-            headers = new String(b, p + 1, e - p - 1, StandardCharsets.UTF_8);
+            if (build) headers = new String(b, p + 1, e - p - 1, StandardCharsets.UTF_8);
             p = e;
         }
         if (p != e) throw new SipParseException(p, "Bad " + what + ": unexpected " + Chars.describe(b[p]) + " after host");
+        if (!build) return null;
+        String host = new String(b, hostStart, hostEnd - hostStart, StandardCharsets.US_ASCII);
         return new SipUri(secure, user, password, host, port, params, headers);
     }
 

@@ -1,2 +1,0 @@
-package io.sipfleet.bench;
-final class Placeholder {}
