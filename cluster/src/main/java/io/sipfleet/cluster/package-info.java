@@ -1,0 +1,2 @@
+/** Shared state of switches behind small interfaces: LocationStore, CpsLimiter, ChannelCounter. */
+package io.sipfleet.cluster;

@@ -1,0 +1,2 @@
+/** The switch role: registrar, stateful proxy, limits, keep-alives, CDRs, metrics. */
+package io.sipfleet.switching;
