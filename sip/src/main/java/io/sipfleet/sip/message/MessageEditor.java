@@ -24,10 +24,19 @@ public final class MessageEditor {
     /** An original line, part of one (value range narrowed), or a new one. */
     private record Line(int source, int valueStart, int valueEnd, HeaderName name, byte[] value) {}
 
+    /** Untouched lines are values: shared by every editor, so starting an edit allocates nothing per line. */
+    private static final Line[] UNTOUCHED = new Line[io.sipfleet.sip.parse.SipParser.MAX_HEADERS];
+
+    static {
+        for (int i = 0; i < UNTOUCHED.length; i++) UNTOUCHED[i] = new Line(i, -1, -1, null, null);
+    }
+
     MessageEditor(SipMessage base) {
         this.base = base;
         this.lines = new ArrayList<>(base.headerCount + 4);
-        for (int i = 0; i < base.headerCount; i++) lines.add(new Line(i, -1, -1, null, null));
+        for (int i = 0; i < base.headerCount; i++) {
+            lines.add(i < UNTOUCHED.length ? UNTOUCHED[i] : new Line(i, -1, -1, null, null));
+        }
     }
 
     private static Line fresh(HeaderName name, String value) {
