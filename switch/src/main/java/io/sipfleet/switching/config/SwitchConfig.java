@@ -1,0 +1,146 @@
+package io.sipfleet.switching.config;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The configuration snapshot of one switch: one versioned JSON document per server, with field
+ * names equal to the components below. This Javadoc is the reference for every field: meaning,
+ * unit (in the name), default ({@link Default}; a field without one is required) and limits.
+ * Unknown fields are refused by name, so a typo never silently falls back to a default.
+ *
+ * <p>Instances made by {@link #parse} and {@link #load} are validated; one built in code is
+ * checked with {@link #validate()} (which {@link ConfigHolder#apply} also calls).
+ *
+ * @param version               snapshot version, >= 0. The control plane increments it on every
+ *                              change; a switch refuses a lower version than the one it runs, and
+ *                              the same version with different content. Required.
+ * @param serverId              this server's name in the fleet, CDRs, metrics and logs: letters,
+ *                              digits, '.', '_', '-', at most 64. Cannot change at runtime. Required.
+ * @param listen                SIP listen sockets, at least one. Required.
+ * @param extraPorts            ports opened in addition on every listen address. Default none.
+ * @param cpsLimit              new calls (INVITEs) per second accepted in total, >= 0; 0 = unlimited.
+ *                              Default 0.
+ * @param channelLimit          concurrent calls carried, >= 0; 0 = unlimited. Default 0.
+ * @param capacityFailover      SIP URI that calls refused by cpsLimit or channelLimit are sent to,
+ *                              e.g. {@code "sip:127.0.0.3:5060"}; null = answer them with 503.
+ *                              Default null.
+ * @param keepAlive             pings to registered clients. Default: all {@link KeepAlive} defaults.
+ * @param realm                 digest realm challenged, the one every HA1 was computed with.
+ *                              Required.
+ * @param sipUsers              subscribers allowed to register and call. Default none.
+ * @param registrar             registration lifetimes. Default: all {@link Registrar} defaults.
+ * @param carrierRoutes         outbound routes by longest number prefix. Default none (calls to
+ *                              non-subscribers get 404).
+ * @param cdrFile               JSON-lines file CDRs are appended to, reopened on SIGHUP (logrotate);
+ *                              null = no CDRs. Default null.
+ * @param metricsPort           TCP port of the Prometheus endpoint {@code GET /metrics}, 0..65535;
+ *                              0 = any free port (tests). Read at start. Default 9090.
+ * @param metricsAddress        IP literal the metrics endpoint binds. Default (null): the first
+ *                              listen address.
+ * @param sessionTimeoutSeconds seconds after which a call whose BYE never came is released and
+ *                              its channel freed, >= 1. Default 7200 (2 h).
+ * @param allowedDestinations   CIDR blocks the switch may send SIP to (transport allow-list), at
+ *                              least one. A narrow list stops a bad route or a forged Contact from
+ *                              turning the switch into a toll-fraud or reflection tool.
+ *                              Default {@code ["0.0.0.0/0", "::/0"]} (anywhere).
+ * @param authFailure           scanner protection. Default: all {@link AuthFailure} defaults.
+ * @param clusterId             cluster this switch belongs to; null = standalone. Default null.
+ * @param storeUri              shared state store, e.g. {@code "redis://127.0.0.1:6379"}; null = none.
+ *                              Default null.
+ * @param locationSharingPeers  server ids or host:port of the switches that share registrations
+ *                              with this one. Default none.
+ * @param locationSharing       true shares registrations (the location table) with the peers.
+ *                              Default false.
+ */
+public record SwitchConfig(
+        long version,
+        String serverId,
+        List<Listen> listen,
+        @Default("{}") ExtraPorts extraPorts,
+        @Default("0") int cpsLimit,
+        @Default("0") int channelLimit,
+        @Default("null") String capacityFailover,
+        @Default("{}") KeepAlive keepAlive,
+        String realm,
+        @Default("[]") List<SipUser> sipUsers,
+        @Default("{}") Registrar registrar,
+        @Default("[]") List<CarrierRoute> carrierRoutes,
+        @Default("null") String cdrFile,
+        @Default("9090") int metricsPort,
+        @Default("null") String metricsAddress,
+        @Default("7200") int sessionTimeoutSeconds,
+        @Default("[\"0.0.0.0/0\", \"::/0\"]") List<String> allowedDestinations,
+        @Default("{}") AuthFailure authFailure,
+        @Default("null") String clusterId,
+        @Default("null") String storeUri,
+        @Default("[]") List<String> locationSharingPeers,
+        @Default("false") boolean locationSharing) {
+
+    public SwitchConfig {
+        listen = listen == null ? null : List.copyOf(listen);
+        sipUsers = sipUsers == null ? null : List.copyOf(sipUsers);
+        carrierRoutes = carrierRoutes == null ? null : List.copyOf(carrierRoutes);
+        allowedDestinations = allowedDestinations == null ? null : List.copyOf(allowedDestinations);
+        locationSharingPeers = locationSharingPeers == null ? null : List.copyOf(locationSharingPeers);
+        // Resolved here, not at use, so toJson() and the logs show the address actually bound.
+        if (metricsAddress == null && listen != null && !listen.isEmpty() && listen.get(0) != null) {
+            metricsAddress = listen.get(0).address();
+        }
+    }
+
+    /** Parses and validates a snapshot; the exception names every bad field by its JSON path. */
+    public static SwitchConfig parse(String json) throws ConfigException {
+        SwitchConfig config = ConfigJson.read(json, SwitchConfig.class);
+        config.validate();
+        return config;
+    }
+
+    /** Reads, parses and validates the snapshot in {@code file} (UTF-8). */
+    public static SwitchConfig load(Path file) throws ConfigException {
+        String json;
+        try {
+            json = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigException("", "cannot read " + file.toAbsolutePath() + ": " + e, e);
+        }
+        try {
+            return parse(json);
+        } catch (ConfigException e) {
+            // Name the file: at 3 a.m. there may be several configs on the host.
+            throw e.withSource(file.toAbsolutePath().toString());
+        }
+    }
+
+    /** Throws if any field is out of range or inconsistent; the message names them all. */
+    public void validate() throws ConfigException {
+        ConfigValidator.validate(this);
+    }
+
+    /** The snapshot as pretty-printed JSON, every field written out (defaults included). */
+    public String toJson() {
+        return ConfigJson.write(this);
+    }
+
+    /** The CDR file, if CDRs are on. */
+    public Optional<Path> cdrPath() {
+        return Optional.ofNullable(cdrFile).map(Path::of);
+    }
+
+    /** The routes as a longest-prefix lookup table. */
+    public CarrierRoutes routeTable() {
+        return CarrierRoutes.of(carrierRoutes);
+    }
+
+    /** A copy with another version: what a control plane does before pushing an edited snapshot. */
+    public SwitchConfig withVersion(long newVersion) {
+        return new SwitchConfig(newVersion, serverId, listen, extraPorts, cpsLimit, channelLimit,
+                capacityFailover, keepAlive, realm, sipUsers, registrar, carrierRoutes, cdrFile,
+                metricsPort, metricsAddress, sessionTimeoutSeconds, allowedDestinations, authFailure,
+                clusterId, storeUri, locationSharingPeers, locationSharing);
+    }
+}
