@@ -1,0 +1,56 @@
+package io.sipfleet.switching.proxy;
+
+import io.netty.util.Timeout;
+import io.sipfleet.sip.message.SipRequest;
+import io.sipfleet.sip.message.SipResponse;
+import io.sipfleet.sip.transaction.ClientTransaction;
+import io.sipfleet.sip.transaction.ServerTransaction;
+import io.sipfleet.sip.transport.Peer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The response context of one forwarded request (RFC 3261 16.7): its server transaction, its
+ * branches, the best final response so far. State changes happen under this object's lock;
+ * sending happens after the lock is released (the proxy decides, then acts).
+ */
+final class ForwardContext {
+    final ServerTransaction server;
+    final SipRequest request;
+    final Peer from;
+    final CallEvents events;
+    final List<Branch> branches = new ArrayList<>(2);
+    SipResponse best;
+    Target bestTarget;
+    boolean answered;   // a 2xx went upstream
+    boolean finalSent;  // the final response went upstream (2xx or the selected non-2xx)
+    boolean cancelled;  // CANCEL from upstream, or Timer C
+    int timeoutCode;    // what to answer when every branch ends without a final (408)
+    Timeout timerC;
+
+    ForwardContext(ServerTransaction server, SipRequest request, Peer from, CallEvents events) {
+        this.server = server;
+        this.request = request;
+        this.from = from;
+        this.events = events;
+    }
+
+    boolean allBranchesDone() {
+        for (Branch b : branches) if (!b.done) return false;
+        return true;
+    }
+
+    /** One forwarded copy of the request. */
+    static final class Branch {
+        final ForwardContext context;
+        final Target target;
+        ClientTransaction tx;
+        boolean done;        // a final response (or a timeout) arrived
+        boolean provisional; // a 1xx arrived: CANCEL may go now (9.1)
+
+        Branch(ForwardContext context, Target target) {
+            this.context = context;
+            this.target = target;
+        }
+    }
+}

@@ -1,0 +1,306 @@
+package io.sipfleet.switching.proxy;
+
+import io.netty.util.Timer;
+import io.sipfleet.sip.message.HeaderName;
+import io.sipfleet.sip.message.MessageEditor;
+import io.sipfleet.sip.message.NameAddr;
+import io.sipfleet.sip.message.Responses;
+import io.sipfleet.sip.message.SipRequest;
+import io.sipfleet.sip.message.SipResponse;
+import io.sipfleet.sip.message.SipUri;
+import io.sipfleet.sip.message.Via;
+import io.sipfleet.sip.parse.Methods;
+import io.sipfleet.sip.transaction.ClientTransaction;
+import io.sipfleet.sip.transaction.InviteClientTransaction;
+import io.sipfleet.sip.transaction.InviteServerTransaction;
+import io.sipfleet.sip.transaction.ServerTransaction;
+import io.sipfleet.sip.transaction.Transaction;
+import io.sipfleet.sip.transaction.TransactionLayer;
+import io.sipfleet.sip.transport.Peer;
+import io.sipfleet.sip.transport.ResponseRouting;
+import io.sipfleet.sip.transport.SipSender;
+import io.sipfleet.switching.proxy.ForwardContext.Branch;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A stateful forking proxy (RFC 3261 section 16) on the transaction layer: forwards a request
+ * to one or more targets in parallel, relays provisional responses, relays the first 2xx at once
+ * and cancels the other branches, otherwise answers with the best final response (16.7), handles
+ * CANCEL from upstream (16.10) and Timer C. ACKs for 2xx and stray 2xx retransmissions are
+ * forwarded statelessly (16.11). Routing decisions are not made here: the switch core gives the
+ * targets.
+ */
+public final class StatefulProxy {
+    private static final Logger log = LoggerFactory.getLogger(StatefulProxy.class);
+
+    private final TransactionLayer layer;
+    private final SipSender sender;
+    private final LocalIdentity self;
+    private final ProxySettings settings;
+    private final Timer timer;
+    private final ConcurrentHashMap<ClientTransaction, Branch> branches = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<ServerTransaction, ForwardContext> contexts = new ConcurrentHashMap<>();
+
+    public StatefulProxy(TransactionLayer layer, SipSender sender, LocalIdentity self, ProxySettings settings,
+                         Timer timer) {
+        this.layer = layer;
+        this.sender = sender;
+        this.self = self;
+        this.settings = settings;
+        this.timer = timer;
+    }
+
+    /**
+     * Forwards {@code request} (received on {@code tx} from {@code from}) to every target in
+     * parallel. {@code recordRoute}: add our Record-Route (dialog-creating requests). The caller
+     * has checked Max-Forwards > 0 and removed nothing: Route entries naming us are popped here.
+     */
+    public void forward(ServerTransaction tx, SipRequest request, Peer from, List<Target> targets,
+                        boolean recordRoute, CallEvents events) {
+        ForwardContext ctx = new ForwardContext(tx, request, from, events);
+        ctx.timeoutCode = 408;
+        if (targets.isEmpty()) {
+            finish(ctx, tx.response(480, "Temporarily Unavailable"), null);
+            return;
+        }
+        SipRequest base = prepare(request, from, recordRoute);
+        List<Branch> started = new ArrayList<>(targets.size());
+        synchronized (ctx) {
+            for (Target t : targets) ctx.branches.add(new Branch(ctx, t));
+        }
+        contexts.put(tx, ctx);
+        for (Branch b : ctx.branches) {
+            SipRequest copy = base;
+            if (!b.target.requestUri().equals(request.requestUri())) {
+                copy = (SipRequest) base.edit().requestUri(b.target.requestUri()).build();
+            }
+            Peer to = b.target.destination();
+            Via via = self.via(to.transport(), to.local());
+            try {
+                ClientTransaction ct = layer.sendRequest(copy, to, via);
+                b.tx = ct;
+                branches.put(ct, b);
+                started.add(b);
+            } catch (RuntimeException e) {
+                log.warn("proxy: could not forward {} {} to {}: {}", request.method(), request.callId(), b.target.label(), e.toString());
+                onBranchFinal(b, Responses.create(request, 503, "Service Unavailable", null));
+            }
+        }
+        if (request.method() == Methods.INVITE) {
+            ctx.timerC = timer.newTimeout(t -> timerC(ctx), settings.ringTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Max-Forwards, our own Route entries (16.4), Record-Route (16.6 step 4). Via: the layer adds ours. */
+    private SipRequest prepare(SipRequest request, Peer from, boolean recordRoute) {
+        MessageEditor edit = request.edit();
+        int mf = request.maxForwards();
+        edit.set(HeaderName.MAX_FORWARDS, Integer.toString(mf < 0 ? 70 : mf - 1));
+        for (NameAddr route : request.routes()) {
+            SipUri u = route.sipUri();
+            if (u == null || !self.isLocal(u)) break;
+            edit.removeFirstValue(HeaderName.ROUTE);
+        }
+        if (recordRoute && settings.recordRoute()) {
+            edit.addFirst(HeaderName.RECORD_ROUTE, self.recordRoute(from.local(), from.transport()));
+        }
+        return (SipRequest) edit.build();
+    }
+
+    public boolean handles(ClientTransaction tx) { return branches.containsKey(tx); }
+
+    /** TransactionUser.onResponse for a client transaction of ours. */
+    public void onResponse(ClientTransaction tx, SipResponse response) {
+        Branch b = branches.get(tx);
+        if (b == null) return;
+        int code = response.statusCode();
+        if (code < 200) {
+            boolean cancelNow;
+            synchronized (b.context) {
+                b.provisional = true;
+                cancelNow = b.context.cancelled || b.context.answered;
+            }
+            if (cancelNow) cancel(b);
+            if (code > 100) relay(b.context, response);
+            return;
+        }
+        onBranchFinal(b, response);
+    }
+
+    /** Timer B/F of a branch: it counts as a 408 from that branch (16.7 step 2). */
+    public void onTimeout(ClientTransaction tx) {
+        Branch b = branches.get(tx);
+        if (b == null) return;
+        onBranchFinal(b, Responses.create(b.context.request, 408, "Request Timeout", null));
+    }
+
+    public void onTerminated(Transaction tx) {
+        if (tx instanceof ClientTransaction c) branches.remove(c);
+        else if (tx instanceof ServerTransaction s) contexts.remove(s);
+    }
+
+    /** CANCEL from upstream (16.10): cancel every pending branch; the caller gets 487. */
+    public void onCancel(InviteServerTransaction tx) {
+        ForwardContext ctx = contexts.get(tx);
+        if (ctx == null) {
+            tx.respond(487, "Request Terminated");
+            return;
+        }
+        List<Branch> pending;
+        synchronized (ctx) {
+            if (ctx.finalSent) return;
+            ctx.cancelled = true;
+            ctx.timeoutCode = 487;
+            pending = pendingBranches(ctx);
+        }
+        for (Branch b : pending) cancel(b);
+    }
+
+    private void timerC(ForwardContext ctx) {
+        List<Branch> pending;
+        synchronized (ctx) {
+            if (ctx.finalSent || ctx.answered) return;
+            ctx.cancelled = true;
+            ctx.timeoutCode = 408;
+            pending = pendingBranches(ctx);
+        }
+        log.info("proxy: no answer for {} within {} s, cancelling {} branch(es)", ctx.request.callId(),
+                settings.ringTimeout().toSeconds(), pending.size());
+        for (Branch b : pending) cancel(b);
+    }
+
+    private static List<Branch> pendingBranches(ForwardContext ctx) {
+        List<Branch> out = new ArrayList<>(ctx.branches.size());
+        for (Branch b : ctx.branches) if (!b.done) out.add(b);
+        return out;
+    }
+
+    private void cancel(Branch b) {
+        if (b.tx instanceof InviteClientTransaction ict) layer.cancel(ict);
+    }
+
+    private void onBranchFinal(Branch b, SipResponse response) {
+        ForwardContext ctx = b.context;
+        int code = response.statusCode();
+        SipResponse toSend = null;
+        Target target = null;
+        List<Branch> toCancel = List.of();
+        boolean settled; // the caller already had its final response before this one
+        synchronized (ctx) {
+            settled = ctx.finalSent;
+            b.done = true;
+            if (code < 300) {
+                // Every 2xx goes upstream, even after another branch's (16.7 step 5, RFC 6026).
+                ctx.answered = true;
+                ctx.finalSent = true;
+                toSend = response;
+                target = b.target;
+                toCancel = pendingBranches(ctx);
+            } else if (!settled) {
+                if (ResponseSelection.better(response, ctx.best)) {
+                    ctx.best = response;
+                    ctx.bestTarget = b.target;
+                }
+                if (code >= 600) toCancel = pendingBranches(ctx); // 16.7 step 5
+                if (ctx.allBranchesDone()) {
+                    ctx.finalSent = true;
+                    toSend = ctx.best;
+                    target = ctx.bestTarget;
+                }
+            }
+        }
+        for (Branch other : toCancel) cancel(other);
+        if (toSend == null) return;
+        if (toSend.statusCode() >= 300) toSend = finalFor(ctx, toSend);
+        if (!relay(ctx, toSend) && toSend.statusCode() < 300) {
+            relayStateless(ctx, toSend); // the server transaction is past sending it (16.7 step 10)
+        }
+        if (!settled) settle(ctx, toSend, target);
+    }
+
+    /** The non-2xx final the caller gets: 487 once cancelled, 503 mapped to 500 (16.7 step 6). */
+    private SipResponse finalFor(ForwardContext ctx, SipResponse best) {
+        boolean cancelled;
+        int timeoutCode;
+        synchronized (ctx) {
+            cancelled = ctx.cancelled;
+            timeoutCode = ctx.timeoutCode;
+        }
+        if (cancelled && timeoutCode == 487) return ctx.server.response(487, "Request Terminated");
+        if (cancelled && best.statusCode() == 487) return ctx.server.response(408, "Request Timeout");
+        if (best.statusCode() == 503) return ctx.server.response(500, "Service Unavailable Downstream");
+        return best;
+    }
+
+    /** Sends a response upstream through the server transaction, minus our Via. */
+    private boolean relay(ForwardContext ctx, SipResponse response) {
+        SipResponse up = response.topVia() != null && isOurs(response.topVia())
+                ? (SipResponse) response.edit().removeFirstValue(HeaderName.VIA).build() : response;
+        return ctx.server.respond(up);
+    }
+
+    private boolean isOurs(Via via) {
+        return via.branch() != null && via.host() != null
+                && self.isLocal(SipUri.of(null, via.host(), via.port()));
+    }
+
+    /** A 2xx the server transaction can no longer send (it already sent a final): 16.7 step 10. */
+    private void relayStateless(ForwardContext ctx, SipResponse response) {
+        SipResponse up = isOurs(response.topVia())
+                ? (SipResponse) response.edit().removeFirstValue(HeaderName.VIA).build() : response;
+        Peer to = ResponseRouting.destination(up, ctx.from);
+        if (to != null) sender.send(up, to);
+    }
+
+    private void settle(ForwardContext ctx, SipResponse finalResponse, Target target) {
+        if (ctx.timerC != null) ctx.timerC.cancel();
+        contexts.remove(ctx.server, ctx);
+        try {
+            ctx.events.onFinal(finalResponse, target);
+        } catch (RuntimeException e) {
+            log.error("proxy: call event handler failed for {}", ctx.request.callId(), e);
+        }
+    }
+
+    /** Answers without forwarding (no target could be tried), reporting it like a forwarded call. */
+    private void finish(ForwardContext ctx, SipResponse response, Target target) {
+        ctx.server.respond(response);
+        settle(ctx, response, target);
+    }
+
+    /**
+     * Forwards an ACK for a 2xx (or any request the caller decided to pass statelessly, 16.11):
+     * Max-Forwards, our Route entries, a Via of ours with a branch derived from the incoming one
+     * (so a retransmitted ACK gets the same branch).
+     */
+    public void forwardStateless(SipRequest request, Peer from, Target target) {
+        SipRequest base = prepare(request, from, false);
+        if (!target.requestUri().equals(request.requestUri())) {
+            base = (SipRequest) base.edit().requestUri(target.requestUri()).build();
+        }
+        Peer to = target.destination();
+        Via in = request.topVia();
+        String branch = Via.MAGIC_COOKIE + "sl" + Integer.toHexString((in.branch() == null ? in.toString() : in.branch()).hashCode());
+        Via ours = self.via(to.transport(), to.local()).withParam("branch", branch);
+        sender.send(base.edit().addFirst(HeaderName.VIA, ours.toString()).build(), to);
+    }
+
+    /** A response no transaction matched (a 2xx retransmission after ours ended): pop our Via, pass it on. */
+    public void forwardStrayResponse(SipResponse response, Peer from) {
+        Via top = response.topVia();
+        if (top == null || !isOurs(top) || response.vias().size() < 2) return;
+        SipResponse up = (SipResponse) response.edit().removeFirstValue(HeaderName.VIA).build();
+        Peer to = ResponseRouting.destination(up.topVia(), new Peer(from.transport(), from.remote(),
+                self.listenerFor(from.remote()), 0));
+        if (to != null) sender.send(up, to);
+    }
+
+    public int activeContexts() { return contexts.size(); }
+
+    public int activeBranches() { return branches.size(); }
+}
