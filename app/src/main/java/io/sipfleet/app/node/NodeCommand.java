@@ -1,0 +1,35 @@
+package io.sipfleet.app.node;
+
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code sipfleet node --role echo --listen 127.0.0.2:5060}: one node, until SIGTERM/SIGINT. */
+@Command(name = "node", mixinStandardHelpOptions = true, description = "Run one SIP node until SIGTERM or SIGINT.")
+public final class NodeCommand implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger("sipfleet");
+
+    /** The roles a node can take; only echo exists so far. */
+    public enum Role { echo }
+
+    @Option(names = "--role", required = true, paramLabel = "ROLE", description = "Node role: ${COMPLETION-CANDIDATES}.")
+    Role role;
+
+    @Option(names = "--stateless", description = "Echo without the transaction layer (retransmissions answered anew).")
+    boolean stateless;
+
+    @Mixin NodeOptions options;
+
+    @Override public Integer call() {
+        EchoNode node = EchoNode.start(options.config(), stateless);
+        var udp = node.server().localAddress(io.sipfleet.sip.transport.Transport.UDP);
+        var bound = udp != null ? udp : node.server().localAddress(io.sipfleet.sip.transport.Transport.TCP);
+        log.info("{} node running{} on {}:{} ({}); SIGTERM or Ctrl-C stops it", role,
+                stateless ? " (stateless)" : "", bound.getAddress().getHostAddress(), bound.getPort(),
+                options.transports);
+        return UntilSignalled.run(node, role + " node");
+    }
+}

@@ -1,0 +1,62 @@
+package io.sipfleet.sip.transport;
+
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DatagramPacket;
+import io.sipfleet.sip.message.SipMessage;
+import io.sipfleet.sip.parse.SipParseException;
+import io.sipfleet.sip.parse.SipParser;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Datagram to {@link Inbound}: copies the payload once into the byte[] the message will own (the
+ * pooled buffer goes straight back), parses it with the datagram rules (RFC 3261 18.3: the body
+ * is Content-Length bytes, extra octets ignored), and hands a failure to {@link ParseFailures}.
+ */
+@Sharable
+final class DatagramParser extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(DatagramParser.class);
+
+    private final ParseFailures failures;
+    private final TransportCounters counters;
+    private final RateLimitedLog warn = new RateLimitedLog(log, 10, TimeUnit.SECONDS);
+
+    DatagramParser(ParseFailures failures, TransportCounters counters) {
+        this.failures = failures;
+        this.counters = counters;
+    }
+
+    @Override public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof DatagramPacket p)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        long now = System.nanoTime();
+        byte[] bytes;
+        try {
+            bytes = ByteBufUtil.getBytes(p.content());
+        } finally {
+            p.release();
+        }
+        Peer from = Peer.udp(p.sender(), (InetSocketAddress) ctx.channel().localAddress());
+        SipMessage message;
+        try {
+            message = SipParser.parseDatagram(bytes, 0, bytes.length);
+        } catch (SipParseException e) {
+            failures.handle(e, from);
+            return;
+        } catch (RuntimeException e) {
+            // The parser promises SipParseException only: this is a parser bug, keep serving.
+            counters.drop(DropReason.UNPARSEABLE);
+            warn.warn("UDP {}: parser failed on a {}-byte datagram from {}", IpLiterals.text(from.local()),
+                    bytes.length, IpLiterals.text(from.remote()), e);
+            return;
+        }
+        ctx.fireChannelRead(new Inbound(message, from, now));
+    }
+}

@@ -1,0 +1,72 @@
+package io.sipfleet.sip.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sipfleet.sip.message.HeaderName;
+import io.sipfleet.sip.message.SipMessage;
+import io.sipfleet.sip.message.SipRequest;
+import io.sipfleet.sip.message.Via;
+import java.net.InetSocketAddress;
+import org.junit.jupiter.api.Test;
+
+/** RFC 3261 18.2.1 and RFC 3581 4 on the top Via, and that nothing else moves. */
+class ViaStampingTest {
+    private static final InetSocketAddress SRC = new InetSocketAddress("192.0.2.4", 40000);
+
+    private static Via via(String v) { return Sip.request(Sip.options(v, "c1")).topVia(); }
+
+    @Test void sameAddressWithoutRportIsLeftAlone() {
+        Via v = via("SIP/2.0/UDP 192.0.2.4:5060;branch=z9hG4bK1");
+        assertThat(ViaStamping.stamp(v, SRC)).isSameAs(v);
+    }
+
+    @Test void otherAddressGetsReceived() {
+        Via v = ViaStamping.stamp(via("SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK1"), SRC);
+        assertThat(v.received()).isEqualTo("192.0.2.4");
+        assertThat(v.hasRport()).isFalse();
+    }
+
+    @Test void hostNameGetsReceived() {
+        Via v = ViaStamping.stamp(via("SIP/2.0/UDP pc33.example.com;branch=z9hG4bK1"), SRC);
+        assertThat(v.received()).isEqualTo("192.0.2.4");
+    }
+
+    @Test void valuelessRportGetsThePortAndReceivedEvenForTheSameAddress() {
+        Via v = ViaStamping.stamp(via("SIP/2.0/UDP 192.0.2.4:5060;branch=z9hG4bK1;rport"), SRC);
+        assertThat(v.rport()).isEqualTo(40000);
+        assertThat(v.received()).isEqualTo("192.0.2.4");
+        assertThat(v.toString()).isEqualTo("SIP/2.0/UDP 192.0.2.4:5060;branch=z9hG4bK1;rport=40000;received=192.0.2.4");
+    }
+
+    @Test void ipv6SourceIsWrittenWithoutBrackets() {
+        InetSocketAddress src6 = new InetSocketAddress("2001:db8::9", 5062);
+        Via v = ViaStamping.stamp(via("SIP/2.0/UDP [2001:db8::10]:5060;branch=z9hG4bK1;rport"), src6);
+        assertThat(v.received()).isEqualTo("2001:db8::9");
+        assertThat(v.rport()).isEqualTo(5062);
+        Via same = via("SIP/2.0/UDP [2001:db8:0::9]:5060;branch=z9hG4bK1");
+        assertThat(ViaStamping.stamp(same, src6)).isSameAs(same);
+    }
+
+    @Test void onlyTheTopViaValueIsRewrittenTheRestStaysByteIdentical() {
+        String text = Sip.msg("OPTIONS sip:echo@127.0.0.1 SIP/2.0",
+                "Via: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK1;rport ,  SIP/2.0/TCP  proxy.example.com;branch=z9hG4bKp",
+                "X-Odd:   spacing   kept",
+                "v: SIP/2.0/UDP second.example.com;branch=z9hG4bK2",
+                "From: <sip:alice@example.com>;tag=a1",
+                "To: <sip:echo@example.com>",
+                "Call-ID: c1",
+                "CSeq: 1 OPTIONS");
+        SipRequest r = Sip.request(text);
+        SipMessage m = ViaStamper.rewriteTopVia(r, ViaStamping.stamp(r.topVia(), SRC));
+        String out = m.toString();
+        assertThat(m.vias()).hasSize(3);
+        assertThat(m.topVia().received()).isEqualTo("192.0.2.4");
+        assertThat(m.topVia().rport()).isEqualTo(40000);
+        assertThat(m.vias().get(1)).isEqualTo(r.vias().get(1));
+        assertThat(out).contains("Via: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK1;rport=40000;received=192.0.2.4\r\n"
+                + "Via: SIP/2.0/TCP  proxy.example.com;branch=z9hG4bKp\r\n");
+        assertThat(out).contains("X-Odd:   spacing   kept\r\n");
+        assertThat(out).contains("v: SIP/2.0/UDP second.example.com;branch=z9hG4bK2\r\n");
+        assertThat(m.header(HeaderName.CALL_ID)).isEqualTo("c1");
+    }
+}
