@@ -2,12 +2,8 @@ package io.sipfleet.switching.cdr;
 
 import io.sipfleet.switching.config.HangupSignal;
 import io.sipfleet.switching.config.Subscription;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,19 +54,17 @@ public final class CdrWriter implements AutoCloseable {
      */
     final ReentrantLock fileLock = new ReentrantLock();
     private final Condition progress = fileLock.newCondition();
-    private Path file;
-    private BufferedWriter out;
+    private final CdrFile file;
     /** Records written or dropped by the drainer: what flush() waits on. */
     private long processed;
     private volatile boolean closed;
 
     private CdrWriter(Path file, int capacity) throws IOException {
-        this.file = file.toAbsolutePath();
+        this.file = new CdrFile(file);  // fails at start, where a wrong path is noticed
         this.capacity = capacity;
         this.queue = new ArrayBlockingQueue<>(capacity);
-        this.out = openFile(this.file);  // fail at start, where a wrong path is noticed
         this.drainer = Thread.ofVirtual().name("cdr-writer").start(this::drain);
-        log.info("CDRs go to {} (queue {})", this.file, capacity);
+        log.info("CDRs go to {} (queue {})", this.file.path(), capacity);
     }
 
     /** Opens (creating if needed) {@code file} for appending, with the default queue size. */
@@ -130,20 +124,11 @@ public final class CdrWriter implements AutoCloseable {
         fileLock.lock();
         try {
             try {
-                if (out == null) {
-                    out = openFile(file);  // an earlier reopen failed: try again
-                    log.info("CDR file {} open again", file);
-                }
-                for (Cdr c : batch) {
-                    out.write(CdrJson.line(c));
-                    out.write('\n');
-                }
-                out.flush();
+                file.append(batch);
                 written.addAndGet(batch.size());
             } catch (IOException e) {
-                log.error("cannot write {} CDRs to {}: {}; logging them on {}", batch.size(), file, e, LOST_LOGGER);
-                batch.forEach(c -> lose(c, "write to " + file + " failed: " + e.getMessage()));
-                closeQuietly();  // reopen on the next batch
+                log.error("cannot write {} CDRs to {}: {}; logging them on {}", batch.size(), file.path(), e, LOST_LOGGER);
+                batch.forEach(c -> lose(c, "write to " + file.path() + " failed: " + e.getMessage()));
             }
             processed += batch.size();
             progress.signalAll();
@@ -198,16 +183,7 @@ public final class CdrWriter implements AutoCloseable {
     public void reopen(Path newFile) {
         fileLock.lock();
         try {
-            closeQuietly();
-            if (newFile != null) {
-                file = newFile.toAbsolutePath();
-            }
-            try {
-                out = openFile(file);
-                log.info("CDR file {} reopened", file);
-            } catch (IOException e) {
-                log.error("cannot reopen CDR file {}: {}; retrying on the next CDR", file, e.toString());
-            }
+            file.reopen(newFile);
         } finally {
             fileLock.unlock();
         }
@@ -220,14 +196,7 @@ public final class CdrWriter implements AutoCloseable {
     public Path rotate() throws IOException {
         fileLock.lock();
         try {
-            closeQuietly();
-            Path rotated = rotatedName(file);
-            if (Files.exists(file)) {
-                Files.move(file, rotated);
-            }
-            out = openFile(file);
-            log.info("CDR file rotated to {}", rotated);
-            return rotated;
+            return file.rotate();
         } finally {
             fileLock.unlock();
         }
@@ -235,14 +204,14 @@ public final class CdrWriter implements AutoCloseable {
 
     /** Reopens the file on every SIGHUP until the handle is closed. */
     public Subscription reopenOnHangup() {
-        return HangupSignal.onHangup("reopen CDR file " + file, this::reopen);
+        return HangupSignal.onHangup("reopen CDR file " + file(), this::reopen);
     }
 
     /** The file CDRs currently go to. */
     public Path file() {
         fileLock.lock();
         try {
-            return file;
+            return file.path();
         } finally {
             fileLock.unlock();
         }
@@ -284,42 +253,10 @@ public final class CdrWriter implements AutoCloseable {
         }
         fileLock.lock();
         try {
-            closeQuietly();
+            file.close();
         } finally {
             fileLock.unlock();
         }
         log.info("CDR writer closed: {} written, {} dropped", written.get(), dropped.get());
-    }
-
-    /** {@code cdr.jsonl.20250101T120000Z}, with "-1", "-2"... if rotated twice in a second. */
-    private static Path rotatedName(Path file) {
-        String stamp = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
-                .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.now());
-        Path candidate = file.resolveSibling(file.getFileName() + "." + stamp);
-        for (int i = 1; Files.exists(candidate); i++) {
-            candidate = file.resolveSibling(file.getFileName() + "." + stamp + "-" + i);
-        }
-        return candidate;
-    }
-
-    private static BufferedWriter openFile(Path file) throws IOException {
-        Path parent = file.getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        return Files.newBufferedWriter(file, StandardCharsets.UTF_8,
-                StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
-    }
-
-    private void closeQuietly() {
-        if (out == null) {
-            return;
-        }
-        try {
-            out.close();
-        } catch (IOException e) {
-            log.warn("closing CDR file {}: {}", file, e.toString());
-        }
-        out = null;
     }
 }
