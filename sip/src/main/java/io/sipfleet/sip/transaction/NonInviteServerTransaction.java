@@ -1,0 +1,61 @@
+package io.sipfleet.sip.transaction;
+
+import static io.sipfleet.sip.transaction.TransactionState.COMPLETED;
+import static io.sipfleet.sip.transaction.TransactionState.PROCEEDING;
+import static io.sipfleet.sip.transaction.TransactionState.TERMINATED;
+import static io.sipfleet.sip.transaction.TransactionState.TRYING;
+
+import io.netty.util.Timeout;
+import io.sipfleet.sip.message.SipRequest;
+import io.sipfleet.sip.message.SipResponse;
+import io.sipfleet.sip.transport.Peer;
+import io.sipfleet.sip.transport.SipSender;
+import java.time.Duration;
+
+/**
+ * The non-INVITE server transaction (RFC 3261 17.2.2, figure 8).
+ *
+ * <pre>
+ * Trying     --1xx from TU--> Proceeding (retransmitted requests: discarded in Trying,
+ *                                         answered with the last provisional in Proceeding)
+ * Trying/Proceeding --final-> Completed  (retransmitted requests get the final again;
+ *                                         Timer J = 64*T1 over UDP, 0 over TCP)
+ * </pre>
+ * No automatic 100 here: RFC 4320 advises against 100 for non-INVITE.
+ */
+public final class NonInviteServerTransaction extends ServerTransaction {
+    private Timeout timerJ; // guarded by this
+
+    NonInviteServerTransaction(TransactionLayer layer, TransactionKey key, SipRequest request, Peer from,
+                               SipSender sender) {
+        super(layer, key, request, from, sender, TRYING);
+    }
+
+    @Override boolean respondLocked(SipResponse r) {
+        if (state != TRYING && state != PROCEEDING) return false;
+        remember(r);
+        if (r.statusCode() < 200) {
+            enter(PROCEEDING);
+            return send(r);
+        }
+        enter(COMPLETED);
+        Duration j = timers.timerJ(reliable);
+        if (j.isZero()) enter(TERMINATED);
+        else timerJ = schedule(j, this::onTimerJ);
+        return send(r);
+    }
+
+    @Override void absorbLocked() {
+        if ((state == PROCEEDING || state == COMPLETED) && lastResponse != null) resend(lastResponse);
+    }
+
+    private void onTimerJ(Timeout t) {
+        synchronized (this) {
+            if (t != timerJ || state != COMPLETED) return;
+            enter(TERMINATED);
+        }
+        settle();
+    }
+
+    @Override void cancelTimers() { timerJ = cancel(timerJ); }
+}

@@ -1,0 +1,104 @@
+package io.sipfleet.sip.transaction;
+
+import io.sipfleet.sip.message.HeaderField;
+import io.sipfleet.sip.message.HeaderName;
+import io.sipfleet.sip.message.Responses;
+import io.sipfleet.sip.message.SipRequest;
+import io.sipfleet.sip.message.SipResponse;
+import io.sipfleet.sip.transport.Peer;
+import io.sipfleet.sip.transport.SipSender;
+import java.util.Objects;
+
+/**
+ * A server transaction (RFC 3261 17.2): the TU answers through {@link #respond}; retransmitted
+ * requests are absorbed here (the last response re-sent as the state machine says) and never
+ * reach the TU. Responses go back to the {@link Peer} the request came from: the transport
+ * applies 18.2.2 / RFC 3581 to it.
+ */
+public abstract sealed class ServerTransaction extends Transaction
+        permits InviteServerTransaction, NonInviteServerTransaction {
+
+    SipResponse lastResponse; // guarded by this
+    private String toTag;     // guarded by this
+
+    ServerTransaction(TransactionLayer layer, TransactionKey key, SipRequest request, Peer from, SipSender sender,
+                      TransactionState initial) {
+        super(layer, key, request, from, sender, initial);
+    }
+
+    /**
+     * Sends {@code response} through the transaction. Returns false, sending nothing, when the
+     * state machine does not allow it (a final response was sent already, or the transaction
+     * ended): a TU racing a CANCEL or a timeout may see that and needs no error.
+     */
+    public final boolean respond(SipResponse response) {
+        Objects.requireNonNull(response, "response");
+        boolean sent;
+        synchronized (this) { sent = respondLocked(response); }
+        settle();
+        return sent;
+    }
+
+    /** Builds the response per 8.2.6 (To tag: {@link #toTag()}) and sends it. */
+    public final boolean respond(int code, String reason) {
+        return respond(response(code, reason));
+    }
+
+    /** A response to the request per 8.2.6: To tag {@link #toTag()} (none for 100), Timestamp copied. */
+    public final SipResponse response(int code, String reason) {
+        String ts = request.header(HeaderName.TIMESTAMP);
+        HeaderField[] extra = ts != null && code == 100 ? new HeaderField[] {new HeaderField("Timestamp", ts)}
+                : new HeaderField[0];
+        return Responses.create(request, code, reason, code > 100 ? toTag() : null, extra);
+    }
+
+    /**
+     * The To tag of this transaction's responses: the request's own (in a dialog), else the tag
+     * of the last response sent with one, else a fresh one kept from now on. The 200 to a CANCEL
+     * uses it too, as 9.2 asks (same tag as the responses to the INVITE).
+     */
+    public final synchronized String toTag() {
+        if (toTag == null) {
+            String t = request.to().tag();
+            toTag = t != null ? t : Branches.tag();
+        }
+        return toTag;
+    }
+
+    public final synchronized SipResponse lastResponse() { return lastResponse; }
+
+    /**
+     * Records {@code r} as the last response. Subclasses call it, and change state, before
+     * sending: a sender that delivers synchronously (an in-process peer) may bring the ACK back
+     * inside {@code send}. Caller holds the lock.
+     */
+    final void remember(SipResponse r) {
+        lastResponse = r;
+        String t = r.statusCode() > 100 ? r.to().tag() : null;
+        if (t != null) toTag = t;
+    }
+
+    /**
+     * The state machine's answer to a response from the TU: remember, change state, send.
+     * Returns whether it was sent. Caller holds the lock.
+     */
+    abstract boolean respondLocked(SipResponse response);
+
+    /** A retransmission of the request (17.2.1, 17.2.2): re-send or discard. Caller holds the lock. */
+    abstract void absorbLocked();
+
+    final void onRetransmission() {
+        synchronized (this) { absorbLocked(); }
+        layer.countAbsorbed();
+        settle();
+    }
+
+    /**
+     * Whether {@code r}, found under this transaction's key, really belongs to it. RFC 3261 keys
+     * are exact. RFC 2543 keys leave out the To tag, compared here (17.2.3): a retransmission (or
+     * CANCEL) has the To of the original request.
+     */
+    boolean matches(SipRequest r) {
+        return !key.isRfc2543() || Objects.equals(r.to().tag(), request.to().tag());
+    }
+}

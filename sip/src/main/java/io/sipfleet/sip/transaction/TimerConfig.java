@@ -1,0 +1,90 @@
+package io.sipfleet.sip.transaction;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The timer values of RFC 3261 17 (table 4 of appendix A) and RFC 6026. Only T1, T2 and T4 are
+ * set; the others derive from them, and the transport decides which ones are zero: on a reliable
+ * transport there is nothing to wait for after a final response (D, I, J, K = 0) and nothing to
+ * retransmit (A, E, G are not started).
+ *
+ * @param t1     RTT estimate (default 500 ms): first retransmission interval.
+ * @param t2     maximum retransmission interval for non-INVITE requests and INVITE responses (4 s).
+ * @param t4     maximum time a message stays in the network (5 s).
+ * @param trying how long an INVITE server transaction waits for the TU before it sends 100 Trying
+ *               itself (17.2.1 says 200 ms); {@code null} turns the automatic 100 off (a proxy
+ *               TU that always answers at once, or a test).
+ */
+public record TimerConfig(Duration t1, Duration t2, Duration t4, Duration trying) {
+
+    private static final Duration TIMER_D_MIN = Duration.ofSeconds(32);
+
+    public TimerConfig {
+        Objects.requireNonNull(t1, "t1");
+        Objects.requireNonNull(t2, "t2");
+        Objects.requireNonNull(t4, "t4");
+        if (t1.isNegative() || t1.isZero()) throw new IllegalArgumentException("T1 must be > 0, was " + t1);
+        if (t2.compareTo(t1) < 0) throw new IllegalArgumentException("T2 (" + t2 + ") must be >= T1 (" + t1 + ")");
+        if (t4.isNegative()) throw new IllegalArgumentException("T4 must be >= 0, was " + t4);
+        if (trying != null && trying.isNegative()) throw new IllegalArgumentException("trying must be >= 0");
+    }
+
+    /** RFC 3261 defaults: T1 500 ms, T2 4 s, T4 5 s, automatic 100 Trying after 200 ms. */
+    public static TimerConfig defaults() {
+        return new TimerConfig(Duration.ofMillis(500), Duration.ofSeconds(4), Duration.ofSeconds(5),
+                Duration.ofMillis(200));
+    }
+
+    public TimerConfig withT1(Duration v) { return new TimerConfig(v, t2, t4, trying); }
+
+    public TimerConfig withT2(Duration v) { return new TimerConfig(t1, v, t4, trying); }
+
+    public TimerConfig withT4(Duration v) { return new TimerConfig(t1, t2, v, trying); }
+
+    /** {@code null}: never send 100 Trying automatically. */
+    public TimerConfig withTrying(Duration v) { return new TimerConfig(t1, t2, t4, v); }
+
+    /** 64*T1: the transaction timeout of B, F, H, J (UDP), and RFC 6026's L and M. */
+    public Duration timeout() { return t1.multipliedBy(64); }
+
+    /** Timer B: INVITE client transaction gives up waiting for any response. */
+    public Duration timerB() { return timeout(); }
+
+    /** Timer F: non-INVITE client transaction gives up waiting for a final response. */
+    public Duration timerF() { return timeout(); }
+
+    /** Timer H: INVITE server transaction gives up waiting for the ACK of a non-2xx final. */
+    public Duration timerH() { return timeout(); }
+
+    /** Timer L (RFC 6026 8.7): INVITE server transaction leaves Accepted. */
+    public Duration timerL() { return timeout(); }
+
+    /** Timer M (RFC 6026 8.4): INVITE client transaction leaves Accepted. */
+    public Duration timerM() { return timeout(); }
+
+    /**
+     * Timer D: how long an INVITE client absorbs retransmitted finals. RFC 3261 asks for at least
+     * 32 s over UDP; it must also outlast the server's Timer H (64*T1) when T1 is raised.
+     */
+    public Duration timerD(boolean reliable) {
+        if (reliable) return Duration.ZERO;
+        Duration h = timeout();
+        return h.compareTo(TIMER_D_MIN) > 0 ? h : TIMER_D_MIN;
+    }
+
+    /** Timer I: INVITE server absorbs retransmitted ACKs (T4 over UDP). */
+    public Duration timerI(boolean reliable) { return reliable ? Duration.ZERO : t4; }
+
+    /** Timer J: non-INVITE server absorbs retransmitted requests (64*T1 over UDP). */
+    public Duration timerJ(boolean reliable) { return reliable ? Duration.ZERO : timeout(); }
+
+    /** Timer K: non-INVITE client absorbs retransmitted finals (T4 over UDP). */
+    public Duration timerK(boolean reliable) { return reliable ? Duration.ZERO : t4; }
+
+    /** The next retransmission interval: doubled, capped at T2 (timers E and G; 2xx of 13.3.1.4). */
+    Duration doubledCapped(Duration interval) {
+        Duration d = interval.multipliedBy(2);
+        return d.compareTo(t2) > 0 ? t2 : d;
+    }
+}

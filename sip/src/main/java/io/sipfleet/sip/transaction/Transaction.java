@@ -1,0 +1,134 @@
+package io.sipfleet.sip.transaction;
+
+import io.netty.util.Timeout;
+import io.netty.util.TimerTask;
+import io.sipfleet.sip.message.SipMessage;
+import io.sipfleet.sip.message.SipRequest;
+import io.sipfleet.sip.transport.Peer;
+import io.sipfleet.sip.transport.SipSender;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What the four RFC 3261 17 state machines share: the request that created the transaction, the
+ * peer it talks to, the sender, and the concurrency rules.
+ *
+ * <p>Concurrency. A retransmission (event loop), a timer (timer thread) and a TU answer (any
+ * thread) may hit one transaction at once. Every state change, and the send that goes with it,
+ * happens inside a short {@code synchronized (this)} block: {@link SipSender#send} never blocks
+ * (it hands the bytes to Netty), so holding the monitor across it costs no more than the state
+ * change, and it keeps "state changed" and "message sent" atomic (a timer cannot retransmit a
+ * response the TU is replacing). The TU is never called with the monitor held: each entry point
+ * decides under the lock what to report, releases it, reports, then {@link #settle()}s. So a TU
+ * may call into any other transaction from a callback without lock-order deadlocks.
+ *
+ * <p>Timers: each pending timer is one {@link Timeout} field; a firing task first checks that it
+ * is still the current one and that the state is still the one it was set for, because a
+ * cancelled timeout may already be running on the timer thread.
+ */
+public abstract sealed class Transaction permits ServerTransaction, ClientTransaction {
+    final TransactionLayer layer;
+    final TransactionKey key;
+    final SipRequest request;
+    final Peer peer;
+    final SipSender sender;
+    final boolean reliable;
+    final TimerConfig timers;
+
+    /** Guarded by {@code this}. */
+    TransactionState state;
+    private RuntimeException transportError; // guarded by this; reported once by settle()
+    private boolean settled;                  // guarded by this; removed from the maps
+
+    Transaction(TransactionLayer layer, TransactionKey key, SipRequest request, Peer peer, SipSender sender,
+                TransactionState initial) {
+        this.layer = layer;
+        this.key = key;
+        this.request = request;
+        this.peer = peer;
+        this.sender = sender;
+        this.reliable = peer.transport().isReliable();
+        this.timers = layer.timers();
+        this.state = initial;
+    }
+
+    public final TransactionKey key() { return key; }
+
+    /** The request that created the transaction (for a client: as sent, with our Via). */
+    public final SipRequest request() { return request; }
+
+    /** Where responses go (server: the hop the request came from) or where the request went (client). */
+    public final Peer peer() { return peer; }
+
+    /** Reliable transport: no retransmission timers, zero D/I/J/K. */
+    public final boolean isReliable() { return reliable; }
+
+    public final synchronized TransactionState state() { return state; }
+
+    public final synchronized boolean isTerminated() { return state == TransactionState.TERMINATED; }
+
+    public final boolean isInvite() { return this instanceof InviteServerTransaction || this instanceof InviteClientTransaction; }
+
+    /** Moves to {@code s}; Terminated cancels every timer. Caller holds the lock. */
+    final void enter(TransactionState s) {
+        state = s;
+        if (s == TransactionState.TERMINATED) cancelTimers();
+    }
+
+    /** Cancels every pending timer. Caller holds the lock. */
+    abstract void cancelTimers();
+
+    final Timeout schedule(Duration delay, TimerTask task) {
+        return layer.timer().newTimeout(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    static Timeout cancel(Timeout t) {
+        if (t != null) t.cancel();
+        return null;
+    }
+
+    /**
+     * Sends {@code m} to the peer. A sender that throws (its contract says it never does) is a
+     * transport error (17.1.4, 17.2.4): the transaction terminates and the TU hears of it on
+     * {@link #settle()}. Caller holds the lock.
+     */
+    final boolean send(SipMessage m) {
+        try {
+            sender.send(m, peer);
+            return true;
+        } catch (RuntimeException e) {
+            transportError = e;
+            enter(TransactionState.TERMINATED);
+            return false;
+        }
+    }
+
+    /** {@link #send} of a message sent before (counted for metrics). Caller holds the lock. */
+    final void resend(SipMessage m) {
+        if (send(m)) layer.countRetransmission();
+    }
+
+    /**
+     * Called after every locked section, without the lock: reports a transport error once, and
+     * once the transaction is Terminated removes it from the layer (exactly once).
+     */
+    final void settle() {
+        RuntimeException error;
+        boolean done;
+        synchronized (this) {
+            error = transportError;
+            transportError = null;
+            done = state == TransactionState.TERMINATED && !settled;
+            if (done) settled = true;
+        }
+        try {
+            if (error != null) layer.tu().onTransportError(this, error);
+        } finally {
+            if (done) layer.terminated(this);
+        }
+    }
+
+    @Override public String toString() {
+        return getClass().getSimpleName() + "[" + key + ", " + state() + "]";
+    }
+}

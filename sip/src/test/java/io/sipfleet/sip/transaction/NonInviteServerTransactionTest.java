@@ -1,0 +1,102 @@
+package io.sipfleet.sip.transaction;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sipfleet.sip.message.SipRequest;
+import org.junit.jupiter.api.Test;
+
+class NonInviteServerTransactionTest {
+    private static final String BRANCH = "z9hG4bKnashds7";
+
+    private final Fixture f = new Fixture();
+
+    private SipRequest options() { return Sip.request("OPTIONS", BRANCH, "opt-1@atlanta.example.com"); }
+
+    @Test
+    void retransmissionInTryingIsDiscardedAndTheFinalIsResentLater() {
+        f.receive(options(), Sip.UDP_CLIENT);
+        ServerTransaction tx = f.tu.serverTxs.get(0);
+        assertThat(tx).isInstanceOf(NonInviteServerTransaction.class);
+        assertThat(tx.state()).isEqualTo(TransactionState.TRYING);
+
+        f.receive(options(), Sip.UDP_CLIENT);
+        assertThat(f.net.size()).as("17.2.2: discarded in Trying, and no automatic 100").isZero();
+
+        f.advance(1000);
+        assertThat(f.net.size()).isZero();
+        tx.respond(200, "OK");
+        assertThat(tx.state()).isEqualTo(TransactionState.COMPLETED);
+        f.receive(options(), Sip.UDP_CLIENT);
+        f.receive(options(), Sip.UDP_CLIENT);
+        assertThat(f.tu.requests).hasSize(1);
+        assertThat(f.net.timesOfStatus(200)).containsExactly(1000L, 1000L, 1000L);
+        assertThat(f.net.all()).allSatisfy(s -> assertThat(s.to()).isEqualTo(Sip.UDP_CLIENT));
+        assertThat(f.layer.retransmissionsAbsorbed()).isEqualTo(3);
+        assertThat(f.layer.retransmissionsSent()).isEqualTo(2);
+    }
+
+    @Test
+    void provisionalIsResentInProceeding() {
+        f.receive(options(), Sip.UDP_CLIENT);
+        ServerTransaction tx = f.tu.serverTxs.get(0);
+        tx.respond(183, "Session Progress");
+        assertThat(tx.state()).isEqualTo(TransactionState.PROCEEDING);
+        f.receive(options(), Sip.UDP_CLIENT);
+        assertThat(f.net.responses(183)).hasSize(2);
+    }
+
+    @Test
+    void timerJCleansUpAfter64T1() {
+        f.receive(options(), Sip.UDP_CLIENT);
+        ServerTransaction tx = f.tu.serverTxs.get(0);
+        tx.respond(404, "Not Found");
+        f.advance(31_999);
+        assertThat(tx.state()).isEqualTo(TransactionState.COMPLETED);
+        assertThat(f.layer.activeServerTransactions()).isEqualTo(1);
+        assertThat(f.net.size()).as("no retransmission timer for non-INVITE responses").isEqualTo(1);
+        f.advance(1);
+        assertThat(tx.state()).isEqualTo(TransactionState.TERMINATED);
+        assertThat(f.tu.terminated).containsExactly(tx);
+        f.assertIdle();
+
+        f.receive(options(), Sip.UDP_CLIENT);
+        assertThat(f.tu.requests).as("after J the same request is new again").hasSize(2);
+    }
+
+    @Test
+    void reliableTransportTimerJIsZero() {
+        f.receive(Sip.request("REGISTER", "TCP", BRANCH, "reg@atlanta.example.com", 1, null, null), Sip.TCP_CLIENT);
+        ServerTransaction tx = f.tu.serverTxs.get(0);
+        tx.respond(200, "OK");
+        assertThat(tx.state()).isEqualTo(TransactionState.TERMINATED);
+        assertThat(f.net.last().to()).isEqualTo(Sip.TCP_CLIENT);
+        f.assertIdle();
+    }
+
+    @Test
+    void sameBranchDifferentMethodIsAnotherTransaction() {
+        f.receive(options(), Sip.UDP_CLIENT);
+        f.receive(Sip.request("INFO", BRANCH, "opt-1@atlanta.example.com"), Sip.UDP_CLIENT);
+        assertThat(f.tu.requests).hasSize(2);
+        assertThat(f.layer.activeServerTransactions()).isEqualTo(2);
+    }
+
+    @Test
+    void sameBranchFromAnotherSentByIsAnotherTransaction() {
+        f.receive(options(), Sip.UDP_CLIENT);
+        String other = "OPTIONS sip:bob@biloxi.example.com SIP/2.0\r\n"
+                + "Via: SIP/2.0/UDP other.example.com:5060;branch=" + BRANCH + "\r\n"
+                + "From: <sip:carol@example.com>;tag=1\r\nTo: <sip:bob@biloxi.example.com>\r\n"
+                + "Call-ID: other@example.com\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n";
+        f.receive(Sip.parse(other), Sip.UDP_CLIENT);
+        assertThat(f.tu.requests).hasSize(2);
+    }
+
+    @Test
+    void sentByHostIsCaseInsensitive() {
+        f.receive(options(), Sip.UDP_CLIENT);
+        String upper = options().toString().replace("client.atlanta.example.com:5060;", "CLIENT.Atlanta.example.com:5060;");
+        f.receive(Sip.parse(upper), Sip.UDP_CLIENT);
+        assertThat(f.tu.requests).hasSize(1);
+    }
+}
