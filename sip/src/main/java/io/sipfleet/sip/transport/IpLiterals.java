@@ -4,11 +4,11 @@ import io.netty.util.NetUtil;
 import java.net.InetAddress;
 
 /** IP address literals as SIP writes them (RFC 3261 25.1, RFC 5118), parsed without any DNS lookup. */
-final class IpLiterals {
+public final class IpLiterals {
     private IpLiterals() {}
 
     /** The address {@code host} spells (IPv4, IPv6 with or without brackets), or null for a host name. */
-    static InetAddress parse(String host) {
+    public static InetAddress parse(String host) {
         if (host == null || host.isEmpty()) return null;
         String h = host.charAt(0) == '[' && host.charAt(host.length() - 1) == ']'
                 ? host.substring(1, host.length() - 1) : host;
@@ -17,7 +17,7 @@ final class IpLiterals {
     }
 
     /** The address as a Via received= value: IPv4 dotted, IPv6 compressed without brackets (RFC 5118 4.5). */
-    static String text(InetAddress a) { return NetUtil.toAddressString(a); }
+    public static String text(InetAddress a) { return NetUtil.toAddressString(a); }
 
     /** "192.0.2.4:5060" / "[2001:db8::1]:5060" for logs (InetSocketAddress.toString adds a '/'). */
     static String text(java.net.SocketAddress a) {

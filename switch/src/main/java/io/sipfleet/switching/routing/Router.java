@@ -1,0 +1,155 @@
+package io.sipfleet.switching.routing;
+
+import io.sipfleet.cluster.location.Binding;
+import io.sipfleet.cluster.location.Flow;
+import io.sipfleet.cluster.location.LocationStore;
+import io.sipfleet.sip.message.SipRequest;
+import io.sipfleet.sip.message.SipUri;
+import io.sipfleet.sip.message.TelUri;
+import io.sipfleet.sip.message.Uri;
+import io.sipfleet.sip.parse.SipParseException;
+import io.sipfleet.sip.parse.UriParser;
+import io.sipfleet.sip.transport.IpLiterals;
+import io.sipfleet.sip.transport.Peer;
+import io.sipfleet.sip.transport.Transport;
+import io.sipfleet.switching.config.CarrierRoute;
+import io.sipfleet.switching.config.SwitchConfig;
+import io.sipfleet.switching.proxy.LocalIdentity;
+import io.sipfleet.switching.proxy.Target;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routing of initial requests: a Request-URI for one of our subscribers goes to the bindings of
+ * that AoR (all of them: parallel forking), anything else by the longest prefix of the dialled
+ * number to a carrier gateway, else 404. Hosts must be IP literals: the switch does no DNS on
+ * the call path (RFC 3263 lookups would block or need a resolver cache; gateways are configured
+ * by address).
+ */
+public final class Router {
+    private static final Logger log = LoggerFactory.getLogger(Router.class);
+
+    private final LocalIdentity self;
+    private final Supplier<SwitchConfig> config;
+    private final LocationStore location;
+
+    public Router(LocalIdentity self, Supplier<SwitchConfig> config, LocationStore location) {
+        this.self = self;
+        this.config = config;
+        this.location = location;
+    }
+
+    /** The AoR key of a URI that names one of our subscribers: our IPs count as our domain. */
+    public String aorOf(SipUri uri) {
+        String host = self.isLocal(uri) ? config.get().realm() : uri.host().toLowerCase(java.util.Locale.ROOT);
+        return "sip:" + (uri.user() == null ? "" : uri.decodedUser() + "@") + host;
+    }
+
+    public boolean isSubscriber(String aor) {
+        for (var u : config.get().sipUsers()) if (u.aor().equalsIgnoreCase(aor)) return true;
+        return false;
+    }
+
+    public CompletionStage<RouteDecision> route(SipRequest request) {
+        Uri ruri = request.requestUri();
+        String number;
+        if (ruri instanceof SipUri s) {
+            if (s.user() != null && self.isLocal(s)) {
+                String aor = aorOf(s);
+                if (isSubscriber(aor)) return toUser(aor);
+            }
+            number = s.user() == null ? null : s.decodedUser();
+        } else if (ruri instanceof TelUri t) {
+            number = t.digits();
+        } else {
+            return done(new RouteDecision.Reject(416, "Unsupported URI Scheme"));
+        }
+        if (number == null || number.isEmpty()) return done(new RouteDecision.Reject(404, "Not Found"));
+        CarrierRoute route = config.get().routeTable().route(number).orElse(null);
+        if (route == null) return done(new RouteDecision.Reject(404, "No Route"));
+        Target target = carrierTarget(route, number);
+        if (target == null) return done(new RouteDecision.Reject(502, "Bad Gateway Address"));
+        return done(new RouteDecision.ToCarrier(route, target));
+    }
+
+    private CompletionStage<RouteDecision> toUser(String aor) {
+        return location.lookup(aor).thenApply(bindings -> {
+            List<Target> targets = new ArrayList<>(bindings.size());
+            for (Binding b : bindings) {
+                Target t = bindingTarget(b);
+                if (t != null) targets.add(t);
+            }
+            return new RouteDecision.ToUser(aor, targets);
+        });
+    }
+
+    /** A binding's target: its Contact as Request-URI, sent to the flow it registered through (NAT). */
+    public static Target bindingTarget(Binding b) {
+        Uri contact;
+        try {
+            contact = UriParser.parse(b.contact());
+        } catch (SipParseException e) {
+            log.warn("routing: binding {} of {} has an unparsable contact: {}", b.contact(), b.aor(), e.getMessage());
+            return null;
+        }
+        Flow f = b.flow();
+        InetAddress src = IpLiterals.parse(f.sourceIp());
+        InetAddress local = IpLiterals.parse(f.localIp());
+        if (src == null || local == null) return null;
+        Transport transport = Transport.valueOf(f.transport().name());
+        Peer to = new Peer(transport, new InetSocketAddress(src, f.sourcePort()),
+                new InetSocketAddress(local, f.localPort()), 0);
+        return new Target(contact, to, b.aor());
+    }
+
+    private Target carrierTarget(CarrierRoute route, String number) {
+        SipUri gw;
+        try {
+            gw = (SipUri) UriParser.parse(route.gateway());
+        } catch (SipParseException | ClassCastException e) {
+            log.error("routing: route {} has a bad gateway {}", route.name(), route.gateway());
+            return null;
+        }
+        InetAddress ip = IpLiterals.parse(gw.host());
+        if (ip == null) {
+            log.error("routing: route {} gateway {} is not an IP address (no DNS on the call path)", route.name(), gw);
+            return null;
+        }
+        Transport t = gw.transport() == null ? Transport.UDP : Transport.fromVia(gw.transport());
+        if (t == null) t = Transport.UDP;
+        SipUri ruri = gw.withUser(number);
+        return new Target(ruri, self.peerTo(t, new InetSocketAddress(ip, gw.portOrDefault())), "route " + route.name());
+    }
+
+    /** Next hop of an in-dialog request: its first Route that is not us, else its Request-URI. */
+    public Target nextHop(SipRequest request, Transport arrivedOn) {
+        SipUri hop = null;
+        boolean skipping = true;
+        for (var r : request.routes()) {
+            SipUri u = r.sipUri();
+            if (skipping && u != null && self.isLocal(u)) continue;
+            skipping = false;
+            hop = u;
+            break;
+        }
+        if (hop == null && request.requestUri() instanceof SipUri s) hop = s;
+        if (hop == null) return null;
+        InetAddress ip = IpLiterals.parse(hop.maddr() != null ? hop.maddr() : hop.host());
+        if (ip == null) return null;
+        Transport t = hop.transport() == null ? arrivedOn : Transport.fromVia(hop.transport());
+        if (t == null) t = arrivedOn;
+        return new Target(request.requestUri(), self.peerTo(t, new InetSocketAddress(ip, hop.portOrDefault())),
+                "next hop " + hop.hostPort());
+    }
+
+    private static CompletionStage<RouteDecision> done(RouteDecision d) {
+        return CompletableFuture.completedFuture(d);
+    }
+}
