@@ -1,2 +1,9 @@
-/** Shared state of switches behind small interfaces: LocationStore, CpsLimiter, ChannelCounter. */
+/**
+ * State the switches of a cluster share, behind small asynchronous interfaces with one owner each:
+ * {@link io.sipfleet.cluster.location.LocationStore} (registrar bindings),
+ * {@link io.sipfleet.cluster.limits.CpsLimiter} (sliding-window calls per second) and
+ * {@link io.sipfleet.cluster.limits.ChannelCounter} (concurrent calls as leases), bundled by
+ * {@link io.sipfleet.cluster.ClusterState}. In memory for one node; a Redis implementation shares
+ * them across a fleet.
+ */
 package io.sipfleet.cluster;

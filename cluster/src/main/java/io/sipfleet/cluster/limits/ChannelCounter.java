@@ -1,0 +1,40 @@
+package io.sipfleet.cluster.limits;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Concurrent-call (channel) limits, counted as LEASES keyed by call: {@code callKey} is chosen by
+ * the caller, Call-ID plus From-tag, so the same call always maps to the same lease.
+ *
+ * <p>A lease lives for a TTL from its last acquire or refresh. The switch refreshes the leases of
+ * its live dialogs on a timer (every TTL/3); a lease nobody refreshes is dropped. That is how a
+ * leaked call (BYE lost, switch bug) is released here, and how a dead switch's channels free up
+ * in a shared store. Releasing is still the normal path: it frees the channel at once.
+ *
+ * <p>Asynchronous because a shared (Redis) counter is a round trip; never blocks.
+ */
+public interface ChannelCounter {
+
+    /**
+     * Takes a channel in {@code scope} for {@code callKey} if fewer than {@code limit} are held.
+     * Idempotent: if {@code callKey} already holds one (a retransmitted INVITE, a second leg of the
+     * same call), answers true without taking another, and refreshes it. A lowered limit keeps the
+     * leases already held and refuses new ones until the count is below it.
+     */
+    CompletionStage<Boolean> tryAcquire(String scope, String callKey, int limit);
+
+    /** Extends the lease by a TTL from now. False if there is none (never taken, released, or expired). */
+    CompletionStage<Boolean> refresh(String scope, String callKey);
+
+    /** Frees the channel. Idempotent: false for an unknown or already released key, never below 0. */
+    CompletionStage<Boolean> release(String scope, String callKey);
+
+    /** Unexpired leases held in {@code scope}. */
+    CompletionStage<Integer> count(String scope);
+
+    /** Drops expired leases in every scope (also done lazily per scope); the owner calls it on a timer. */
+    default CompletionStage<Integer> sweep() {
+        return CompletableFuture.completedStage(0);
+    }
+}

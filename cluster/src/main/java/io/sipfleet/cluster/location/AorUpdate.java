@@ -1,0 +1,125 @@
+package io.sipfleet.cluster.location;
+
+import io.sipfleet.cluster.location.BindingListener.Cause;
+import io.sipfleet.cluster.location.RegistrationResult.Status;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * RFC 3261 10.3 steps 6-8 for one AoR, as a pure function from the AoR's bindings and one REGISTER
+ * to the next bindings. The in-memory store runs it inside {@code ConcurrentHashMap.compute}; the
+ * Redis store's Lua script must implement the same rules (its tests can share these cases).
+ */
+final class AorUpdate {
+
+    record Removal(Binding binding, Cause cause) {}
+
+    /** {@code next} is empty when the AoR has no bindings left. */
+    record Outcome(Binding[] next, RegistrationResult result, List<Removal> removals) {}
+
+    static final Binding[] NONE = new Binding[0];
+
+    /** Lookup order: q descending, then most recently registered first, then contact for stability. */
+    static final Comparator<Binding> ORDER = Comparator.comparingInt(Binding::orderingQ).reversed()
+            .thenComparing(Comparator.comparingLong(Binding::registeredAtMillis).reversed())
+            .thenComparing(Binding::contact);
+
+    private AorUpdate() {}
+
+    static Outcome apply(Binding[] current, String aor, RegisterRequest req, Interner strings) {
+        long now = req.nowMillis();
+        List<Removal> expired = new ArrayList<>(0);
+        List<Binding> live = new ArrayList<>(current.length + req.contacts().size());
+        for (Binding b : current) {
+            // Expired bindings no longer exist (10.3: "expired bindings MUST be removed"): they
+            // neither block a request by CSeq nor count against maxBindings.
+            if (b.isExpiredAt(now)) expired.add(new Removal(b, Cause.EXPIRED));
+            else live.add(b);
+        }
+        // One String per AoR: the map key, which the first binding already references.
+        String aorRef = current.length > 0 ? current[0].aor() : aor;
+
+        if (req.isQuery()) return unchanged(Status.OK, live, expired);
+        if (req.wildcard()) {
+            for (Binding b : live) if (outOfOrder(b, req)) return unchanged(Status.OUT_OF_ORDER, live, expired);
+            List<Removal> removals = new ArrayList<>(expired);
+            for (Binding b : live) removals.add(new Removal(b, Cause.UNREGISTERED));
+            return new Outcome(NONE, new RegistrationResult(Status.OK, List.of(), List.of(), List.of(), live), removals);
+        }
+
+        Flow flow = canonical(req.flow(), strings);
+        String userAgent = strings.intern(req.userAgent());
+        String memberId = strings.intern(req.memberId());
+        List<Binding> work = new ArrayList<>(live);
+        List<Binding> added = new ArrayList<>(1);
+        List<Binding> refreshed = new ArrayList<>(1);
+        List<Removal> removedHere = new ArrayList<>(0);
+        for (ContactUpdate cu : lastWins(req.contacts())) {
+            Binding sameContact = null;
+            for (var it = work.iterator(); it.hasNext(); ) {
+                Binding b = it.next();
+                if (!cu.matches(b)) continue;
+                // 10.3 step 7: same Call-ID and not a higher CSeq aborts the whole request.
+                if (outOfOrder(b, req)) return unchanged(Status.OUT_OF_ORDER, live, expired);
+                it.remove();
+                if (b.contact().equals(cu.contact())) sameContact = b;
+                else removedHere.add(new Removal(b, cu.expiresSeconds() == 0 ? Cause.UNREGISTERED : Cause.REPLACED));
+            }
+            if (cu.expiresSeconds() == 0) {
+                if (sameContact != null) removedHere.add(new Removal(sameContact, Cause.UNREGISTERED));
+                continue;
+            }
+            // Reuse the old binding's Flow when the NAT mapping did not move: no garbage per refresh.
+            Flow f = sameContact != null && sameContact.flow().equals(flow) ? sameContact.flow() : flow;
+            Binding nb = new Binding(aorRef, cu.contact(), now + cu.expiresSeconds() * 1000L, cu.q(),
+                    req.callId(), req.cseq(), f, cu.instanceId(), cu.regId(), userAgent, memberId, now, req.path());
+            work.add(nb);
+            (sameContact != null ? refreshed : added).add(nb);
+        }
+        // Only a request that grows the AoR is refused: after a lowered limit, refreshes still work.
+        if (req.maxBindings() > 0 && work.size() > req.maxBindings() && work.size() > live.size()) {
+            return unchanged(Status.TOO_MANY_BINDINGS, live, expired);
+        }
+        work.sort(ORDER);
+        List<Binding> removed = new ArrayList<>(removedHere.size());
+        for (Removal r : removedHere) removed.add(r.binding());
+        List<Removal> removals = new ArrayList<>(expired);
+        removals.addAll(removedHere);
+        return new Outcome(work.toArray(NONE), new RegistrationResult(Status.OK, work, added, refreshed, removed),
+                removals);
+    }
+
+    /** The request changes nothing; expired bindings are still dropped (that is housekeeping, not the request). */
+    private static Outcome unchanged(Status status, List<Binding> live, List<Removal> expired) {
+        live.sort(ORDER);
+        return new Outcome(live.toArray(NONE), RegistrationResult.unchanged(status, live), expired);
+    }
+
+    private static boolean outOfOrder(Binding b, RegisterRequest req) {
+        return b.callId().equals(req.callId()) && b.cseq() >= req.cseq();
+    }
+
+    /**
+     * The same contact (or instance) twice in one request: the last one counts, as if they had come
+     * in order. After this no update can match a binding created by an earlier one of the request,
+     * whose Call-ID/CSeq would otherwise look like a replay.
+     */
+    static List<ContactUpdate> lastWins(List<ContactUpdate> contacts) {
+        if (contacts.size() < 2) return contacts;
+        List<ContactUpdate> kept = new ArrayList<>(contacts.size());
+        outer:
+        for (int i = contacts.size() - 1; i >= 0; i--) {
+            ContactUpdate cu = contacts.get(i);
+            for (ContactUpdate k : kept) if (k.sameKey(cu)) continue outer;
+            kept.add(cu);
+        }
+        return kept.reversed();
+    }
+
+    private static Flow canonical(Flow f, Interner strings) {
+        String local = strings.intern(f.localIp());
+        return local == f.localIp() ? f : new Flow(f.transport(), f.sourceIp(), f.sourcePort(), local, f.localPort());
+    }
+}

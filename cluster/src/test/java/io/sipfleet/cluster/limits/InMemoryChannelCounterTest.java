@@ -1,0 +1,210 @@
+package io.sipfleet.cluster.limits;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class InMemoryChannelCounterTest {
+    static final Duration TTL = Duration.ofSeconds(90);
+    final AtomicLong now = new AtomicLong(1_000_000);
+    final InMemoryChannelCounter channels = new InMemoryChannelCounter(now::get, TTL);
+
+    boolean acquire(String scope, String key, int limit) { return channels.tryAcquire(scope, key, limit).toCompletableFuture().join(); }
+
+    boolean release(String scope, String key) { return channels.release(scope, key).toCompletableFuture().join(); }
+
+    boolean refresh(String scope, String key) { return channels.refresh(scope, key).toCompletableFuture().join(); }
+
+    int count(String scope) { return channels.count(scope).toCompletableFuture().join(); }
+
+    @Test
+    void limitIsEnforcedAndRetransmissionTakesNoSecondChannel() {
+        assertThat(acquire("trunk", "call-1;tag=a", 2)).isTrue();
+        assertThat(acquire("trunk", "call-1;tag=a", 2)).isTrue();          // retransmitted INVITE
+        assertThat(count("trunk")).isEqualTo(1);
+        assertThat(acquire("trunk", "call-2;tag=b", 2)).isTrue();
+        assertThat(acquire("trunk", "call-3;tag=c", 2)).isFalse();
+        assertThat(acquire("trunk", "call-2;tag=b", 2)).isTrue();          // still its own, even at the limit
+        assertThat(count("trunk")).isEqualTo(2);
+        assertThat(acquire("other", "call-3;tag=c", 2)).isTrue();          // scopes are independent
+    }
+
+    @Test
+    void releaseIsIdempotent() {
+        acquire("s", "k1", 5);
+        assertThat(release("s", "k1")).isTrue();
+        assertThat(release("s", "k1")).isFalse();
+        assertThat(release("s", "never")).isFalse();
+        assertThat(release("unknown-scope", "k1")).isFalse();
+        assertThat(count("s")).isZero();
+        assertThat(channels.scopes()).isZero();                             // empty scopes are dropped
+        assertThat(acquire("s", "k2", 1)).isTrue();
+        assertThat(count("s")).isEqualTo(1);
+    }
+
+    @Test
+    void loweredLimitKeepsHeldLeases() {
+        for (int i = 0; i < 5; i++) acquire("s", "k" + i, 5);
+        assertThat(acquire("s", "new", 3)).isFalse();
+        assertThat(count("s")).isEqualTo(5);
+        release("s", "k0");
+        release("s", "k1");
+        assertThat(acquire("s", "new", 3)).isFalse();                       // 3 held, limit 3
+        release("s", "k2");
+        assertThat(acquire("s", "new", 3)).isTrue();
+    }
+
+    @Test
+    void unrefreshedLeaseExpiresRefreshedOneStays() {
+        long t = now.get();
+        acquire("s", "leaked", 10);                  // its BYE will never come
+        acquire("s", "live", 10);
+        now.set(t + 60_000);
+        assertThat(refresh("s", "live")).isTrue();   // the switch's dialog timer
+        now.set(t + 89_999);
+        assertThat(count("s")).isEqualTo(2);
+        now.set(t + 90_000);
+        assertThat(count("s")).isEqualTo(1);
+        assertThat(refresh("s", "leaked")).isFalse();
+        assertThat(channels.expiredLeases()).isEqualTo(1);
+        now.set(t + 150_000);
+        assertThat(count("s")).isZero();
+        assertThat(refresh("s", "live")).isFalse();
+        assertThat(channels.scopes()).isZero();
+    }
+
+    @Test
+    void expiredLeaseFreesItsChannelForANewCall() {
+        acquire("s", "a", 1);
+        assertThat(acquire("s", "b", 1)).isFalse();
+        now.addAndGet(TTL.toMillis());
+        assertThat(acquire("s", "b", 1)).isTrue();
+    }
+
+    @Test
+    void duplicateAcquireRefreshes() {
+        long t = now.get();
+        acquire("s", "a", 1);
+        now.set(t + 60_000);
+        acquire("s", "a", 1);
+        now.set(t + 100_000);
+        assertThat(count("s")).isEqualTo(1);
+    }
+
+    @Test
+    void sweepDropsExpiredLeasesOfUntouchedScopes() {
+        for (int i = 0; i < 100; i++) acquire("scope-" + (i % 10), "k" + i, 100);
+        now.addAndGet(45_000);
+        acquire("scope-0", "late", 100);
+        now.addAndGet(45_000);
+        assertThat(channels.sweep().toCompletableFuture().join()).isEqualTo(100);
+        assertThat(channels.scopes()).isEqualTo(1);
+        assertThat(count("scope-0")).isEqualTo(1);
+    }
+
+    @Test
+    void zeroLimitRefusesAndNegativeFails() {
+        assertThat(acquire("s", "k", 0)).isFalse();
+        assertThat(channels.scopes()).isZero();
+        assertThatThrownBy(() -> acquire("s", "k", -1)).isInstanceOf(CompletionException.class)
+                .hasCauseInstanceOf(IllegalArgumentException.class);
+    }
+
+    /**
+     * Threads acquire, release and release twice random calls on a few scopes. Each thread has its
+     * own calls (so it knows exactly what it holds) but they share the scopes' limits; a watcher
+     * checks the counts all along. Every thread then hangs up: all counts end at 0.
+     */
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.SECONDS)
+    void randomConcurrentTrafficNeverExceedsTheLimitNorGoesNegative() throws Exception {
+        int threads = 8, opsPerThread = 25_000, limit = 6, callsPerThread = 4;
+        String[] scopes = {"trunk-a", "customer-1"};
+        ExecutorService pool = Executors.newFixedThreadPool(threads + 1);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            AtomicBoolean done = new AtomicBoolean();
+            AtomicInteger violations = new AtomicInteger();
+            Future<?> watcher = pool.submit(() -> {
+                while (!done.get()) {
+                    for (String s : scopes) {
+                        int c = count(s);
+                        if (c < 0 || c > limit) violations.incrementAndGet();
+                    }
+                }
+            });
+            List<Future<List<Set<String>>>> held = new ArrayList<>();
+            for (int n = 0; n < threads; n++) {
+                int id = n;
+                held.add(pool.submit(() -> {
+                    SplittableRandom rnd = new SplittableRandom(id);
+                    List<Set<String>> mine = new ArrayList<>();
+                    for (int s = 0; s < scopes.length; s++) mine.add(new HashSet<>());
+                    go.await();
+                    for (int i = 0; i < opsPerThread; i++) {
+                        int s = rnd.nextInt(scopes.length);
+                        String key = "t" + id + "-call" + rnd.nextInt(callsPerThread);
+                        switch (rnd.nextInt(4)) {
+                            case 0, 1 -> {
+                                if (acquire(scopes[s], key, limit)) {
+                                    mine.get(s).add(key);
+                                    if (count(scopes[s]) > limit) violations.incrementAndGet();
+                                } else if (mine.get(s).contains(key)) {
+                                    violations.incrementAndGet();                 // we held it: must be idempotent
+                                }
+                            }
+                            case 2 -> {
+                                if (release(scopes[s], key) != mine.get(s).remove(key)) violations.incrementAndGet();
+                            }
+                            default -> {
+                                release(scopes[s], key);                           // hang up twice
+                                mine.get(s).remove(key);
+                                if (release(scopes[s], key)) violations.incrementAndGet();
+                            }
+                        }
+                    }
+                    return mine;
+                }));
+            }
+            go.countDown();
+            List<List<Set<String>>> finals = new ArrayList<>();
+            for (var f : held) finals.add(f.get());
+            done.set(true);
+            watcher.get();
+            assertThat(violations.get()).isZero();
+
+            for (int s = 0; s < scopes.length; s++) {
+                int si = s;
+                int expected = finals.stream().mapToInt(m -> m.get(si).size()).sum();
+                assertThat(count(scopes[s])).isEqualTo(expected).isLessThanOrEqualTo(limit);
+            }
+            for (int n = 0; n < threads; n++) {
+                for (int s = 0; s < scopes.length; s++) {
+                    for (String key : finals.get(n).get(s)) assertThat(release(scopes[s], key)).isTrue();
+                }
+            }
+            for (String s : scopes) assertThat(count(s)).isZero();
+            assertThat(channels.scopes()).isZero();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
