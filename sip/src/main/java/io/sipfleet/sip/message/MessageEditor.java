@@ -113,6 +113,33 @@ public final class MessageEditor {
         return this;
     }
 
+    /**
+     * Replaces the first value of the first line of that name, in place: the other values of the
+     * line and the line's position stay (a transport stamping received/rport on the top Via).
+     * Appends a line when there is none.
+     */
+    public MessageEditor replaceFirstValue(HeaderName name, String value) {
+        for (int i = 0; i < lines.size(); i++) {
+            Line l = lines.get(i);
+            if (!is(l, name)) continue;
+            byte[] b = l.source >= 0 ? base.buf : l.value;
+            int s = l.source >= 0 ? (l.valueStart >= 0 ? l.valueStart : base.valueStart(l.source)) : 0;
+            int e = l.source >= 0 ? (l.valueStart >= 0 ? l.valueEnd : base.valueEnd(l.source)) : b.length;
+            int comma = firstTopLevelComma(b, s, e);
+            byte[] head = value.getBytes(StandardCharsets.UTF_8);
+            byte[] v = head;
+            if (comma >= 0) {
+                v = new byte[head.length + (e - comma)];
+                System.arraycopy(head, 0, v, 0, head.length);
+                System.arraycopy(b, comma, v, head.length, e - comma); // ", rest" as written
+            }
+            lines.set(i, new Line(-1, -1, -1, name, v));
+            touch(name);
+            return this;
+        }
+        return append(name, value);
+    }
+
     private static int firstTopLevelComma(byte[] b, int s, int e) {
         boolean quoted = false, angle = false;
         for (int i = s; i < e; i++) {

@@ -23,7 +23,8 @@ import java.util.Arrays;
  * <p>Datagram rules (18.3, RFC 4475 3.1.1.8 and 3.4.1): the body is Content-Length bytes and any
  * further octets are ignored; without Content-Length the body is the rest of the datagram; a
  * Content-Length larger than what arrived is an error. Stream rule: the caller hands over exactly
- * one framed message ({@link StreamFraming}); no Content-Length means an empty body.
+ * one framed message (the TCP framer of the transport package); no Content-Length means an empty
+ * body.
  *
  * <p>Offsets in errors count from the first byte of the message (after leading CRLFs).
  */

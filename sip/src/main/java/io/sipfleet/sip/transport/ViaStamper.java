@@ -41,6 +41,6 @@ final class ViaStamper extends ChannelInboundHandlerAdapter {
 
     /** The message with its first Via value replaced by {@code top}; all other bytes kept. */
     static SipMessage rewriteTopVia(SipMessage m, Via top) {
-        return m.edit().removeFirstValue(HeaderName.VIA).addFirst(HeaderName.VIA, top.toString()).build();
+        return m.edit().replaceFirstValue(HeaderName.VIA, top.toString()).build();
     }
 }

@@ -88,4 +88,17 @@ class RoundTripTest {
             assertThat(SipParser.parse(in).toBytes()).isEqualTo(in);
         }
     }
+
+    @Test void replaceFirstValueKeepsPositionAndTheOtherValues() throws Exception {
+        String text = "INVITE sip:b@x SIP/2.0\r\nMax-Forwards: 70\r\n"
+                + "Via: SIP/2.0/UDP 10.0.0.1;branch=z9hG4bKa;rport, SIP/2.0/TCP 10.0.0.2;branch=z9hG4bKb\r\n"
+                + "From: <sip:a@x>;tag=1\r\nTo: <sip:b@x>\r\nCall-ID: c1\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n";
+        SipMessage m = SipParser.parse(text);
+        Via stamped = m.topVia().withParam("received", "192.0.2.7").withParam("rport", "5062");
+        SipMessage out = m.edit().replaceFirstValue(HeaderName.VIA, stamped.toString()).build();
+        assertThat(out.toString()).contains("Max-Forwards: 70\r\nVia: SIP/2.0/UDP 10.0.0.1;branch=z9hG4bKa;rport=5062;received=192.0.2.7, SIP/2.0/TCP 10.0.0.2;branch=z9hG4bKb\r\n");
+        assertThat(out.vias()).hasSize(2);
+        assertThat(out.topVia().rport()).isEqualTo(5062);
+        assertThat(SipParser.parse(out.toBytes())).isEqualTo(out);
+    }
 }
