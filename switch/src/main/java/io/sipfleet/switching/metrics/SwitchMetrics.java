@@ -1,0 +1,251 @@
+package io.sipfleet.switching.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.sipfleet.switching.cdr.CdrWriter;
+import io.sipfleet.switching.config.ConfigHolder;
+import io.sipfleet.switching.config.Subscription;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The switch's Prometheus metrics, under the names a carrier engineer greps for. Every method
+ * is thread-safe and cheap enough for the SIP path (a map lookup and an atomic add): counters
+ * for a tag value are made once and cached.
+ *
+ * <p>Exposed as (Prometheus names):
+ * <ul>
+ * <li>{@code sipfleet_registrations_total{result}}: REGISTERs by outcome
+ *     ({@code ok}, {@code unregister}, {@code challenged}, {@code auth_failed}, {@code rejected},
+ *     {@code interval_too_brief})</li>
+ * <li>{@code sipfleet_bindings}: contact bindings in the location table</li>
+ * <li>{@code sipfleet_calls_total{result}}: calls by outcome ({@code answered}, {@code failed},
+ *     {@code cancelled}, {@code cps_rejected}, {@code channel_rejected}, {@code timeout})</li>
+ * <li>{@code sipfleet_channels_in_use}, {@code sipfleet_channel_limit} (0 = unlimited)</li>
+ * <li>{@code sipfleet_cps_rejected_total{scope}}: calls refused by a CPS limit, {@code switch} or {@code route}</li>
+ * <li>{@code sipfleet_keepalive_rtt_seconds}: keep-alive round trips (histogram),
+ *     {@code sipfleet_keepalive_lost_total}: unanswered pings</li>
+ * <li>{@code sipfleet_auth_failures_total}, {@code sipfleet_auth_blocked_sources}: scanner protection</li>
+ * <li>{@code sipfleet_transactions_active{kind}}: SIP transactions in progress</li>
+ * <li>{@code sipfleet_sip_messages_total{direction,kind}}: SIP messages {@code in}/{@code out},
+ *     kind = method or response class ({@code INVITE}, {@code 2xx}, ...)</li>
+ * <li>{@code sipfleet_config_version}, {@code sipfleet_config_reloads_total{result}}, once
+ *     {@link #follow(ConfigHolder)} is called</li>
+ * <li>{@code sipfleet_cdrs_written_total}, {@code sipfleet_cdrs_dropped_total}, {@code sipfleet_cdr_queue}
+ *     of the writer given to {@link #cdrWriter(CdrWriter)}</li>
+ * <li>JVM memory, threads, CPU and uptime, under Micrometer's usual names.</li>
+ * </ul>
+ * Every series carries {@code server=<serverId>}.
+ */
+public final class SwitchMetrics {
+
+    private final PrometheusMeterRegistry registry;
+    private final Tags common;
+    private final TaggedCounters registrations;
+    private final TaggedCounters calls;
+    private final TaggedCounters cpsRejected;
+    private final TaggedCounters messagesIn;
+    private final TaggedCounters messagesOut;
+    private final Counter keepAliveLost;
+    private final Counter authFailures;
+    private final Timer keepAliveRtt;
+    private final AtomicLong bindings = new AtomicLong();
+    private final AtomicLong channelsInUse = new AtomicLong();
+    private final AtomicLong channelLimit = new AtomicLong();
+    private final AtomicLong authBlockedSources = new AtomicLong();
+    private final ConcurrentMap<String, AtomicLong> transactionsActive = new ConcurrentHashMap<>();
+    private final AtomicReference<CdrWriter> cdrWriter = new AtomicReference<>();
+
+    /** Metrics for {@code serverId} in a new Prometheus registry, with JVM metrics bound. */
+    public SwitchMetrics(String serverId) {
+        this(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), serverId);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+    }
+
+    /** Metrics for {@code serverId} in {@code registry} (shared with other components). */
+    public SwitchMetrics(PrometheusMeterRegistry registry, String serverId) {
+        this.registry = registry;
+        this.common = Tags.of("server", serverId);
+        registrations = new TaggedCounters(registry, "sipfleet.registrations", "REGISTER requests by outcome", common, "result");
+        registrations.preregister("ok", "unregister", "challenged", "auth_failed", "rejected");
+        calls = new TaggedCounters(registry, "sipfleet.calls", "calls ended, by outcome", common, "result");
+        calls.preregister("answered", "failed", "cancelled", "cps_rejected", "channel_rejected", "timeout");
+        cpsRejected = new TaggedCounters(registry, "sipfleet.cps.rejected", "calls refused by a calls-per-second limit", common, "scope");
+        cpsRejected.preregister("switch", "route");
+        messagesIn = new TaggedCounters(registry, "sipfleet.sip.messages", "SIP messages", common.and("direction", "in"), "kind");
+        messagesOut = new TaggedCounters(registry, "sipfleet.sip.messages", "SIP messages", common.and("direction", "out"), "kind");
+        keepAliveLost = Counter.builder("sipfleet.keepalive.lost").description("keep-alive pings not answered")
+                .tags(common).register(registry);
+        authFailures = Counter.builder("sipfleet.auth.failures").description("failed digest authentications")
+                .tags(common).register(registry);
+        // Buckets around NAT keep-alive reality: LAN in ms, mobile in hundreds of ms, trouble in s.
+        keepAliveRtt = Timer.builder("sipfleet.keepalive.rtt").description("keep-alive round-trip time")
+                .tags(common)
+                .serviceLevelObjectives(ms(5), ms(10), ms(25), ms(50), ms(100), ms(250), ms(500), ms(1000), ms(2000), ms(5000))
+                .register(registry);
+        gauge("sipfleet.bindings", "contact bindings in the location table", bindings);
+        gauge("sipfleet.channels.in.use", "calls in progress", channelsInUse);
+        gauge("sipfleet.channel.limit", "configured channel limit, 0 = unlimited", channelLimit);
+        gauge("sipfleet.auth.blocked.sources", "source addresses blocked after failed authentications", authBlockedSources);
+        cdrMeters();
+    }
+
+    private static Duration ms(long millis) {
+        return Duration.ofMillis(millis);
+    }
+
+    private void gauge(String name, String description, AtomicLong value) {
+        // Strong reference: Micrometer holds gauge state weakly by default and would report NaN
+        // once the AtomicLong were collected.
+        Gauge.builder(name, value, AtomicLong::get).description(description).tags(common)
+                .strongReference(true).register(registry);
+    }
+
+    /** A REGISTER finished with {@code result} (see the class comment for the usual values). */
+    public void registration(String result) {
+        registrations.get(result).increment();
+    }
+
+    /** The location table now holds {@code count} bindings. */
+    public void bindings(long count) {
+        bindings.set(count);
+    }
+
+    /** A call ended with {@code result} (see the class comment for the usual values). */
+    public void call(String result) {
+        calls.get(result).increment();
+    }
+
+    /** {@code count} calls are up now. */
+    public void channelsInUse(long count) {
+        channelsInUse.set(count);
+    }
+
+    /** The channel limit in force (0 = unlimited); {@link #follow} keeps it in step with config. */
+    public void channelLimit(long limit) {
+        channelLimit.set(limit);
+    }
+
+    /** A call was refused by the CPS limit of {@code scope}: {@code "switch"} or {@code "route"}. */
+    public void cpsRejected(String scope) {
+        cpsRejected.get(scope).increment();
+    }
+
+    /** A keep-alive ping was answered after {@code rttNanos}. */
+    public void keepAliveRtt(long rttNanos) {
+        keepAliveRtt.record(rttNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** A keep-alive ping went unanswered. */
+    public void keepAliveLost() {
+        keepAliveLost.increment();
+    }
+
+    /** A digest authentication failed (wrong password, unknown user, stale replay). */
+    public void authFailure() {
+        authFailures.increment();
+    }
+
+    /** {@code count} source addresses are blocked now. */
+    public void authBlockedSources(long count) {
+        authBlockedSources.set(count);
+    }
+
+    /** {@code count} transactions of {@code kind} (e.g. {@code "server_invite"}) are in progress now. */
+    public void transactionsActive(String kind, long count) {
+        AtomicLong v = transactionsActive.get(kind);
+        if (v == null) {
+            v = transactionsActive.computeIfAbsent(kind, k -> {
+                AtomicLong state = new AtomicLong();
+                Gauge.builder("sipfleet.transactions.active", state, AtomicLong::get)
+                        .description("SIP transactions in progress").tags(common).tag("kind", k)
+                        .strongReference(true).register(registry);
+                return state;
+            });
+        }
+        v.set(count);
+    }
+
+    /** A SIP message of {@code kind} was received. */
+    public void messageIn(String kind) {
+        messagesIn.get(kind).increment();
+    }
+
+    /** A SIP message of {@code kind} was sent. */
+    public void messageOut(String kind) {
+        messagesOut.get(kind).increment();
+    }
+
+    /** {@link #messageIn} or {@link #messageOut} by {@code direction}: {@code "in"} or {@code "out"}. */
+    public void sipMessage(String direction, String kind) {
+        switch (direction) {
+            case "in" -> messageIn(kind);
+            case "out" -> messageOut(kind);
+            default -> throw new IllegalArgumentException("direction is \"in\" or \"out\", was " + direction);
+        }
+    }
+
+    /**
+     * Publishes the running config version and reload outcomes, and keeps
+     * {@code sipfleet_channel_limit} equal to the config's channelLimit. Close to stop following.
+     */
+    public Subscription follow(ConfigHolder holder) {
+        Gauge.builder("sipfleet.config.version", holder, h -> h.current().version())
+                .description("version of the config snapshot in force").tags(common).strongReference(true).register(registry);
+        functionCounter("sipfleet.config.reloads", "config snapshots offered", holder, ConfigHolder::appliedCount,
+                Tags.of("result", "applied"));
+        functionCounter("sipfleet.config.reloads", "config snapshots offered", holder, ConfigHolder::refusedCount,
+                Tags.of("result", "refused"));
+        Subscription s = holder.subscribe((prev, next) -> channelLimit(next.channelLimit()));
+        channelLimit(holder.current().channelLimit());
+        return s;
+    }
+
+    /**
+     * Publishes the counts of {@code writer} (the CDR series read 0 until then); pass the new
+     * writer when CDRs move to another writer, or null when they are turned off.
+     */
+    public void cdrWriter(CdrWriter writer) {
+        cdrWriter.set(writer);
+    }
+
+    private void cdrMeters() {
+        functionCounter("sipfleet.cdrs.written", "CDRs written to the file", cdrWriter,
+                r -> r.get() == null ? 0 : r.get().written(), Tags.empty());
+        functionCounter("sipfleet.cdrs.dropped", "CDRs that could not be written (logged instead)", cdrWriter,
+                r -> r.get() == null ? 0 : r.get().dropped(), Tags.empty());
+        Gauge.builder("sipfleet.cdr.queue", cdrWriter, r -> r.get() == null ? 0 : r.get().queued())
+                .description("CDRs waiting for the disk").tags(common).strongReference(true).register(registry);
+    }
+
+    private <T> void functionCounter(String name, String description, T state, ToDoubleFunction<T> f, Tags tags) {
+        FunctionCounter.builder(name, state, f).description(description).tags(common).tags(tags).register(registry);
+    }
+
+    /** The registry, for {@link MetricsServer} and for components that add their own meters. */
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    /** The Prometheus text exposition, as {@code GET /metrics} returns it. */
+    public String scrape() {
+        return registry.scrape();
+    }
+}
