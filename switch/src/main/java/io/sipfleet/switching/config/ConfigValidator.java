@@ -1,12 +1,7 @@
 package io.sipfleet.switching.config;
 
-import io.sipfleet.sip.message.SipUri;
-import io.sipfleet.sip.message.Uri;
-import io.sipfleet.sip.parse.SipParseException;
-import io.sipfleet.sip.parse.UriParser;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -21,101 +16,100 @@ final class ConfigValidator {
     private static final Pattern SERVER_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final Pattern MD5_HEX = Pattern.compile("[0-9a-f]{32}");
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
+    private static final String NAME_RULE = "must be 1..64 letters, digits, '.', '_' or '-', was ";
     private static final Pattern DIGITS = Pattern.compile("[0-9]*");
 
-    private final List<ConfigException.Problem> problems = new ArrayList<>();
+    private final Problems problems = new Problems();
 
     private ConfigValidator() {}
 
     static void validate(SwitchConfig c) throws ConfigException {
         ConfigValidator v = new ConfigValidator();
         v.check(c);
-        if (!v.problems.isEmpty()) {
-            throw new ConfigException(v.problems);
-        }
+        v.problems.throwIfAny();
     }
 
     private void check(SwitchConfig c) {
-        min("version", c.version(), 0);
-        if (required("serverId", c.serverId()) && !SERVER_ID.matcher(c.serverId()).matches()) {
-            add("serverId", "must be 1..64 letters, digits, '.', '_' or '-', was " + ConfigTree.quote(c.serverId()));
+        problems.min("version", c.version(), 0);
+        if (problems.required("serverId", c.serverId()) && !SERVER_ID.matcher(c.serverId()).matches()) {
+            problems.add("serverId", NAME_RULE + ConfigTree.quote(c.serverId()));
         }
         int beforeSockets = problems.size();
-        if (required("listen", c.listen())) {
+        if (problems.required("listen", c.listen())) {
             if (c.listen().isEmpty()) {
-                add("listen", "must name at least one address to listen on");
+                problems.add("listen", "must name at least one address to listen on");
             }
             for (int i = 0; i < c.listen().size(); i++) {
                 listen("listen[" + i + "]", c.listen().get(i));
             }
         }
-        if (required("extraPorts", c.extraPorts())) {
+        if (problems.required("extraPorts", c.extraPorts())) {
             ports("extraPorts.udp", c.extraPorts().udp());
             ports("extraPorts.tcp", c.extraPorts().tcp());
         }
         if (problems.size() == beforeSockets) { // only when every address and port parsed
             sockets(c);
         }
-        min("cpsLimit", c.cpsLimit(), 0);
-        min("channelLimit", c.channelLimit(), 0);
+        problems.min("cpsLimit", c.cpsLimit(), 0);
+        problems.min("channelLimit", c.channelLimit(), 0);
         if (c.capacityFailover() != null) {
-            sipUri("capacityFailover", c.capacityFailover(), false);
+            problems.sipUri("capacityFailover", c.capacityFailover(), false);
         }
-        if (required("keepAlive", c.keepAlive())) {
-            required("keepAlive.mode", c.keepAlive().mode());
-            min("keepAlive.intervalSeconds", c.keepAlive().intervalSeconds(), 1);
-            min("keepAlive.lostPingLimit", c.keepAlive().lostPingLimit(), 1);
+        if (problems.required("keepAlive", c.keepAlive())) {
+            problems.required("keepAlive.mode", c.keepAlive().mode());
+            problems.min("keepAlive.intervalSeconds", c.keepAlive().intervalSeconds(), 1);
+            problems.min("keepAlive.lostPingLimit", c.keepAlive().lostPingLimit(), 1);
         }
-        if (required("realm", c.realm()) && c.realm().isBlank()) {
-            add("realm", "must not be empty");
+        if (problems.required("realm", c.realm()) && c.realm().isBlank()) {
+            problems.add("realm", "must not be empty");
         }
-        if (required("sipUsers", c.sipUsers())) {
+        if (problems.required("sipUsers", c.sipUsers())) {
             sipUsers(c.sipUsers());
         }
-        if (required("registrar", c.registrar())) {
+        if (problems.required("registrar", c.registrar())) {
             registrar(c.registrar());
         }
-        if (required("carrierRoutes", c.carrierRoutes())) {
+        if (problems.required("carrierRoutes", c.carrierRoutes())) {
             carrierRoutes(c.carrierRoutes());
         }
         if (c.cdrFile() != null && c.cdrFile().isBlank()) {
-            add("cdrFile", "must be a file path or null (no CDRs), was \"\"");
+            problems.add("cdrFile", "must be a file path or null (no CDRs), was \"\"");
         }
-        range("metricsPort", c.metricsPort(), 0, 65535);
+        problems.range("metricsPort", c.metricsPort(), 0, 65535);
         if (c.metricsAddress() != null && NetText.parseIp(c.metricsAddress()) == null) {
-            add("metricsAddress", "must be an IP address, was " + ConfigTree.quote(c.metricsAddress()));
+            problems.add("metricsAddress", "must be an IP address, was " + ConfigTree.quote(c.metricsAddress()));
         }
-        min("sessionTimeoutSeconds", c.sessionTimeoutSeconds(), 1);
-        if (required("allowedDestinations", c.allowedDestinations())) {
+        problems.min("sessionTimeoutSeconds", c.sessionTimeoutSeconds(), 1);
+        if (problems.required("allowedDestinations", c.allowedDestinations())) {
             if (c.allowedDestinations().isEmpty()) {
-                add("allowedDestinations", "must not be empty (nothing could be sent);"
+                problems.add("allowedDestinations", "must not be empty (nothing could be sent);"
                         + " use [\"0.0.0.0/0\", \"::/0\"] to allow every destination");
             }
             for (int i = 0; i < c.allowedDestinations().size(); i++) {
                 String problem = NetText.cidrProblem(c.allowedDestinations().get(i));
                 if (problem != null) {
-                    add("allowedDestinations[" + i + "]", problem);
+                    problems.add("allowedDestinations[" + i + "]", problem);
                 }
             }
         }
-        if (required("authFailure", c.authFailure())) {
-            min("authFailure.maxFailuresPerWindow", c.authFailure().maxFailuresPerWindow(), 1);
-            min("authFailure.windowSeconds", c.authFailure().windowSeconds(), 1);
-            min("authFailure.blockSeconds", c.authFailure().blockSeconds(), 0);
+        if (problems.required("authFailure", c.authFailure())) {
+            problems.min("authFailure.maxFailuresPerWindow", c.authFailure().maxFailuresPerWindow(), 1);
+            problems.min("authFailure.windowSeconds", c.authFailure().windowSeconds(), 1);
+            problems.min("authFailure.blockSeconds", c.authFailure().blockSeconds(), 0);
         }
         cluster(c);
     }
 
     private void listen(String at, Listen l) {
-        if (required(at + ".address", l.address()) && NetText.parseIp(l.address()) == null) {
-            add(at + ".address", "must be an IP address (not a host name), was " + ConfigTree.quote(l.address()));
+        if (problems.required(at + ".address", l.address()) && NetText.parseIp(l.address()) == null) {
+            problems.add(at + ".address", "must be an IP address (not a host name), was " + ConfigTree.quote(l.address()));
         }
-        range(at + ".port", l.port(), 1, 65535);
-        if (required(at + ".transports", l.transports())) {
+        problems.range(at + ".port", l.port(), 1, 65535);
+        if (problems.required(at + ".transports", l.transports())) {
             if (l.transports().isEmpty()) {
-                add(at + ".transports", "must name at least one of udp, tcp");
+                problems.add(at + ".transports", "must name at least one of udp, tcp");
             } else if (new HashSet<>(l.transports()).size() != l.transports().size()) {
-                add(at + ".transports", "names a transport twice");
+                problems.add(at + ".transports", "names a transport twice");
             }
         }
     }
@@ -142,19 +136,19 @@ final class ConfigValidator {
     private void socket(Set<String> seen, String at, SipTransport t, String address, int port) {
         String key = t.wire() + " " + NetText.parseIp(address).getHostAddress() + " " + port;
         if (!seen.add(key)) {
-            add(at, "opens " + t.wire() + " " + address + ":" + port + " a second time");
+            problems.add(at, "opens " + t.wire() + " " + address + ":" + port + " a second time");
         }
     }
 
     private void ports(String at, List<Integer> ports) {
-        if (!required(at, ports)) {
+        if (!problems.required(at, ports)) {
             return;
         }
         Set<Integer> seen = new HashSet<>();
         for (int i = 0; i < ports.size(); i++) {
-            range(at + "[" + i + "]", ports.get(i), 1, 65535);
+            problems.range(at + "[" + i + "]", ports.get(i), 1, 65535);
             if (!seen.add(ports.get(i))) {
-                add(at + "[" + i + "]", "port " + ports.get(i) + " is listed twice");
+                problems.add(at + "[" + i + "]", "port " + ports.get(i) + " is listed twice");
             }
         }
     }
@@ -165,37 +159,38 @@ final class ConfigValidator {
         for (int i = 0; i < users.size(); i++) {
             String at = "sipUsers[" + i + "]";
             SipUser u = users.get(i);
-            if (required(at + ".aor", u.aor()) && sipUri(at + ".aor", u.aor(), true) && !aors.add(u.aor())) {
-                add(at + ".aor", "duplicate AoR " + ConfigTree.quote(u.aor()));
+            if (problems.required(at + ".aor", u.aor()) && problems.sipUri(at + ".aor", u.aor(), true)
+                    && !aors.add(u.aor())) {
+                problems.add(at + ".aor", "duplicate AoR " + ConfigTree.quote(u.aor()));
             }
-            if (required(at + ".authUser", u.authUser())) {
+            if (problems.required(at + ".authUser", u.authUser())) {
                 if (u.authUser().isBlank()) {
-                    add(at + ".authUser", "must not be empty");
+                    problems.add(at + ".authUser", "must not be empty");
                 } else if (!authUsers.add(u.authUser())) {
-                    add(at + ".authUser", "duplicate authUser " + ConfigTree.quote(u.authUser()));
+                    problems.add(at + ".authUser", "duplicate authUser " + ConfigTree.quote(u.authUser()));
                 }
             }
             // Never echo the value: an HA1 authenticates like a password.
             if (u.ha1Md5() != null && !MD5_HEX.matcher(u.ha1Md5()).matches()) {
-                add(at + ".ha1Md5", "must be 32 lowercase hex digits");
+                problems.add(at + ".ha1Md5", "must be 32 lowercase hex digits");
             }
             if (u.ha1Sha256() != null && !SHA256_HEX.matcher(u.ha1Sha256()).matches()) {
-                add(at + ".ha1Sha256", "must be 64 lowercase hex digits");
+                problems.add(at + ".ha1Sha256", "must be 64 lowercase hex digits");
             }
             if (u.ha1Md5() == null && u.ha1Sha256() == null) {
-                add(at, "needs ha1Md5 or ha1Sha256 (or both); compute them with ./sipfleet ha1 <user> <realm>");
+                problems.add(at, "needs ha1Md5 or ha1Sha256 (or both); compute them with ./sipfleet ha1 <user> <realm>");
             }
         }
     }
 
     private void registrar(Registrar r) {
-        min("registrar.minExpiresSeconds", r.minExpiresSeconds(), 1);
+        problems.min("registrar.minExpiresSeconds", r.minExpiresSeconds(), 1);
         if (r.maxExpiresSeconds() < r.minExpiresSeconds()) {
-            add("registrar.maxExpiresSeconds", "must be >= registrar.minExpiresSeconds ("
+            problems.add("registrar.maxExpiresSeconds", "must be >= registrar.minExpiresSeconds ("
                     + r.minExpiresSeconds() + "), was " + r.maxExpiresSeconds());
         }
         if (r.defaultExpiresSeconds() < r.minExpiresSeconds() || r.defaultExpiresSeconds() > r.maxExpiresSeconds()) {
-            add("registrar.defaultExpiresSeconds", "must be between minExpiresSeconds and maxExpiresSeconds ("
+            problems.add("registrar.defaultExpiresSeconds", "must be between minExpiresSeconds and maxExpiresSeconds ("
                     + r.minExpiresSeconds() + ".." + r.maxExpiresSeconds() + "), was " + r.defaultExpiresSeconds());
         }
     }
@@ -206,22 +201,24 @@ final class ConfigValidator {
         for (int i = 0; i < routes.size(); i++) {
             String at = "carrierRoutes[" + i + "]";
             CarrierRoute r = routes.get(i);
-            if (required(at + ".prefix", r.prefix())) {
+            if (problems.required(at + ".prefix", r.prefix())) {
                 if (!DIGITS.matcher(r.prefix()).matches()) {
-                    add(at + ".prefix", "must be digits only (\"\" for the default route), was " + ConfigTree.quote(r.prefix()));
+                    problems.add(at + ".prefix", "must be digits only (\"\" for the default route), was "
+                            + ConfigTree.quote(r.prefix()));
                 } else if (!prefixes.add(r.prefix())) {
-                    add(at + ".prefix", "duplicate prefix " + ConfigTree.quote(r.prefix()) + ": the route to use would be ambiguous");
+                    problems.add(at + ".prefix", "duplicate prefix " + ConfigTree.quote(r.prefix())
+                            + ": the route to use would be ambiguous");
                 }
             }
-            if (required(at + ".gateway", r.gateway())) {
-                sipUri(at + ".gateway", r.gateway(), false);
+            if (problems.required(at + ".gateway", r.gateway())) {
+                problems.sipUri(at + ".gateway", r.gateway(), false);
             }
-            min(at + ".cpsLimit", r.cpsLimit(), 0);
-            if (required(at + ".name", r.name())) {
+            problems.min(at + ".cpsLimit", r.cpsLimit(), 0);
+            if (problems.required(at + ".name", r.name())) {
                 if (r.name().isBlank()) {
-                    add(at + ".name", "must not be empty");
+                    problems.add(at + ".name", "must not be empty");
                 } else if (!names.add(r.name())) {
-                    add(at + ".name", "duplicate route name " + ConfigTree.quote(r.name()));
+                    problems.add(at + ".name", "duplicate route name " + ConfigTree.quote(r.name()));
                 }
             }
         }
@@ -229,79 +226,31 @@ final class ConfigValidator {
 
     private void cluster(SwitchConfig c) {
         if (c.clusterId() != null && !SERVER_ID.matcher(c.clusterId()).matches()) {
-            add("clusterId", "must be 1..64 letters, digits, '.', '_' or '-', was " + ConfigTree.quote(c.clusterId()));
+            problems.add("clusterId", NAME_RULE + ConfigTree.quote(c.clusterId()));
         }
         if (c.storeUri() != null) {
             try {
                 URI uri = new URI(c.storeUri());
                 if (uri.getScheme() == null || uri.getHost() == null) {
-                    add("storeUri", "must be an absolute URI with a host, e.g. \"redis://127.0.0.1:6379\", was "
+                    problems.add("storeUri", "must be an absolute URI with a host, e.g. \"redis://127.0.0.1:6379\", was "
                             + ConfigTree.quote(c.storeUri()));
                 }
             } catch (URISyntaxException e) {
-                add("storeUri", "not a URI (" + e.getReason() + "): " + ConfigTree.quote(c.storeUri()));
+                problems.add("storeUri", "not a URI (" + e.getReason() + "): " + ConfigTree.quote(c.storeUri()));
             }
         }
-        if (required("locationSharingPeers", c.locationSharingPeers())) {
+        if (problems.required("locationSharingPeers", c.locationSharingPeers())) {
             Set<String> seen = new HashSet<>();
             for (int i = 0; i < c.locationSharingPeers().size(); i++) {
                 String peer = c.locationSharingPeers().get(i);
                 if (peer.isBlank()) {
-                    add("locationSharingPeers[" + i + "]", "must not be empty");
+                    problems.add("locationSharingPeers[" + i + "]", "must not be empty");
                 } else if (!seen.add(peer)) {
-                    add("locationSharingPeers[" + i + "]", "duplicate peer " + ConfigTree.quote(peer));
+                    problems.add("locationSharingPeers[" + i + "]", "duplicate peer " + ConfigTree.quote(peer));
                 } else if (peer.equals(c.serverId())) {
-                    add("locationSharingPeers[" + i + "]", "is this server's own serverId");
+                    problems.add("locationSharingPeers[" + i + "]", "is this server's own serverId");
                 }
             }
         }
-    }
-
-    /** Checks a sip/sips URI (with a user part when {@code needUser}); true when it is one. */
-    private boolean sipUri(String at, String text, boolean needUser) {
-        Uri uri;
-        try {
-            uri = UriParser.parse(text);
-        } catch (SipParseException e) {
-            add(at, "not a valid URI (" + e.getMessage() + "): " + ConfigTree.quote(text));
-            return false;
-        }
-        if (!(uri instanceof SipUri sip)) {
-            add(at, "must be a sip: or sips: URI, was " + ConfigTree.quote(text));
-            return false;
-        }
-        if (needUser && (sip.user() == null || sip.user().isEmpty())) {
-            add(at, "must have a user part, e.g. \"sip:1001@sipfleet.local\", was " + ConfigTree.quote(text));
-            return false;
-        }
-        if (sip.password() != null) {
-            add(at, "must not carry a password");
-            return false;
-        }
-        return true;
-    }
-
-    private boolean required(String at, Object value) {
-        if (value == null) {
-            add(at, "required field missing");
-            return false;
-        }
-        return true;
-    }
-
-    private void min(String at, long value, long min) {
-        if (value < min) {
-            add(at, "must be >= " + min + ", was " + value);
-        }
-    }
-
-    private void range(String at, long value, long min, long max) {
-        if (value < min || value > max) {
-            add(at, "must be between " + min + " and " + max + ", was " + value);
-        }
-    }
-
-    private void add(String at, String message) {
-        problems.add(new ConfigException.Problem(at, message));
     }
 }

@@ -83,14 +83,14 @@ public final class SwitchMetrics {
     public SwitchMetrics(PrometheusMeterRegistry registry, String serverId) {
         this.registry = registry;
         this.common = Tags.of("server", serverId);
-        registrations = new TaggedCounters(registry, "sipfleet.registrations", "REGISTER requests by outcome", common, "result");
+        registrations = counters("sipfleet.registrations", "REGISTER requests by outcome", common, "result");
         registrations.preregister("ok", "unregister", "challenged", "auth_failed", "rejected");
-        calls = new TaggedCounters(registry, "sipfleet.calls", "calls ended, by outcome", common, "result");
+        calls = counters("sipfleet.calls", "calls ended, by outcome", common, "result");
         calls.preregister("answered", "failed", "cancelled", "cps_rejected", "channel_rejected", "timeout");
-        cpsRejected = new TaggedCounters(registry, "sipfleet.cps.rejected", "calls refused by a calls-per-second limit", common, "scope");
+        cpsRejected = counters("sipfleet.cps.rejected", "calls refused by a calls-per-second limit", common, "scope");
         cpsRejected.preregister("switch", "route");
-        messagesIn = new TaggedCounters(registry, "sipfleet.sip.messages", "SIP messages", common.and("direction", "in"), "kind");
-        messagesOut = new TaggedCounters(registry, "sipfleet.sip.messages", "SIP messages", common.and("direction", "out"), "kind");
+        messagesIn = counters("sipfleet.sip.messages", "SIP messages", common.and("direction", "in"), "kind");
+        messagesOut = counters("sipfleet.sip.messages", "SIP messages", common.and("direction", "out"), "kind");
         keepAliveLost = Counter.builder("sipfleet.keepalive.lost").description("keep-alive pings not answered")
                 .tags(common).register(registry);
         authFailures = Counter.builder("sipfleet.auth.failures").description("failed digest authentications")
@@ -98,13 +98,18 @@ public final class SwitchMetrics {
         // Buckets around NAT keep-alive reality: LAN in ms, mobile in hundreds of ms, trouble in s.
         keepAliveRtt = Timer.builder("sipfleet.keepalive.rtt").description("keep-alive round-trip time")
                 .tags(common)
-                .serviceLevelObjectives(ms(5), ms(10), ms(25), ms(50), ms(100), ms(250), ms(500), ms(1000), ms(2000), ms(5000))
+                .serviceLevelObjectives(ms(5), ms(10), ms(25), ms(50), ms(100), ms(250), ms(500), ms(1000),
+                        ms(2000), ms(5000))
                 .register(registry);
         gauge("sipfleet.bindings", "contact bindings in the location table", bindings);
         gauge("sipfleet.channels.in.use", "calls in progress", channelsInUse);
         gauge("sipfleet.channel.limit", "configured channel limit, 0 = unlimited", channelLimit);
         gauge("sipfleet.auth.blocked.sources", "source addresses blocked after failed authentications", authBlockedSources);
         cdrMeters();
+    }
+
+    private TaggedCounters counters(String name, String description, Tags tags, String tagKey) {
+        return new TaggedCounters(registry, name, description, tags, tagKey);
     }
 
     private static Duration ms(long millis) {
@@ -208,7 +213,8 @@ public final class SwitchMetrics {
      */
     public Subscription follow(ConfigHolder holder) {
         Gauge.builder("sipfleet.config.version", holder, h -> h.current().version())
-                .description("version of the config snapshot in force").tags(common).strongReference(true).register(registry);
+                .description("version of the config snapshot in force").tags(common).strongReference(true)
+                .register(registry);
         functionCounter("sipfleet.config.reloads", "config snapshots offered", holder, ConfigHolder::appliedCount,
                 Tags.of("result", "applied"));
         functionCounter("sipfleet.config.reloads", "config snapshots offered", holder, ConfigHolder::refusedCount,
