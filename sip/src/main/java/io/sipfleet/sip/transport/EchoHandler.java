@@ -82,6 +82,11 @@ public final class EchoHandler implements SipHandler {
     }
 
     private static SipResponse register(SipRequest request, String tag) {
+        String toScheme = request.to().uri().scheme();
+        if (!toScheme.equals("sip") && !toScheme.equals("sips")) {
+            // RFC 3261 10.3 step 5 (RFC 4475 3.3.4 unksm2): an AoR is a SIP or SIPS URI.
+            return Responses.create(request, 400, "To must be a SIP or SIPS URI", tag, SERVER);
+        }
         long headerExpires = expiresHeader(request.header(HeaderName.EXPIRES));
         if (request.isContactStar()) {
             // RFC 3261 10.3 step 6: '*' removes all bindings and needs Expires: 0.
