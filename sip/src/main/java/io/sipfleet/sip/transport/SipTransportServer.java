@@ -217,6 +217,17 @@ public final class SipTransportServer implements SipSender, AutoCloseable {
         outbound.sendBytes(message.array(), message.length(), to, new Describe(message));
     }
 
+    private static final byte[] CRLF_CRLF = {'\r', '\n', '\r', '\n'};
+
+    /**
+     * Sends a CRLFCRLF keep-alive (RFC 5626 4.4.1; the carriers' "UAC ping" over UDP) to
+     * {@code to.remote()} from {@code to.local()}, through the same allow-list and counters as
+     * SIP messages. Never blocks, never throws.
+     */
+    public void sendKeepAlive(Peer to) {
+        outbound.sendBytes(CRLF_CRLF, CRLF_CRLF.length, to, "CRLF keep-alive");
+    }
+
     /** Lazily rendered description of a message for logs: "200 OK (Call-ID x)". */
     private record Describe(SipMessage m) {
         @Override public String toString() {

@@ -1,0 +1,234 @@
+package io.sipfleet.switching;
+
+import io.sipfleet.sip.message.HeaderField;
+import io.sipfleet.sip.message.HeaderName;
+import io.sipfleet.sip.message.Responses;
+import io.sipfleet.sip.message.SipRequest;
+import io.sipfleet.sip.message.SipResponse;
+import io.sipfleet.sip.message.SipUri;
+import io.sipfleet.sip.message.TelUri;
+import io.sipfleet.sip.parse.Methods;
+import io.sipfleet.sip.transaction.ClientTransaction;
+import io.sipfleet.sip.transaction.InviteServerTransaction;
+import io.sipfleet.sip.transaction.ServerTransaction;
+import io.sipfleet.sip.transaction.Transaction;
+import io.sipfleet.sip.transaction.TransactionUser;
+import io.sipfleet.sip.transport.Peer;
+import io.sipfleet.switching.auth.AuthGate;
+import io.sipfleet.switching.auth.RequestAuthenticator;
+import io.sipfleet.switching.calls.Admission;
+import io.sipfleet.switching.calls.Call;
+import io.sipfleet.switching.calls.CallTracker;
+import io.sipfleet.switching.config.SwitchConfig;
+import io.sipfleet.switching.keepalive.KeepAliveScheduler;
+import io.sipfleet.switching.metrics.SwitchMetrics;
+import io.sipfleet.switching.proxy.CallEvents;
+import io.sipfleet.switching.proxy.LocalIdentity;
+import io.sipfleet.switching.proxy.StatefulProxy;
+import io.sipfleet.switching.proxy.Target;
+import io.sipfleet.switching.registrar.Registrar;
+import io.sipfleet.switching.routing.RouteDecision;
+import io.sipfleet.switching.routing.Router;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The switch's transaction user: decides what each request is (a registration, a ping to us, a
+ * new call, a request inside a call) and hands it to the registrar, the proxy and the call
+ * tracker. Runs on event loops: every step is non-blocking, store lookups are async.
+ */
+public final class SwitchCore implements TransactionUser {
+    private static final Logger log = LoggerFactory.getLogger(SwitchCore.class);
+    static final String ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, INFO, UPDATE, PRACK, MESSAGE, REFER, NOTIFY, SUBSCRIBE";
+
+    private final Supplier<SwitchConfig> config;
+    private final LocalIdentity self;
+    private final Router router;
+    private final StatefulProxy proxy;
+    private final Registrar registrar;
+    private final AuthGate gate;
+    private final CallTracker calls;
+    private final KeepAliveScheduler keepAlive;
+    private final SwitchMetrics metrics;
+    private volatile Set<InetAddress> trustedSources;
+
+    public SwitchCore(Supplier<SwitchConfig> config, LocalIdentity self, Router router, StatefulProxy proxy,
+                      Registrar registrar, AuthGate gate,
+                      CallTracker calls, KeepAliveScheduler keepAlive, SwitchMetrics metrics,
+                      Set<InetAddress> trustedSources) {
+        this.config = config;
+        this.self = self;
+        this.router = router;
+        this.proxy = proxy;
+        this.registrar = registrar;
+        this.gate = gate;
+        this.calls = calls;
+        this.keepAlive = keepAlive;
+        this.metrics = metrics;
+        this.trustedSources = trustedSources;
+    }
+
+    /** Carrier gateways: their requests are authenticated by source address, not digest. */
+    public void trustedSources(Set<InetAddress> sources) { this.trustedSources = sources; }
+
+    @Override public void onRequest(ServerTransaction tx, SipRequest request) {
+        Peer from = tx.peer();
+        String method = request.method();
+        boolean inDialog = request.to().tag() != null;
+        if (method == Methods.REGISTER && !inDialog) {
+            if (request.requestUri() instanceof SipUri s && self.isLocal(s)) registrar.onRegister(tx, request, from);
+            else tx.respond(403, "Relaying Denied");
+            return;
+        }
+        if (request.maxForwards() == 0 && !isForUs(request)) {
+            tx.respond(483, "Too Many Hops"); // RFC 3261 16.3 step 3 (RFC 4475 zeromf)
+            return;
+        }
+        String proxyRequire = request.header(HeaderName.PROXY_REQUIRE);
+        if (proxyRequire != null) {
+            // We support no extension a proxy must understand (16.3 step 5, RFC 4475 bext01).
+            tx.respond(Responses.create(request, 420, "Bad Extension", tx.toTag(),
+                    new HeaderField("Unsupported", proxyRequire)));
+            return;
+        }
+        if (inDialog) {
+            inDialog(tx, request, from);
+            return;
+        }
+        if (method == Methods.OPTIONS && isForUs(request)) {
+            tx.respond(Responses.create(request, 200, "OK", tx.toTag(), new HeaderField("Allow", ALLOW),
+                    new HeaderField("Accept", "application/sdp"), new HeaderField("Supported", "path")));
+            return;
+        }
+        if (!(request.requestUri() instanceof SipUri) && !(request.requestUri() instanceof TelUri)) {
+            tx.respond(416, "Unsupported URI Scheme"); // RFC 4475 3.3.2: never route on To instead
+            return;
+        }
+        if (!trustedSources.contains(from.remote().getAddress())) {
+            // Same gate as REGISTER: a scanner learns nothing from which method it probes with.
+            RequestAuthenticator.Outcome outcome = gate.admit(tx, request, from, true);
+            if (!(outcome instanceof RequestAuthenticator.Outcome.Authenticated)) {
+                if (outcome.countsAsFailure()) metrics.authFailure();
+                return;
+            }
+        }
+        initial(tx, request, from);
+    }
+
+    /** A request addressed to the switch itself: no user part, one of our addresses or our domain. */
+    private boolean isForUs(SipRequest request) {
+        return request.requestUri() instanceof SipUri s && s.user() == null && self.isLocal(s);
+    }
+
+    private void initial(ServerTransaction tx, SipRequest request, Peer from) {
+        router.route(request).whenComplete((decision, error) -> {
+            if (error != null) {
+                log.error("switch: routing {} {} failed", request.method(), request.callId(), error);
+                tx.respond(500, "Routing Failure");
+                return;
+            }
+            switch (decision) {
+                case RouteDecision.Reject r -> {
+                    tx.respond(r.status(), r.reason());
+                    if (request.method() == Methods.INVITE) metrics.call("rejected-" + r.status());
+                }
+                case RouteDecision.ToUser u -> forwardNew(tx, request, from, u.targets(), u.aor(), null, null, 0);
+                case RouteDecision.ToCarrier c -> forwardNew(tx, request, from, List.of(c.target()),
+                        c.route().name(), c.route().gateway(), c.route().name(), c.route().cpsLimit());
+            }
+        });
+    }
+
+    private void forwardNew(ServerTransaction tx, SipRequest request, Peer from, List<Target> targets,
+                            String route, String gateway, String routeScope, int routeCps) {
+        boolean dialogCreating = request.method() == Methods.INVITE || request.method() == Methods.SUBSCRIBE
+                || request.method() == Methods.REFER;
+        if (request.method() != Methods.INVITE) {
+            proxy.forward(tx, request, from, targets, dialogCreating, CallEvents.NONE);
+            return;
+        }
+        calls.admit(request, from, routeScope, routeCps).whenComplete((admission, error) -> {
+            if (error != null) {
+                log.error("switch: limits unavailable for {}", request.callId(), error);
+                tx.respond(503, "Limits Unavailable");
+                return;
+            }
+            if (admission != Admission.ADMITTED) {
+                overCapacity(tx, request, admission);
+                return;
+            }
+            calls.routed(request.callId(), route, gateway);
+            metrics.call("admitted");
+            proxy.forward(tx, request, from, targets, true, (response, target) ->
+                    calls.onFinal(request.callId(), response.statusCode(),
+                            target == null ? null : target.destination(), response.to().tag()));
+        });
+    }
+
+    /** The brief's capacity failover: 302 to the configured server, else 503 with the reason. */
+    private void overCapacity(ServerTransaction tx, SipRequest request, Admission admission) {
+        boolean cps = admission == Admission.CPS_LIMIT;
+        metrics.cpsRejected(cps ? "cps" : "channels");
+        String target = config.get().capacityFailover();
+        if (target != null) {
+            String user = request.requestUri() instanceof SipUri s ? s.user() : null;
+            String contact = user == null ? target : target.replaceFirst("^(sips?:)", "$1" + user + "@");
+            tx.respond(Responses.create(request, 302, "Moved Temporarily", tx.toTag(),
+                    new HeaderField("Contact", "<" + contact + ">")));
+            return;
+        }
+        tx.respond(Responses.create(request, 503, cps ? "Server at max CPS" : "Server at max channels", tx.toTag(),
+                new HeaderField("Retry-After", cps ? "1" : "5")));
+    }
+
+    /**
+     * A request inside a dialog we record-routed. The next hop is the other side's flow when we
+     * know the call (NAT: the caller's private Contact is unreachable), else the Route/R-URI.
+     */
+    private void inDialog(ServerTransaction tx, SipRequest request, Peer from) {
+        Target target = inDialogTarget(request, from);
+        if (target == null) {
+            tx.respond(404, "Not Found");
+            return;
+        }
+        if (request.method() == Methods.BYE) calls.onBye(request.callId(), request.from().tag());
+        proxy.forward(tx, request, from, List.of(target), false, CallEvents.NONE);
+    }
+
+    private Target inDialogTarget(SipRequest request, Peer from) {
+        Call call = calls.find(request.callId());
+        Peer opposite = call == null ? null : call.peerOpposite(request.from().tag());
+        if (opposite != null) return new Target(request.requestUri(), opposite, "dialog " + request.callId());
+        return router.nextHop(request, from.transport());
+    }
+
+    @Override public void onAck(SipRequest ack, Peer from) {
+        // ACK of a 2xx: end to end, forwarded statelessly along the dialog (16.11).
+        Target target = inDialogTarget(ack, from);
+        if (target != null && ack.maxForwards() != 0) proxy.forwardStateless(ack, from, target);
+    }
+
+    @Override public void onCancel(InviteServerTransaction tx, SipRequest cancel) {
+        proxy.onCancel(tx);
+    }
+
+    @Override public void onResponse(ClientTransaction tx, SipResponse response) {
+        if (!keepAlive.onResponse(tx, response)) proxy.onResponse(tx, response);
+    }
+
+    @Override public void onTimeout(ClientTransaction tx) {
+        if (!keepAlive.onTimeout(tx)) proxy.onTimeout(tx);
+    }
+
+    @Override public void onStrayResponse(SipResponse response, Peer from) {
+        proxy.forwardStrayResponse(response, from);
+    }
+
+    @Override public void onTerminated(Transaction tx) {
+        if (!keepAlive.onTerminated(tx)) proxy.onTerminated(tx);
+    }
+}

@@ -1,0 +1,244 @@
+package io.sipfleet.switching;
+
+import io.netty.util.HashedWheelTimer;
+import io.netty.util.Timeout;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.sipfleet.cluster.ClusterState;
+import io.sipfleet.cluster.location.Binding;
+import io.sipfleet.sip.message.SipMessage;
+import io.sipfleet.sip.transaction.TimerConfig;
+import io.sipfleet.sip.transaction.TransactionLayer;
+import io.sipfleet.sip.transport.ListenerConfig;
+import io.sipfleet.sip.transport.Peer;
+import io.sipfleet.sip.transport.SipSender;
+import io.sipfleet.sip.transport.SipTransportServer;
+import io.sipfleet.switching.auth.AuthFailureGuard;
+import io.sipfleet.switching.auth.AuthGate;
+import io.sipfleet.switching.auth.AuthGuardFilter;
+import io.sipfleet.switching.auth.SwappableUserDirectory;
+import io.sipfleet.switching.calls.CallTracker;
+import io.sipfleet.switching.cdr.CdrWriter;
+import io.sipfleet.switching.cdr.EndReason;
+import io.sipfleet.switching.config.ConfigHolder;
+import io.sipfleet.switching.config.SwitchConfig;
+import io.sipfleet.switching.keepalive.KeepAliveEvents;
+import io.sipfleet.switching.keepalive.KeepAliveScheduler;
+import io.sipfleet.switching.keepalive.KeepAliveSettings;
+import io.sipfleet.switching.metrics.MetricsServer;
+import io.sipfleet.switching.metrics.SwitchMetrics;
+import io.sipfleet.switching.proxy.LocalIdentity;
+import io.sipfleet.switching.proxy.ProxySettings;
+import io.sipfleet.switching.proxy.StatefulProxy;
+import io.sipfleet.switching.registrar.Registrar;
+import io.sipfleet.switching.registrar.RegistrarEvents;
+import io.sipfleet.switching.routing.Router;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One switch: listeners, transaction layer, registrar, proxy, limits, keep-alives, CDRs and
+ * metrics, assembled from a configuration snapshot. {@link #apply} takes a new snapshot without
+ * dropping a call: limits, users, keep-alive and routes change in place (listen sockets and the
+ * metrics port are read at start).
+ */
+public final class SwitchNode implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SwitchNode.class);
+
+    private final ConfigHolder config;
+    private final ClusterState state;
+    private final HashedWheelTimer timer;
+    private final List<SipTransportServer> servers = new ArrayList<>();
+    private final TransactionLayer layer;
+    private final SwitchMetrics metrics;
+    private final MetricsServer metricsServer;
+    private final CdrWriter cdr;
+    private final CallTracker calls;
+    private final KeepAliveScheduler keepAlive;
+    private final AuthGate gate;
+    private final SwappableUserDirectory users;
+    private final SwitchCore core;
+    private final byte[] nonceSecret = new byte[32];
+    private final Clock clock;
+    private volatile Timeout housekeeping;
+    private volatile boolean closed;
+
+    private SwitchNode(SwitchConfig initial, ClusterState state, Clock clock)
+            throws IOException, io.sipfleet.switching.config.ConfigException {
+        this.config = new ConfigHolder(initial);
+        this.state = state;
+        this.clock = clock;
+        new SecureRandom().nextBytes(nonceSecret);
+        this.timer = new HashedWheelTimer(new DefaultThreadFactory("switch-timer", true), 10, TimeUnit.MILLISECONDS);
+        this.metrics = new SwitchMetrics(initial.serverId());
+        this.cdr = initial.cdrPath().isPresent() ? CdrWriter.open(initial.cdrPath().get()) : null;
+        if (cdr != null) {
+            metrics.cdrWriter(cdr);
+            cdr.reopenOnHangup();
+        }
+        metrics.follow(config);
+        for (ListenerConfig l : SwitchWiring.listeners(initial)) servers.add(new SipTransportServer(l));
+        SipSender sender = this::send;
+        SwitchCoreHolder tu = new SwitchCoreHolder();
+        this.layer = new TransactionLayer(tu, sender, timer, TimerConfig.defaults(), false);
+
+        LocalIdentity self = new LocalIdentity(SwitchWiring.addresses(initial), initial.realm());
+        this.users = new SwappableUserDirectory(SwitchWiring.users(initial));
+        AuthFailureGuard guard = new AuthFailureGuard(SwitchWiring.guard(initial), clock);
+        this.gate = new AuthGate(SwitchWiring.authenticator(initial, users, clock, nonceSecret), guard, timer);
+        this.keepAlive = new KeepAliveScheduler(KeepAliveSettings.from(initial), layer, this::sendKeepAlive,
+                state.location(), new KeepAliveEvents() {
+                    @Override public void onRtt(String aor, String contact, Duration rtt) { metrics.keepAliveRtt(rtt.toNanos()); }
+                    @Override public void onLost(String aor, String contact) {
+                        metrics.keepAliveLost();
+                        log.info("keep-alive: {} of {} stopped answering, binding removed", contact, aor);
+                    }
+                });
+        state.location().addListener(keepAlive);
+        Registrar registrar = new Registrar(SwitchWiring.registrar(initial), state.location(), gate, new RegistrarEvents() {
+            @Override public void onRegistered(Binding binding) { keepAlive.track(binding); }
+            @Override public void onRemoved(Binding binding) {}
+            @Override public void onResult(String result) { metrics.registration(result); }
+        }, clock);
+        this.calls = new CallTracker(state.cps(), state.channels(), timer, clock, initial.serverId(),
+                SwitchWiring.limits(initial), c -> { if (cdr != null) cdr.write(c); });
+        Router router = new Router(self, config::current, state.location());
+        StatefulProxy proxy = new StatefulProxy(layer, sender, self, ProxySettings.defaults(), timer);
+        this.core = new SwitchCore(config::current, self, router, proxy, registrar, gate, calls, keepAlive, metrics,
+                SwitchWiring.trustedSources(initial));
+        tu.core = core;
+        config.subscribe((previous, next) -> applied(next));
+        this.metricsServer = MetricsServer.start(initial, metrics);
+    }
+
+    /** Builds and starts a switch; listeners are bound when this returns. */
+    public static SwitchNode start(SwitchConfig config, ClusterState state, Clock clock) {
+        SwitchNode node;
+        try {
+            node = new SwitchNode(config, state, clock);
+        } catch (IOException e) {
+            throw new UncheckedIOException("switch " + config.serverId() + " could not start: " + e.getMessage(), e);
+        } catch (io.sipfleet.switching.config.ConfigException e) {
+            throw new IllegalArgumentException("switch " + config.serverId() + ": " + e.getMessage(), e);
+        }
+        try {
+            for (SipTransportServer s : node.servers) s.start(new AuthGuardFilter(node.gate.guard(), node.layer));
+        } catch (RuntimeException e) {
+            node.close();
+            throw e;
+        }
+        node.keepAlive.start();
+        node.housekeeping();
+        log.info("switch {} up on {} (cps limit {}, channel limit {}, {} users, {} carrier routes, metrics on {})",
+                config.serverId(), SwitchWiring.addresses(config), config.cpsLimit(), config.channelLimit(),
+                config.sipUsers().size(), config.carrierRoutes().size(), node.metricsServer.address());
+        return node;
+    }
+
+    /** Takes a new snapshot atomically; a bad one is refused and logged, the running one stays. */
+    public io.sipfleet.switching.config.ApplyResult apply(SwitchConfig next) { return config.apply(next); }
+
+    private void applied(SwitchConfig next) {
+        calls.limits(SwitchWiring.limits(next));
+        users.replace(SwitchWiring.users(next));
+        gate.replace(SwitchWiring.authenticator(next, users, clock, nonceSecret));
+        keepAlive.apply(KeepAliveSettings.from(next));
+        core.trustedSources(SwitchWiring.trustedSources(next));
+        log.info("switch {}: snapshot version {} applied", next.serverId(), next.version());
+    }
+
+    /** Sends through the listener the message leaves from (the peer's local address). */
+    private void send(SipMessage message, Peer to) {
+        serverFor(to).send(message, to);
+    }
+
+    private void sendKeepAlive(Peer to) { serverFor(to).sendKeepAlive(to); }
+
+    private SipTransportServer serverFor(Peer to) {
+        if (servers.size() > 1 && to.local() != null) {
+            for (SipTransportServer s : servers) {
+                ListenerConfig c = s.config();
+                if (c.bindAddress().equals(to.local().getAddress()) && c.port() == to.local().getPort()) return s;
+            }
+        }
+        return servers.get(0);
+    }
+
+    /** Every 5 s: expired bindings, CPS windows and leases swept; gauges; every 30 s leases refreshed. */
+    private void housekeeping() {
+        housekeeping = timer.newTimeout(new io.netty.util.TimerTask() {
+            int round;
+            @Override public void run(Timeout t) {
+                try {
+                    state.sweep();
+                    gate.guard().sweep();
+                    if (++round % 6 == 0) calls.refreshLeases();
+                    state.location().count().thenAccept(n -> metrics.bindings(n));
+                    calls.channelsInUse().thenAccept(n -> metrics.channelsInUse(n));
+                    metrics.authBlockedSources(gate.guard().blockedSources());
+                    metrics.transactionsActive("server", layer.activeServerTransactions());
+                    metrics.transactionsActive("client", layer.activeClientTransactions());
+                } catch (RuntimeException e) {
+                    log.error("switch housekeeping failed", e);
+                } finally {
+                    if (!closed) {
+                        try {
+                            housekeeping = timer.newTimeout(this, 5, TimeUnit.SECONDS);
+                        } catch (IllegalStateException stopped) {
+                            // closing
+                        }
+                    }
+                }
+            }
+        }, 5, TimeUnit.SECONDS);
+    }
+
+    public SwitchConfig config() { return config.current(); }
+
+    public ConfigHolder configHolder() { return config; }
+
+    public CallTracker calls() { return calls; }
+
+    public KeepAliveScheduler keepAlive() { return keepAlive; }
+
+    public SwitchMetrics metrics() { return metrics; }
+
+    public MetricsServer metricsServer() { return metricsServer; }
+
+    public TransactionLayer transactions() { return layer; }
+
+    public ClusterState state() { return state; }
+
+    @Override public void close() {
+        closed = true;
+        for (SipTransportServer s : servers) s.close();
+        keepAlive.close();
+        calls.endAll(EndReason.SHUTDOWN);
+        layer.close();
+        if (housekeeping != null) housekeeping.cancel();
+        timer.stop();
+        if (cdr != null) cdr.close();
+        if (metricsServer != null) metricsServer.close();
+        log.info("switch {} stopped", config.current().serverId());
+    }
+
+    /** Breaks the construction cycle: the layer needs its TU before the TU (which needs the layer) exists. */
+    private static final class SwitchCoreHolder implements io.sipfleet.sip.transaction.TransactionUser {
+        volatile SwitchCore core;
+
+        @Override public void onRequest(io.sipfleet.sip.transaction.ServerTransaction tx, io.sipfleet.sip.message.SipRequest r) { core.onRequest(tx, r); }
+        @Override public void onAck(io.sipfleet.sip.message.SipRequest ack, Peer from) { core.onAck(ack, from); }
+        @Override public void onCancel(io.sipfleet.sip.transaction.InviteServerTransaction tx, io.sipfleet.sip.message.SipRequest c) { core.onCancel(tx, c); }
+        @Override public void onResponse(io.sipfleet.sip.transaction.ClientTransaction tx, io.sipfleet.sip.message.SipResponse r) { core.onResponse(tx, r); }
+        @Override public void onTimeout(io.sipfleet.sip.transaction.ClientTransaction tx) { core.onTimeout(tx); }
+        @Override public void onStrayResponse(io.sipfleet.sip.message.SipResponse r, Peer from) { core.onStrayResponse(r, from); }
+        @Override public void onTerminated(io.sipfleet.sip.transaction.Transaction tx) { core.onTerminated(tx); }
+    }
+}

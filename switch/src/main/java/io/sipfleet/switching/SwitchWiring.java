@@ -1,0 +1,95 @@
+package io.sipfleet.switching;
+
+import io.sipfleet.sip.auth.DigestAuthenticator;
+import io.sipfleet.sip.auth.DigestConfig;
+import io.sipfleet.sip.transport.AllowList;
+import io.sipfleet.sip.transport.IpLiterals;
+import io.sipfleet.sip.transport.ListenerConfig;
+import io.sipfleet.sip.transport.Transport;
+import io.sipfleet.switching.auth.AuthGuardSettings;
+import io.sipfleet.switching.auth.RequestAuthenticator;
+import io.sipfleet.switching.auth.SipUser;
+import io.sipfleet.switching.auth.StaticUserDirectory;
+import io.sipfleet.switching.auth.UserDirectory;
+import io.sipfleet.switching.calls.CallTracker;
+import io.sipfleet.switching.config.CarrierRoute;
+import io.sipfleet.switching.config.Listen;
+import io.sipfleet.switching.config.SwitchConfig;
+import io.sipfleet.switching.registrar.RegistrarSettings;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The translations from the configuration snapshot to the settings of each part of the switch:
+ * kept in one place so a reload and a start read the snapshot the same way.
+ */
+final class SwitchWiring {
+    private SwitchWiring() {}
+
+    static List<ListenerConfig> listeners(SwitchConfig c) {
+        AllowList allow = AllowList.parse(String.join(",", c.allowedDestinations()));
+        List<ListenerConfig> out = new ArrayList<>();
+        for (Listen l : c.listen()) {
+            InetAddress address = IpLiterals.parse(l.address());
+            EnumSet<Transport> transports = EnumSet.noneOf(Transport.class);
+            l.transports().forEach(t -> transports.add(Transport.valueOf(t.name())));
+            out.add(ListenerConfig.of(address, l.port()).withTransports(transports).withAllowList(allow));
+        }
+        return out;
+    }
+
+    static List<InetSocketAddress> addresses(SwitchConfig c) {
+        List<InetSocketAddress> out = new ArrayList<>();
+        for (Listen l : c.listen()) out.add(new InetSocketAddress(IpLiterals.parse(l.address()), l.port()));
+        return out;
+    }
+
+    static UserDirectory users(SwitchConfig c) {
+        List<SipUser> users = new ArrayList<>();
+        for (var u : c.sipUsers()) users.add(new SipUser(u.aor(), u.authUser(), u.ha1Md5(), u.ha1Sha256()));
+        return new StaticUserDirectory(users);
+    }
+
+    static RequestAuthenticator authenticator(SwitchConfig c, UserDirectory users, Clock clock, byte[] nonceSecret) {
+        return new RequestAuthenticator(new DigestAuthenticator(DigestConfig.defaults(c.realm()), clock, nonceSecret), users);
+    }
+
+    static AuthGuardSettings guard(SwitchConfig c) {
+        var a = c.authFailure();
+        return new AuthGuardSettings(a.maxFailuresPerWindow(), Duration.ofSeconds(a.windowSeconds()),
+                Duration.ofSeconds(a.blockSeconds()));
+    }
+
+    static RegistrarSettings registrar(SwitchConfig c) {
+        var r = c.registrar();
+        return new RegistrarSettings(c.realm(), r.minExpiresSeconds(), r.maxExpiresSeconds(), r.defaultExpiresSeconds(),
+                c.serverId());
+    }
+
+    static CallTracker.Limits limits(SwitchConfig c) {
+        return new CallTracker.Limits(c.cpsLimit(), c.channelLimit(), Duration.ofSeconds(c.sessionTimeoutSeconds()));
+    }
+
+    /** Carrier gateways: their requests (inbound calls) are trusted by source address. */
+    static Set<InetAddress> trustedSources(SwitchConfig c) {
+        Set<InetAddress> out = new HashSet<>();
+        for (CarrierRoute r : c.carrierRoutes()) {
+            String gw = r.gateway();
+            int colon = gw.indexOf(':');
+            String rest = gw.substring(colon + 1);
+            int at = rest.indexOf('@');
+            if (at >= 0) rest = rest.substring(at + 1);
+            String host = rest.startsWith("[") ? rest.substring(0, rest.indexOf(']') + 1) : rest.split("[:;]", 2)[0];
+            InetAddress ip = IpLiterals.parse(host);
+            if (ip != null) out.add(ip);
+        }
+        return Set.copyOf(out);
+    }
+}
