@@ -7,13 +7,19 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code sipfleet node --role echo --listen 127.0.0.2:5060}: one node, until SIGTERM/SIGINT. */
+/**
+ * {@code sipfleet node --role echo --listen 127.0.0.2:5060} or
+ * {@code sipfleet node --role switch --config switch.json}: one node, until SIGTERM/SIGINT.
+ */
 @Command(name = "node", mixinStandardHelpOptions = true, description = "Run one SIP node until SIGTERM or SIGINT.")
 public final class NodeCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger("sipfleet");
 
-    /** The roles a node can take; only echo exists so far. */
-    public enum Role { echo }
+    /** The roles a node can take. */
+    public enum Role { echo, switch_;
+
+        @Override public String toString() { return name().replace("_", ""); }
+    }
 
     @Option(names = "--role", required = true, paramLabel = "ROLE", description = "Node role: ${COMPLETION-CANDIDATES}.")
     Role role;
@@ -21,9 +27,14 @@ public final class NodeCommand implements Callable<Integer> {
     @Option(names = "--stateless", description = "Echo without the transaction layer (retransmissions answered anew).")
     boolean stateless;
 
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Configuration snapshot (JSON) of a switch; reloaded on change and on SIGHUP.")
+    java.nio.file.Path configFile;
+
     @Mixin NodeOptions options;
 
-    @Override public Integer call() {
+    @Override public Integer call() throws Exception {
+        if (role == Role.switch_) return SwitchRole.run(configFile);
         EchoNode node = EchoNode.start(options.config(), stateless);
         var udp = node.server().localAddress(io.sipfleet.sip.transport.Transport.UDP);
         var bound = udp != null ? udp : node.server().localAddress(io.sipfleet.sip.transport.Transport.TCP);

@@ -1,0 +1,45 @@
+package io.sipfleet.app.node;
+
+import io.sipfleet.cluster.ClusterState;
+import io.sipfleet.switching.SwitchNode;
+import io.sipfleet.switching.config.ConfigException;
+import io.sipfleet.switching.config.ConfigFileWatcher;
+import io.sipfleet.switching.config.SwitchConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@code sipfleet node --role switch --config FILE}: one switch with in-memory cluster state. */
+final class SwitchRole {
+    private static final Logger log = LoggerFactory.getLogger("sipfleet");
+
+    private SwitchRole() {}
+
+    static int run(Path configFile) throws Exception {
+        if (configFile == null) {
+            System.err.println("sipfleet: --role switch needs --config FILE (see examples/switch-single.json)");
+            return 2;
+        }
+        if (!Files.isReadable(configFile)) {
+            System.err.println("sipfleet: cannot read " + configFile.toAbsolutePath());
+            return 2;
+        }
+        SwitchConfig config;
+        try {
+            config = SwitchConfig.load(configFile);
+        } catch (ConfigException e) {
+            System.err.println("sipfleet: bad configuration: " + e.getMessage());
+            return 2;
+        }
+        SwitchNode node = SwitchNode.start(config, ClusterState.inMemory(Clock.systemUTC()), Clock.systemUTC());
+        ConfigFileWatcher watcher = ConfigFileWatcher.start(configFile, node.configHolder());
+        log.info("switch {} running; edit {} or send SIGHUP to reload; SIGTERM or Ctrl-C stops it",
+                config.serverId(), configFile.toAbsolutePath());
+        return UntilSignalled.run(() -> {
+            watcher.close();
+            node.close();
+        }, "switch " + config.serverId());
+    }
+}
