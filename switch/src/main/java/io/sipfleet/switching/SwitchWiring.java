@@ -58,7 +58,10 @@ final class SwitchWiring {
     }
 
     static RequestAuthenticator authenticator(SwitchConfig c, UserDirectory users, Clock clock, byte[] nonceSecret) {
-        return new RequestAuthenticator(new DigestAuthenticator(DigestConfig.defaults(c.realm()), clock, nonceSecret), users);
+        List<io.sipfleet.sip.auth.DigestAlgorithm> algorithms = c.digestAlgorithms().stream()
+                .map(a -> io.sipfleet.sip.auth.DigestAlgorithm.fromToken(a).orElseThrow()).toList();
+        DigestConfig digest = DigestConfig.defaults(c.realm()).withAlgorithms(algorithms);
+        return new RequestAuthenticator(new DigestAuthenticator(digest, clock, nonceSecret), users);
     }
 
     static AuthGuardSettings guard(SwitchConfig c) {

@@ -239,6 +239,16 @@ final class ConfigValidator {
                 problems.add("storeUri", "not a URI (" + e.getReason() + "): " + ConfigTree.quote(c.storeUri()));
             }
         }
+        if (problems.required("digestAlgorithms", c.digestAlgorithms())) {
+            if (c.digestAlgorithms().isEmpty()) problems.add("digestAlgorithms", "must name at least one algorithm");
+            for (int i = 0; i < c.digestAlgorithms().size(); i++) {
+                String a = c.digestAlgorithms().get(i);
+                if (a == null || io.sipfleet.sip.auth.DigestAlgorithm.fromToken(a).isEmpty()) {
+                    problems.add("digestAlgorithms[" + i + "]", "must be one of SHA-256, MD5, SHA-256-sess, MD5-sess, was "
+                            + ConfigTree.quote(String.valueOf(a)));
+                }
+            }
+        }
         if (problems.required("locationSharingPeers", c.locationSharingPeers())) {
             Set<String> seen = new HashSet<>();
             for (int i = 0; i < c.locationSharingPeers().size(); i++) {

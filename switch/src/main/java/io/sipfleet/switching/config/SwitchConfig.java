@@ -56,6 +56,11 @@ import java.util.Optional;
  *                              with this one. Default none.
  * @param locationSharing       true shares registrations (the location table) with the peers.
  *                              Default false.
+ * @param digestAlgorithms      digest algorithms challenged, in the order offered (one
+ *                              WWW-/Proxy-Authenticate each): "SHA-256", "MD5". RFC 8760 puts
+ *                              SHA-256 first; a UA that only reads the first challenge and only
+ *                              knows MD5 (SIPp, older phones) needs ["MD5"] or MD5 first.
+ *                              Default ["SHA-256", "MD5"].
  */
 public record SwitchConfig(
         long version,
@@ -79,7 +84,8 @@ public record SwitchConfig(
         @Default("null") String clusterId,
         @Default("null") String storeUri,
         @Default("[]") List<String> locationSharingPeers,
-        @Default("false") boolean locationSharing) {
+        @Default("false") boolean locationSharing,
+        @Default("[\"SHA-256\", \"MD5\"]") List<String> digestAlgorithms) {
 
     public SwitchConfig {
         listen = listen == null ? null : List.copyOf(listen);
@@ -87,6 +93,7 @@ public record SwitchConfig(
         carrierRoutes = carrierRoutes == null ? null : List.copyOf(carrierRoutes);
         allowedDestinations = allowedDestinations == null ? null : List.copyOf(allowedDestinations);
         locationSharingPeers = locationSharingPeers == null ? null : List.copyOf(locationSharingPeers);
+        digestAlgorithms = digestAlgorithms == null ? null : List.copyOf(digestAlgorithms);
         // Resolved here, not at use, so toJson() and the logs show the address actually bound.
         if (metricsAddress == null && listen != null && !listen.isEmpty() && listen.get(0) != null) {
             metricsAddress = listen.get(0).address();
@@ -141,6 +148,6 @@ public record SwitchConfig(
         return new SwitchConfig(newVersion, serverId, listen, extraPorts, cpsLimit, channelLimit,
                 capacityFailover, keepAlive, realm, sipUsers, registrar, carrierRoutes, cdrFile,
                 metricsPort, metricsAddress, sessionTimeoutSeconds, allowedDestinations, authFailure,
-                clusterId, storeUri, locationSharingPeers, locationSharing);
+                clusterId, storeUri, locationSharingPeers, locationSharing, digestAlgorithms);
     }
 }
