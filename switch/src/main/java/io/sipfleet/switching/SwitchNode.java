@@ -102,14 +102,14 @@ public final class SwitchNode implements AutoCloseable {
                     }
                 });
         state.location().addListener(keepAlive);
+        this.calls = new CallTracker(state.cps(), state.channels(), timer, clock, initial.serverId(),
+                SwitchWiring.limits(initial), c -> { if (cdr != null) cdr.write(c); });
+        Router router = new Router(self, config::current, state.location(), users);
         Registrar registrar = new Registrar(SwitchWiring.registrar(initial), state.location(), gate, new RegistrarEvents() {
             @Override public void onRegistered(Binding binding) { keepAlive.track(binding); }
             @Override public void onRemoved(Binding binding) {}
             @Override public void onResult(String result) { metrics.registration(result); }
-        }, clock);
-        this.calls = new CallTracker(state.cps(), state.channels(), timer, clock, initial.serverId(),
-                SwitchWiring.limits(initial), c -> { if (cdr != null) cdr.write(c); });
-        Router router = new Router(self, config::current, state.location());
+        }, clock, router::aorOf);
         StatefulProxy proxy = new StatefulProxy(layer, sender, self, ProxySettings.defaults(), timer);
         this.core = new SwitchCore(config::current, self, router, proxy, registrar, gate, calls, keepAlive, metrics,
                 SwitchWiring.trustedSources(initial));

@@ -12,6 +12,8 @@ import io.sipfleet.sip.parse.UriParser;
 import io.sipfleet.sip.transport.IpLiterals;
 import io.sipfleet.sip.transport.Peer;
 import io.sipfleet.sip.transport.Transport;
+import io.sipfleet.switching.auth.Aors;
+import io.sipfleet.switching.auth.UserDirectory;
 import io.sipfleet.switching.config.CarrierRoute;
 import io.sipfleet.switching.config.SwitchConfig;
 import io.sipfleet.switching.proxy.LocalIdentity;
@@ -39,22 +41,27 @@ public final class Router {
     private final LocalIdentity self;
     private final Supplier<SwitchConfig> config;
     private final LocationStore location;
+    private final UserDirectory users;
 
-    public Router(LocalIdentity self, Supplier<SwitchConfig> config, LocationStore location) {
+    public Router(LocalIdentity self, Supplier<SwitchConfig> config, LocationStore location, UserDirectory users) {
         this.self = self;
         this.config = config;
         this.location = location;
+        this.users = users;
     }
 
-    /** The AoR key of a URI that names one of our subscribers: our IPs count as our domain. */
+    /**
+     * The AoR key of a URI (the registrar's and the directory's form, {@link Aors#canonical}),
+     * with our own IP addresses read as our domain: a phone configured with the switch's IP as
+     * its domain registers and is called as user@realm.
+     */
     public String aorOf(SipUri uri) {
-        String host = self.isLocal(uri) ? config.get().realm() : uri.host().toLowerCase(java.util.Locale.ROOT);
-        return "sip:" + (uri.user() == null ? "" : uri.decodedUser() + "@") + host;
+        return Aors.canonical(self.isLocal(uri) ? uri.withHost(config.get().realm()).withPort(-1) : uri);
     }
 
+    /** The user part is case-sensitive, the host not (RFC 3261 19.1.4): the directory knows. */
     public boolean isSubscriber(String aor) {
-        for (var u : config.get().sipUsers()) if (u.aor().equalsIgnoreCase(aor)) return true;
-        return false;
+        return users.byAor(aor).isPresent();
     }
 
     public CompletionStage<RouteDecision> route(SipRequest request) {
