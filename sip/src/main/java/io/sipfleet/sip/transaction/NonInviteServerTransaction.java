@@ -22,13 +22,30 @@ import java.time.Duration;
  *                                         Timer J = 64*T1 over UDP, 0 over TCP)
  * </pre>
  * No automatic 100 here: RFC 4320 advises against 100 for non-INVITE.
+ *
+ * <p>A TU that never answers (a lost store reply, a bug) would leave the transaction in Trying
+ * forever: RFC 3261 has no timer there. After 64*T1, when the client has given up (Timer F), it
+ * is abandoned: terminated without an answer, so the maps cannot grow without bound.
  */
 public final class NonInviteServerTransaction extends ServerTransaction {
     private Timeout timerJ; // guarded by this
+    private Timeout abandon; // guarded by this
 
     NonInviteServerTransaction(TransactionLayer layer, TransactionKey key, SipRequest request, Peer from,
                                SipSender sender) {
         super(layer, key, request, from, sender, TRYING);
+        synchronized (this) {
+            abandon = schedule(timers.timerF(), this::onAbandon);
+        }
+    }
+
+    private void onAbandon(Timeout t) {
+        synchronized (this) {
+            if (t != abandon || (state != TRYING && state != PROCEEDING)) return;
+            enter(TERMINATED);
+        }
+        layer.countAbandoned();
+        settle();
     }
 
     @Override boolean respondLocked(SipResponse r) {
@@ -39,6 +56,7 @@ public final class NonInviteServerTransaction extends ServerTransaction {
             return send(r);
         }
         enter(COMPLETED);
+        abandon = cancel(abandon);
         Duration j = timers.timerJ(reliable);
         if (j.isZero()) enter(TERMINATED);
         else timerJ = schedule(j, this::onTimerJ);
@@ -57,5 +75,8 @@ public final class NonInviteServerTransaction extends ServerTransaction {
         settle();
     }
 
-    @Override void cancelTimers() { timerJ = cancel(timerJ); }
+    @Override void cancelTimers() {
+        timerJ = cancel(timerJ);
+        abandon = cancel(abandon);
+    }
 }

@@ -44,6 +44,7 @@ public final class TransactionLayer implements SipHandler, AutoCloseable {
     private final LongAdder retransmissionsSent = new LongAdder();
     private final LongAdder retransmissionsAbsorbed = new LongAdder();
     private final LongAdder strayResponses = new LongAdder();
+    private final LongAdder abandoned = new LongAdder();
 
     /**
      * Production: RFC 3261 default timers, 2xx retransmission on (UAS), and a timer of its own
@@ -231,6 +232,11 @@ public final class TransactionLayer implements SipHandler, AutoCloseable {
     void countRetransmission() { retransmissionsSent.increment(); }
 
     void countAbsorbed() { retransmissionsAbsorbed.increment(); }
+
+    void countAbandoned() { abandoned.increment(); }
+
+    /** Non-INVITE server transactions the TU never answered, ended after 64*T1. */
+    public long abandonedTransactions() { return abandoned.sum(); }
 
     TransactionUser tu() { return tu; }
 

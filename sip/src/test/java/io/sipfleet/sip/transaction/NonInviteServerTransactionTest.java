@@ -46,6 +46,20 @@ class NonInviteServerTransactionTest {
     }
 
     @Test
+    void aTransactionTheTuNeverAnswersIsAbandonedAfter64T1() {
+        f.receive(options(), Sip.UDP_CLIENT);
+        ServerTransaction tx = f.tu.serverTxs.get(0);
+        f.advance(31_999);
+        assertThat(tx.state()).isEqualTo(TransactionState.TRYING);
+        f.advance(1);
+        assertThat(tx.state()).isEqualTo(TransactionState.TERMINATED);
+        assertThat(f.net.size()).as("abandoned silently").isZero();
+        assertThat(f.layer.abandonedTransactions()).isEqualTo(1);
+        assertThat(tx.respond(200, "OK")).as("too late to answer").isFalse();
+        f.assertIdle();
+    }
+
+    @Test
     void timerJCleansUpAfter64T1() {
         f.receive(options(), Sip.UDP_CLIENT);
         ServerTransaction tx = f.tu.serverTxs.get(0);
