@@ -1,0 +1,134 @@
+package io.sipfleet.app.switching;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Calls through the real switch with real SIPp: subscribers register with digest auth, then
+ * call each other (answer, CANCEL, busy, re-INVITE, forking) and a carrier gateway. A fresh
+ * switch per test on {@value #SWITCH}; SIPp on {@value #UAC} (callers) and {@value #UAS}
+ * (callees, registered from the port they then listen on).
+ */
+class SwitchCallFlowsTest {
+    static final String SWITCH = "127.0.0.60", UAC = "127.0.0.160", UAS = "127.0.0.161", GATEWAY = "127.0.0.162";
+
+    /**
+     * An injection line: user;[authentication ...]. SIPp's digest uri is {@code -auth_uri} (it
+     * prefixes "sip:"), which must equal the Request-URI: the switch checks it (RFC 7616 3.4.6).
+     */
+    static String credentials(String user) {
+        return user + ";[authentication username=" + user + " password=secret" + user + "]";
+    }
+
+    @TempDir Path dir;
+    TestSwitch sw;
+
+    @BeforeAll static void sippInstalled() {
+        assumeTrue(Sipp.binary() != null, "sipp is not on the PATH (apt-get install sip-tester)");
+    }
+
+    @BeforeEach void startSwitch() {
+        sw = TestSwitch.start(new TestSwitch.Config(SWITCH).route("uk", "44", "sip:" + GATEWAY + ":5080"));
+    }
+
+    @AfterEach void stopSwitch() {
+        if (sw != null) sw.close();
+    }
+
+    /** Registers {@code user} (password secret{user}) from {@code ip:port}, Contact port {@code contactPort}. */
+    static void register(TestSwitch sw, Path dir, String user, String ip, int port, int contactPort) {
+        Sipp.scenario("register").local(ip, port).remote(sw.ip, TestSwitch.PORT).calls(1).timeout(10)
+                .arg("-auth_uri", "sipfleet.local").injection("SEQUENTIAL", credentials(user) + ";" + contactPort)
+                .run(dir, "register-" + user + "-" + port).assertClean(1);
+    }
+
+    @Test void registeredSubscribersCallEachOther() {
+        register(sw, dir, "1002", UAS, 5070, 5070);
+        assertThat(sw.bindings("sip:1002@sipfleet.local")).isEqualTo(1);
+        try (Sipp.Running uas = callee("uas-answer", "1002", 5070, 3)) {
+            caller("uac-call", "1002").calls(3).rate(10, 1000).run(dir, "uac").assertClean(3);
+            uas.await().assertClean(3);
+        }
+        assertThat(sw.channelsInUse()).isZero();
+    }
+
+    /** SIPp calling {@code callee} as subscriber 1001 (407 round first) with {@code scenario}. */
+    Sipp caller(String scenario, String callee) {
+        return Sipp.scenario(scenario).local(UAC, 5060).remote(SWITCH, TestSwitch.PORT)
+                .injection("SEQUENTIAL", credentials("1001")).arg("-auth_uri", callee + "@sipfleet.local")
+                .arg("-s", callee).timeout(20);
+    }
+
+    /** SIPp answering as {@code user} on {@code port} with {@code scenario}, {@code calls} calls. */
+    Sipp.Running callee(String scenario, String user, int port, int calls) {
+        return Sipp.scenario(scenario).local(UAS, port).key("user", user).calls(calls).timeout(20)
+                .start(dir, scenario + "-" + port).awaitBound();
+    }
+
+    @Test void callerCancelsWhileTheCalleeRings() {
+        register(sw, dir, "1002", UAS, 5070, 5070);
+        try (Sipp.Running uas = callee("uas-cancel", "1002", 5070, 2)) {
+            caller("uac-cancel", "1002").calls(2).rate(10, 1000).run(dir, "uac").assertClean(2);
+            uas.await().assertClean(2);
+        }
+        assertThat(sw.channelsInUse()).isZero();
+    }
+
+    @Test void busyCalleeGivesTheCaller486() {
+        register(sw, dir, "1002", UAS, 5070, 5070);
+        try (Sipp.Running uas = callee("uas-busy", "1002", 5070, 2)) {
+            caller("uac-busy", "1002").calls(2).rate(10, 1000).run(dir, "uac").assertClean(2);
+            uas.await().assertClean(2);
+        }
+        assertThat(sw.channelsInUse()).isZero();
+    }
+
+    @Test void reInviteGoesThroughTheSwitch() {
+        register(sw, dir, "1002", UAS, 5070, 5070);
+        try (Sipp.Running uas = callee("uas-reinvite", "1002", 5070, 2)) {
+            caller("uac-reinvite", "1002").calls(2).rate(10, 1000).run(dir, "uac").assertClean(2);
+            uas.await().assertClean(2);
+        }
+        assertThat(sw.channelsInUse()).isZero();
+    }
+
+    @Test void callForksToBothContactsAndCancelsTheLoser() {
+        register(sw, dir, "1002", UAS, 5070, 5070);
+        register(sw, dir, "1002", UAS, 5072, 5072);
+        assertThat(sw.bindings("sip:1002@sipfleet.local")).isEqualTo(2);
+        try (Sipp.Running winner = callee("uas-answer-late", "1002", 5070, 2);
+             Sipp.Running loser = callee("uas-cancel", "1002", 5072, 2)) {
+            caller("uac-fork", "1002").calls(2).rate(2, 1000).limit(1).run(dir, "uac").assertClean(2);
+            winner.await().assertClean(2);
+            loser.await().assertClean(2);
+        }
+        assertThat(sw.channelsInUse()).isZero();
+    }
+
+    @Test void callToACarrierRouteReachesTheGatewayWithTheNumber() {
+        try (Sipp.Running gateway = Sipp.scenario("uas-gateway").local(GATEWAY, 5080).key("user", "gw").calls(2)
+                .timeout(20).start(dir, "gateway").awaitBound()) {
+            caller("uac-call", "442071234567").calls(2).rate(10, 1000).run(dir, "uac").assertClean(2);
+            gateway.await().assertClean(2);
+        }
+        assertThat(sw.channelsInUse()).isZero();
+    }
+
+    @Test void carrierGatewayCallsASubscriberWithoutAuthentication() {
+        register(sw, dir, "1002", UAS, 5070, 5070);
+        try (Sipp.Running uas = callee("uas-answer", "1002", 5070, 2)) {
+            Sipp.scenario("uac-trusted").local(GATEWAY, 5081).remote(SWITCH, TestSwitch.PORT)
+                    .injection("SEQUENTIAL", "441632960001").arg("-s", "1002").calls(2).rate(10, 1000).timeout(20)
+                    .run(dir, "gateway-uac").assertClean(2);
+            uas.await().assertClean(2);
+        }
+        assertThat(sw.channelsInUse()).isZero();
+    }
+}
