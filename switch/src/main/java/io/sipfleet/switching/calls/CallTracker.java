@@ -72,7 +72,8 @@ public final class CallTracker {
             if (!ok) return CompletableFuture.completedFuture(Admission.CPS_LIMIT);
             if (routeScope != null && routeCps > 0) {
                 return cps.tryAcquire("cps:route:" + routeScope, routeCps)
-                        .thenCompose(rok -> rok ? channel(invite, from, l) : CompletableFuture.completedFuture(Admission.CPS_LIMIT));
+                        .thenCompose(rok -> rok ? channel(invite, from, l)
+                                : CompletableFuture.completedFuture(Admission.ROUTE_CPS_LIMIT));
             }
             return channel(invite, from, l);
         });
@@ -94,7 +95,7 @@ public final class CallTracker {
                 .ruri(invite.requestUri().toString()).source(from.remote()).startTime(clock.instant());
         Call call = new Call(invite.callId(), invite.from().tag(), from, cdr, key);
         Call previous = calls.put(invite.callId(), call);
-        if (previous != null && previous != call) end(previous, EndReason.failure(0), 0); // Call-ID reuse
+        if (previous != null && previous != call) end(previous, EndReason.CALL_ID_REUSED, 0);
         call.sessionTimer = timer.newTimeout(t -> end(call, EndReason.SESSION_TIMEOUT, 0),
                 l.sessionTimeout().toMillis(), TimeUnit.MILLISECONDS);
     }

@@ -20,6 +20,11 @@ public final class EndReason {
     public static final String CHANNEL_LIMIT = "channel limit";
     /** The switch shut down with the call up. */
     public static final String SHUTDOWN = "shutdown";
+    /**
+     * A new INVITE (no To tag) came with the Call-ID of a call in progress: the old call is
+     * ended and its channel released, the new one tracked.
+     */
+    public static final String CALL_ID_REUSED = "Call-ID reused";
 
     private EndReason() {}
 
