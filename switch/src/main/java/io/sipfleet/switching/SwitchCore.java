@@ -163,6 +163,7 @@ public final class SwitchCore implements TransactionUser {
             }
             calls.routed(request.callId(), route, gateway);
             metrics.call("admitted");
+            calls.channelsInUse().thenAccept(metrics::channelsInUse);
             proxy.forward(tx, request, from, targets, true, (response, target) ->
                     calls.onFinal(request.callId(), response.statusCode(),
                             target == null ? null : target.destination(), response.to().tag()));
@@ -171,8 +172,9 @@ public final class SwitchCore implements TransactionUser {
 
     /** The brief's capacity failover: 302 to the configured server, else 503 with the reason. */
     private void overCapacity(ServerTransaction tx, SipRequest request, Admission admission) {
-        boolean cps = admission == Admission.CPS_LIMIT;
-        metrics.cpsRejected(cps ? "cps" : "channels");
+        boolean cps = admission != Admission.CHANNEL_LIMIT;
+        metrics.call(cps ? "cps_rejected" : "channel_rejected");
+        if (cps) metrics.cpsRejected(admission == Admission.ROUTE_CPS_LIMIT ? "route" : "switch");
         String target = config.get().capacityFailover();
         if (target != null) {
             String user = request.requestUri() instanceof SipUri s ? s.user() : null;

@@ -17,6 +17,7 @@ import io.sipfleet.switching.auth.AuthGate;
 import io.sipfleet.switching.auth.AuthGuardFilter;
 import io.sipfleet.switching.auth.SwappableUserDirectory;
 import io.sipfleet.switching.calls.CallTracker;
+import io.sipfleet.switching.cdr.Cdr;
 import io.sipfleet.switching.cdr.CdrWriter;
 import io.sipfleet.switching.cdr.EndReason;
 import io.sipfleet.switching.config.ConfigHolder;
@@ -103,7 +104,7 @@ public final class SwitchNode implements AutoCloseable {
                 });
         state.location().addListener(keepAlive);
         this.calls = new CallTracker(state.cps(), state.channels(), timer, clock, initial.serverId(),
-                SwitchWiring.limits(initial), c -> { if (cdr != null) cdr.write(c); });
+                SwitchWiring.limits(initial), this::callEnded);
         Router router = new Router(self, config::current, state.location(), users);
         Registrar registrar = new Registrar(SwitchWiring.registrar(initial), state.location(), gate, new RegistrarEvents() {
             @Override public void onRegistered(Binding binding) { keepAlive.track(binding); }
@@ -152,6 +153,21 @@ public final class SwitchNode implements AutoCloseable {
         keepAlive.apply(KeepAliveSettings.from(next));
         core.trustedSources(SwitchWiring.trustedSources(next));
         log.info("switch {}: snapshot version {} applied", next.serverId(), next.version());
+    }
+
+    /** A call ended (channel released): its CDR, its outcome counted, the channel gauge now rather than at the next sweep. */
+    private void callEnded(Cdr c) {
+        if (cdr != null) cdr.write(c);
+        metrics.call(outcome(c));
+        calls.channelsInUse().thenAccept(metrics::channelsInUse);
+    }
+
+    /** {@code sipfleet_calls_total{result}} of an ended call: answered, cancelled, timeout or failed. */
+    static String outcome(Cdr c) {
+        if (c.answerTime() != null) return "answered";
+        if (EndReason.CANCEL.equals(c.endReason())) return "cancelled";
+        if (c.finalStatus() == 408 || EndReason.SESSION_TIMEOUT.equals(c.endReason())) return "timeout";
+        return "failed";
     }
 
     /** Sends through the listener the message leaves from (the peer's local address). */
