@@ -187,6 +187,24 @@ final class Sipp {
 
         boolean isAlive() { return process.isAlive(); }
 
+        /**
+         * Ends a SIPp that has no call limit (a callee taking however many calls the switch
+         * lets through): SIGUSR1 makes it stop taking calls, finish the ones in progress and exit
+         * with its statistics written.
+         */
+        Result stop() {
+            try {
+                new ProcessBuilder("kill", "-USR1", Long.toString(process.pid())).inheritIO().start()
+                        .waitFor(5, TimeUnit.SECONDS);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            }
+            return await();
+        }
+
         private Path messages() {
             try (Stream<Path> files = Files.list(work)) {
                 return files.filter(f -> f.getFileName().toString().endsWith("_messages.log")).findFirst()

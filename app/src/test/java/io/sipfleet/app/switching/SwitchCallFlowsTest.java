@@ -19,14 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
 class SwitchCallFlowsTest {
     static final String SWITCH = "127.0.0.60", UAC = "127.0.0.160", UAS = "127.0.0.161", GATEWAY = "127.0.0.162";
 
-    /**
-     * An injection line: user;[authentication ...]. SIPp's digest uri is {@code -auth_uri} (it
-     * prefixes "sip:"), which must equal the Request-URI: the switch checks it (RFC 7616 3.4.6).
-     */
-    static String credentials(String user) {
-        return user + ";[authentication username=" + user + " password=secret" + user + "]";
-    }
-
     @TempDir Path dir;
     TestSwitch sw;
 
@@ -42,15 +34,8 @@ class SwitchCallFlowsTest {
         if (sw != null) sw.close();
     }
 
-    /** Registers {@code user} (password secret{user}) from {@code ip:port}, Contact port {@code contactPort}. */
-    static void register(TestSwitch sw, Path dir, String user, String ip, int port, int contactPort) {
-        Sipp.scenario("register").local(ip, port).remote(sw.ip, TestSwitch.PORT).calls(1).timeout(10)
-                .arg("-auth_uri", "sipfleet.local").injection("SEQUENTIAL", credentials(user) + ";" + contactPort)
-                .run(dir, "register-" + user + "-" + port).assertClean(1);
-    }
-
     @Test void registeredSubscribersCallEachOther() {
-        register(sw, dir, "1002", UAS, 5070, 5070);
+        sw.register(dir, "1002", UAS, 5070, 5070);
         assertThat(sw.bindings("sip:1002@sipfleet.local")).isEqualTo(1);
         try (Sipp.Running uas = callee("uas-answer", "1002", 5070, 3)) {
             caller("uac-call", "1002").calls(3).rate(10, 1000).run(dir, "uac").assertClean(3);
@@ -62,7 +47,7 @@ class SwitchCallFlowsTest {
     /** SIPp calling {@code callee} as subscriber 1001 (407 round first) with {@code scenario}. */
     Sipp caller(String scenario, String callee) {
         return Sipp.scenario(scenario).local(UAC, 5060).remote(SWITCH, TestSwitch.PORT)
-                .injection("SEQUENTIAL", credentials("1001")).arg("-auth_uri", callee + "@sipfleet.local")
+                .injection("SEQUENTIAL", TestSwitch.credentials("1001")).arg("-auth_uri", callee + "@sipfleet.local")
                 .arg("-s", callee).timeout(20);
     }
 
@@ -73,7 +58,7 @@ class SwitchCallFlowsTest {
     }
 
     @Test void callerCancelsWhileTheCalleeRings() {
-        register(sw, dir, "1002", UAS, 5070, 5070);
+        sw.register(dir, "1002", UAS, 5070, 5070);
         try (Sipp.Running uas = callee("uas-cancel", "1002", 5070, 2)) {
             caller("uac-cancel", "1002").calls(2).rate(10, 1000).run(dir, "uac").assertClean(2);
             uas.await().assertClean(2);
@@ -82,7 +67,7 @@ class SwitchCallFlowsTest {
     }
 
     @Test void busyCalleeGivesTheCaller486() {
-        register(sw, dir, "1002", UAS, 5070, 5070);
+        sw.register(dir, "1002", UAS, 5070, 5070);
         try (Sipp.Running uas = callee("uas-busy", "1002", 5070, 2)) {
             caller("uac-busy", "1002").calls(2).rate(10, 1000).run(dir, "uac").assertClean(2);
             uas.await().assertClean(2);
@@ -91,7 +76,7 @@ class SwitchCallFlowsTest {
     }
 
     @Test void reInviteGoesThroughTheSwitch() {
-        register(sw, dir, "1002", UAS, 5070, 5070);
+        sw.register(dir, "1002", UAS, 5070, 5070);
         try (Sipp.Running uas = callee("uas-reinvite", "1002", 5070, 2)) {
             caller("uac-reinvite", "1002").calls(2).rate(10, 1000).run(dir, "uac").assertClean(2);
             uas.await().assertClean(2);
@@ -100,8 +85,8 @@ class SwitchCallFlowsTest {
     }
 
     @Test void callForksToBothContactsAndCancelsTheLoser() {
-        register(sw, dir, "1002", UAS, 5070, 5070);
-        register(sw, dir, "1002", UAS, 5072, 5072);
+        sw.register(dir, "1002", UAS, 5070, 5070);
+        sw.register(dir, "1002", UAS, 5072, 5072);
         assertThat(sw.bindings("sip:1002@sipfleet.local")).isEqualTo(2);
         try (Sipp.Running winner = callee("uas-answer-late", "1002", 5070, 2);
              Sipp.Running loser = callee("uas-cancel", "1002", 5072, 2)) {
@@ -122,7 +107,7 @@ class SwitchCallFlowsTest {
     }
 
     @Test void carrierGatewayCallsASubscriberWithoutAuthentication() {
-        register(sw, dir, "1002", UAS, 5070, 5070);
+        sw.register(dir, "1002", UAS, 5070, 5070);
         try (Sipp.Running uas = callee("uas-answer", "1002", 5070, 2)) {
             Sipp.scenario("uac-trusted").local(GATEWAY, 5081).remote(SWITCH, TestSwitch.PORT)
                     .injection("SEQUENTIAL", "441632960001").arg("-s", "1002").calls(2).rate(10, 1000).timeout(20)

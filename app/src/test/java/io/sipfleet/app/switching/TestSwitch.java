@@ -131,10 +131,10 @@ final class TestSwitch implements AutoCloseable {
      * fragment (e.g. {@code result="admitted"}), or NaN when there is none.
      */
     double metric(String name, String... labels) {
-        return metric(scrape(), name, labels);
+        return metricIn(scrape(), name, labels);
     }
 
-    static double metric(String text, String name, String... labels) {
+    static double metricIn(String text, String name, String... labels) {
         Pattern line = Pattern.compile("^" + Pattern.quote(name) + "(\\{[^}]*\\})? (\\S+)$", Pattern.MULTILINE);
         Matcher m = line.matcher(text);
         outer:
@@ -144,6 +144,24 @@ final class TestSwitch implements AutoCloseable {
             return Double.parseDouble(m.group(2));
         }
         return Double.NaN;
+    }
+
+    /**
+     * An injection line: user;[authentication ...]. SIPp's digest uri is {@code -auth_uri} (it
+     * prefixes "sip:"), which must equal the Request-URI: the switch checks it (RFC 7616 3.4.6).
+     */
+    static String credentials(String user) {
+        return user + ";[authentication username=" + user + " password=secret" + user + "]";
+    }
+
+    /**
+     * Registers {@code user} (password secret{user}) with SIPp from {@code ip:port}, its Contact
+     * naming port {@code contactPort} (the NAT test makes them differ). Asserts the 200.
+     */
+    void register(java.nio.file.Path dir, String user, String sippIp, int port, int contactPort) {
+        Sipp.scenario("register").local(sippIp, port).remote(ip, PORT).calls(1).timeout(10)
+                .arg("-auth_uri", REALM).injection("SEQUENTIAL", credentials(user) + ";" + contactPort)
+                .run(dir, "register-" + user + "-" + port).assertClean(1);
     }
 
     /** Channels in use now, as the call tracker counts them. */
