@@ -15,7 +15,11 @@ import org.slf4j.LoggerFactory;
  * The OPTIONS pings in flight, keyed by the branch of their Via (= their client transaction's
  * id), and what their outcome means: any answer, provisional or final, whatever the status (404
  * and 405 included: the UA answered, so it and its NAT pinhole are alive) resets the binding's
- * miss count and yields an RTT; Timer F without an answer, or a transport error, is a miss.
+ * miss count and yields an RTT; a ping still unanswered when the next one to its binding leaves
+ * ({@link #overdue}, one interval later), Timer F without an answer, or a transport error, is a
+ * miss, counted once. So lostPingLimit K removes a dead UA about K intervals after it went
+ * silent, also when the interval is shorter than Timer F (32 s). An answer arriving after its
+ * ping was counted missed still resets the miss count: the UA is alive, only slow.
  *
  * <p>Keyed by branch, not by transaction, and registered before the request is handed to the
  * transaction layer: a response racing back on another event loop before
@@ -33,6 +37,7 @@ final class PendingPings {
         final Tracked.Target target;
         final long sentNanos;
         private boolean answered; // guarded by this
+        private boolean missed;   // guarded by this: counted as a miss already
 
         Ping(Tracked tracked, Tracked.Target target, long sentNanos) {
             this.tracked = tracked;
@@ -48,6 +53,13 @@ final class PendingPings {
         }
 
         synchronized boolean isAnswered() { return answered; }
+
+        /** True once, for the first caller finding it unanswered: that caller counts the miss. */
+        synchronized boolean claimMiss() {
+            if (answered || missed) return false;
+            missed = true;
+            return true;
+        }
     }
 
     private final ConcurrentHashMap<String, Ping> byBranch = new ConcurrentHashMap<>();
@@ -91,8 +103,16 @@ final class PendingPings {
     boolean onTimeout(ClientTransaction tx) {
         Ping p = byBranch.remove(tx.branch());
         if (p == null) return false;
-        if (!p.isAnswered()) miss(p);
+        if (p.claimMiss()) miss(p);
         return true;
+    }
+
+    /**
+     * The next ping to {@code p}'s binding is leaving: if {@code p} is still unanswered, it is a
+     * miss now. It stays in flight: a late answer still counts as one, Timer F removes it.
+     */
+    void overdue(Ping p) {
+        if (p.claimMiss()) miss(p);
     }
 
     /**
@@ -103,7 +123,7 @@ final class PendingPings {
         if (!(tx instanceof ClientTransaction c)) return false;
         Ping p = byBranch.remove(c.branch());
         if (p == null) return false;
-        if (!p.isAnswered()) miss(p);
+        if (p.claimMiss()) miss(p);
         return true;
     }
 

@@ -91,8 +91,14 @@ final class Pinger {
             }
             return;
         }
+        // the previous ping had a whole interval to be answered: unanswered, it is a miss now
+        PendingPings.Ping previous = t.lastPing;
+        if (previous != null) pending.overdue(previous);
+        if (t.untracked) return; // that miss was the K-th: the binding is gone
         // registered before sending: the answer may come back on an event loop before sendRequest returns
-        pending.add(branch, new PendingPings.Ping(t, target, nanoClock.getAsLong()));
+        PendingPings.Ping ping = new PendingPings.Ping(t, target, nanoClock.getAsLong());
+        t.lastPing = ping;
+        pending.add(branch, ping);
         try {
             ClientTransaction tx = layer.sendRequest(request, target.peer());
             sent.increment();

@@ -22,6 +22,8 @@ final class Tracked {
     volatile Target target;
     /** Set once, when the binding leaves the scheduler: late callbacks and queued pings check it. */
     volatile boolean untracked;
+    /** The last OPTIONS sent to it; only the ticking thread reads and writes it. */
+    PendingPings.Ping lastPing;
     /** Nanos of the last OPTIONS round trip, -1 before the first answer. */
     volatile long lastRttNanos = -1;
     /** The reconcile pass that last saw it (or that was running when it was tracked). */
