@@ -101,10 +101,7 @@ final class Sipp {
         try {
             Path work = Files.createDirectories(dir.resolve(label));
             Path xml = work.resolve(scenario + ".xml");
-            try (InputStream in = Sipp.class.getResourceAsStream("/sipp/switch/" + scenario + ".xml")) {
-                if (in == null) throw new IllegalArgumentException("no scenario /sipp/switch/" + scenario + ".xml");
-                Files.copy(in, xml, StandardCopyOption.REPLACE_EXISTING);
-            }
+            copyScenario(scenario, xml);
             List<String> cmd = new ArrayList<>(List.of(binary().toString(), "-sf", xml.toString(),
                     "-i", localIp, "-p", Integer.toString(localPort), "-t", "u1",
                     "-timeout", timeoutSeconds + "s", "-timeout_error", "-nostdin",
@@ -123,6 +120,16 @@ final class Sipp {
             Process p = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)
                     .redirectOutput(work.resolve("sipp.out").toFile()).start();
             return new Running(label, cmd, work, p, localIp, localPort, timeoutSeconds);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Copies {@code sipp/switch/<name>.xml} from the class path to {@code to} (for -oocsf and the like). */
+    static void copyScenario(String name, Path to) {
+        try (InputStream in = Sipp.class.getResourceAsStream("/sipp/switch/" + name + ".xml")) {
+            if (in == null) throw new IllegalArgumentException("no scenario /sipp/switch/" + name + ".xml");
+            Files.copy(in, to, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
