@@ -35,7 +35,7 @@ class SwitchCallFlowsTest {
     }
 
     @Test void registeredSubscribersCallEachOther() {
-        sw.register(dir, "1002", UAS, 5070, 5070);
+        sw.register(dir, "1002", UAS, 5070);
         assertThat(sw.bindings("sip:1002@sipfleet.local")).isEqualTo(1);
         try (Sipp.Running uas = callee("uas-answer", "1002", 5070, 3)) {
             caller("uac-call", "1002").calls(3).rate(10, 1000).run(dir, "uac").assertClean(3);
@@ -58,7 +58,7 @@ class SwitchCallFlowsTest {
     }
 
     @Test void callerCancelsWhileTheCalleeRings() {
-        sw.register(dir, "1002", UAS, 5070, 5070);
+        sw.register(dir, "1002", UAS, 5070);
         try (Sipp.Running uas = callee("uas-cancel", "1002", 5070, 2)) {
             caller("uac-cancel", "1002").calls(2).rate(10, 1000).run(dir, "uac").assertClean(2);
             uas.await().assertClean(2);
@@ -67,7 +67,7 @@ class SwitchCallFlowsTest {
     }
 
     @Test void busyCalleeGivesTheCaller486() {
-        sw.register(dir, "1002", UAS, 5070, 5070);
+        sw.register(dir, "1002", UAS, 5070);
         try (Sipp.Running uas = callee("uas-busy", "1002", 5070, 2)) {
             caller("uac-busy", "1002").calls(2).rate(10, 1000).run(dir, "uac").assertClean(2);
             uas.await().assertClean(2);
@@ -76,7 +76,7 @@ class SwitchCallFlowsTest {
     }
 
     @Test void reInviteGoesThroughTheSwitch() {
-        sw.register(dir, "1002", UAS, 5070, 5070);
+        sw.register(dir, "1002", UAS, 5070);
         try (Sipp.Running uas = callee("uas-reinvite", "1002", 5070, 2)) {
             caller("uac-reinvite", "1002").calls(2).rate(10, 1000).run(dir, "uac").assertClean(2);
             uas.await().assertClean(2);
@@ -85,8 +85,8 @@ class SwitchCallFlowsTest {
     }
 
     @Test void callForksToBothContactsAndCancelsTheLoser() {
-        sw.register(dir, "1002", UAS, 5070, 5070);
-        sw.register(dir, "1002", UAS, 5072, 5072);
+        sw.register(dir, "1002", UAS, 5070);
+        sw.register(dir, "1002", UAS, 5072);
         assertThat(sw.bindings("sip:1002@sipfleet.local")).isEqualTo(2);
         try (Sipp.Running winner = callee("uas-answer-late", "1002", 5070, 2);
              Sipp.Running loser = callee("uas-cancel", "1002", 5072, 2)) {
@@ -107,7 +107,7 @@ class SwitchCallFlowsTest {
     }
 
     @Test void carrierGatewayCallsASubscriberWithoutAuthentication() {
-        sw.register(dir, "1002", UAS, 5070, 5070);
+        sw.register(dir, "1002", UAS, 5070);
         try (Sipp.Running uas = callee("uas-answer", "1002", 5070, 2)) {
             Sipp.scenario("uac-trusted").local(GATEWAY, 5081).remote(SWITCH, TestSwitch.PORT)
                     .injection("SEQUENTIAL", "441632960001").arg("-s", "1002").calls(2).rate(10, 1000).timeout(20)

@@ -40,7 +40,7 @@ class SwitchKeepAliveTest {
         // registers, answers every ping for 3 s (out-of-call scenario), then exits: silent from then on
         Sipp.Result phone = Sipp.scenario("register-and-stay").local(PHONE, 5076).remote(SWITCH, TestSwitch.PORT)
                 .calls(1).timeout(15).arg("-auth_uri", TestSwitch.REALM).arg("-oocsf", pings.toString())
-                .injection("SEQUENTIAL", TestSwitch.credentials("1003") + ";5076").run(dir, "phone");
+                .injection("SEQUENTIAL", TestSwitch.credentials("1003") + ";" + PHONE + ":5076").run(dir, "phone");
         assertThat(phone.exit).as("phone\n%s", phone.diagnostics()).isZero();
         assertThat(phone.successful()).isEqualTo(1);
         long silentSince = System.nanoTime();

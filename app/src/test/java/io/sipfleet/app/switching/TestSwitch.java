@@ -154,13 +154,18 @@ final class TestSwitch implements AutoCloseable {
         return user + ";[authentication username=" + user + " password=secret" + user + "]";
     }
 
+    /** Registers {@code user} (password secret{user}) with SIPp from {@code sippIp:port}, Contact the same. */
+    void register(java.nio.file.Path dir, String user, String sippIp, int port) {
+        register(dir, user, sippIp, port, sippIp + ":" + port);
+    }
+
     /**
-     * Registers {@code user} (password secret{user}) with SIPp from {@code ip:port}, its Contact
-     * naming port {@code contactPort} (the NAT test makes them differ). Asserts the 200.
+     * Registers {@code user} from {@code sippIp:port} with Contact {@code sip:user@contact}
+     * (the NAT test names a private address there). Asserts the 200.
      */
-    void register(java.nio.file.Path dir, String user, String sippIp, int port, int contactPort) {
+    void register(java.nio.file.Path dir, String user, String sippIp, int port, String contact) {
         Sipp.scenario("register").local(sippIp, port).remote(ip, PORT).calls(1).timeout(10)
-                .arg("-auth_uri", REALM).injection("SEQUENTIAL", credentials(user) + ";" + contactPort)
+                .arg("-auth_uri", REALM).injection("SEQUENTIAL", credentials(user) + ";" + contact)
                 .run(dir, "register-" + user + "-" + port).assertClean(1);
     }
 
