@@ -1,0 +1,214 @@
+#!/usr/bin/env bash
+# SIPp rate ladder: runs one SIPp scenario against a SIP server at rising rates and
+# says, per step, whether the server "held" the rate.
+#
+#   bench/sipp/rate-ladder.sh TARGET_ADDR:PORT [u1|t1] [options|register|FILE.xml] [rates...]
+#
+#   defaults: transport u1 (UDP, one socket), scenario options, rates 2000 5000 10000 20000 40000
+#
+# Each step sends rate*STEP_SECONDS calls (one request + its 200 each) at `rate` calls/s,
+# bounded by SIPp's -timeout. A step HOLDS when fewer than 0.1% of the calls did not end
+# in a 200 (failed or unanswered), retransmissions are under 0.1% of the calls, and the
+# achieved rate is at least 95% of the target (SIPp could not keep up otherwise).
+#
+# Environment:
+#   SERVER_PID     pid of the server: its CPU time (utime+stime of the process, all its
+#                  threads, and all its descendant processes, e.g. Kamailio's workers)
+#                  is read from /proc before and after each step -> CPU µs per operation
+#   LABEL          name of the server in the output (default: the target)
+#   STEP_SECONDS   seconds per step at the target rate (default 20)
+#   STEP_TIMEOUT   SIPp -timeout per step, seconds (default 40)
+#   STOP_ON_FAIL   1 (default): stop after the first step that does not hold
+#   PAUSE          seconds between steps (default 2)
+#   SIPP_LOCAL_IP  address SIPp binds (default 127.0.0.1)
+#   OUT_DIR        where SIPp's stat/screen files go (default bench/out/ladder-<time>)
+#   TSV            machine-readable results, appended (default $OUT_DIR/results.tsv)
+#
+# Output: one table line per step on stdout; the same as TSV in $TSV. Columns:
+#   ok / failed / retrans   calls that got their 200 / did not / SIPp retransmissions
+#   achieved   calls per second SIPp actually completed (successful / elapsed)
+#   cpu_us/op  server CPU time per successful call (needs SERVER_PID); /proc/PID/stat
+#              counts in clock ticks (10 ms), so short steps at low rates are coarse
+#   srv% sipp% other%   CPU use during the step, in % of one core, of the server, of
+#              SIPp and of everything else on the machine (high other% = disturbed step)
+#   rtt_ms     SIPp's mean response time (its resolution is 1 ms)
+# Needs Linux (/proc) and SIPp 3.6 (Debian: apt-get install sip-tester).
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+usage() { sed -n '2,35p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+
+target="${1:-}"; [ -n "$target" ] || usage
+case "$target" in -h|--help) usage ;; esac
+shift
+transport="${1:-u1}"; [ $# -gt 0 ] && shift
+case "$transport" in u1|t1) ;; *) echo "rate-ladder: transport must be u1 or t1, got '$transport'" >&2; exit 2 ;; esac
+scenario="${1:-options}"; [ $# -gt 0 ] && shift
+case "$scenario" in
+  options)  scenario_file="$here/options-uac.xml" ;;
+  register) scenario_file="$here/register-uac.xml" ;;
+  *)        scenario_file="$scenario"; scenario="$(basename "$scenario" .xml)" ;;
+esac
+[ -f "$scenario_file" ] || { echo "rate-ladder: no scenario file $scenario_file" >&2; exit 2; }
+rates=("$@"); [ ${#rates[@]} -gt 0 ] || rates=(2000 5000 10000 20000 40000)
+
+command -v sipp >/dev/null 2>&1 || { echo "rate-ladder: sipp not found (apt-get install -y sip-tester)" >&2; exit 2; }
+
+label="${LABEL:-$target}"
+step_seconds="${STEP_SECONDS:-20}"
+step_timeout="${STEP_TIMEOUT:-40}"
+stop_on_fail="${STOP_ON_FAIL:-1}"
+pause="${PAUSE:-2}"
+local_ip="${SIPP_LOCAL_IP:-127.0.0.1}"
+out_dir="${OUT_DIR:-$here/../out/ladder-$(date +%Y%m%d-%H%M%S)}"
+mkdir -p "$out_dir"
+out_dir="$(cd "$out_dir" && pwd)"
+tsv="${TSV:-$out_dir/results.tsv}"
+server_pid="${SERVER_PID:-}"
+if [ -n "$server_pid" ] && [ ! -r "/proc/$server_pid/stat" ]; then
+  echo "rate-ladder: SERVER_PID=$server_pid is not running" >&2; exit 2
+fi
+clk_tck="$(getconf CLK_TCK)"
+
+# Never leave a SIPp behind (it runs detached with -bg), and never die silently.
+sipp_pid=""
+trap '[ -n "$sipp_pid" ] && kill "$sipp_pid" 2>/dev/null; true' EXIT
+trap 'echo "rate-ladder: failed at line $LINENO" >&2' ERR
+
+# CPU ticks (utime+stime) of process $1 plus all its descendants. /proc/PID/stat sums
+# the threads of a process; children are separate processes, so walk the ppid links.
+cpu_ticks_tree() {
+  # (processes come and go while cat runs: its read errors are expected, hence || true)
+  { cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk -v root="$1" '
+    {
+      pid = $1
+      rest = substr($0, index($0, ") ") + 2)      # after "pid (comm) ": comm may hold spaces
+      split(rest, f, " ")
+      ppid[pid] = f[2]; ticks[pid] = f[12] + f[13]  # fields 4, 14, 15 of stat
+    }
+    END {
+      total = 0
+      for (p in ticks) {
+        q = p
+        for (depth = 0; depth < 64 && q != "" && q > 0; depth++) {
+          if (q == root) { total += ticks[p]; break }
+          q = ppid[q]
+        }
+      }
+      print total
+    }'
+}
+
+# Busy CPU ticks of the whole machine (all cores): user nice system irq softirq steal.
+# What is neither the server nor SIPp is "other" load, which disturbs the step.
+cpu_ticks_machine() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat; }
+
+# CPU ticks of a single process (SIPp), empty when gone.
+cpu_ticks_one() {
+  local s
+  s="$(cat "/proc/$1/stat" 2>/dev/null)" || return 0
+  s="${s##*) }"
+  awk '{ print $12 + $13 }' <<<"$s"
+}
+
+# Field $2 (by header name) of the last line of SIPp's ;-separated stat file $1.
+stat_field() {
+  awk -F';' -v name="$2" '
+    NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) col = i; next }
+    { last = $col }
+    END { print last }' "$1"
+}
+
+# SIPp times look like "2026-11-25<TAB>06:17:49.061726<TAB>1795587469.061726": epoch seconds.
+epoch_of() { awk -F'\t' '{ print $NF }' <<<"$1"; }
+
+# "HH:MM:SS:micros" -> milliseconds
+hms_to_ms() { awk -F: '{ printf "%.3f", ($1 * 3600 + $2 * 60 + $3) * 1000 + $4 / 1000 }' <<<"$1"; }
+
+header="server	scenario	transport	rate	calls	successful	failed	retrans	achieved_per_s	held	cpu_us_per_op	server_cpu_pct	sipp_cpu_pct	other_cpu_pct	rtt_avg_ms"
+[ -s "$tsv" ] || echo "$header" >"$tsv"
+
+printf '%-10s %-9s %-3s %6s %7s %7s %7s %7s %8s %-4s %9s %5s %5s %6s %6s\n' \
+  server scenario tr rate calls ok failed retrans achieved held "cpu_us/op" "srv%" "sipp%" "other%" "rtt_ms"
+
+for rate in "${rates[@]}"; do
+  calls=$((rate * step_seconds))
+  step_dir="$out_dir/$label-$scenario-$transport-$rate"
+  step_dir="${step_dir//[: ]/_}"
+  mkdir -p "$step_dir"
+  rm -f "$step_dir"/*
+
+  cpu0=""; [ -n "$server_pid" ] && cpu0="$(cpu_ticks_tree "$server_pid")"
+  m0="$(cpu_ticks_machine)"
+  t0="$EPOCHREALTIME"
+
+  # -bg: SIPp forks into the background and prints its pid; no screen is drawn, so
+  # SIPp spends its core on traffic. -default_behaviors all,-bye: a failed call is
+  # just counted, nothing is sent to clean it up (these scenarios have no dialog).
+  # -buff_size: 4 MB socket buffers, so SIPp's own buffers do not drop at high rates.
+  (cd "$step_dir" && sipp -sf "$scenario_file" -t "$transport" -i "$local_ip" \
+      -r "$rate" -rp 1000 -m "$calls" -l "$((rate * 10))" -timeout "${step_timeout}s" \
+      -default_behaviors all,-bye -buff_size 4194304 \
+      -trace_stat -stf "$step_dir/stat.csv" -fd 1 -trace_screen -trace_err \
+      -bg "$target" >"$step_dir/sipp.out" 2>&1) || true
+  sipp_pid="$(sed -n 's/.*PID=\[\([0-9]*\)\].*/\1/p' "$step_dir/sipp.out" | head -n 1)"
+  if [ -z "$sipp_pid" ]; then
+    echo "rate-ladder: SIPp did not start; see $step_dir/sipp.out:" >&2
+    cat "$step_dir/sipp.out" >&2
+    exit 1
+  fi
+
+  # Wait for SIPp, sampling its CPU time while it runs (it is not our child, so this
+  # is the only way to see it). Hard stop well after SIPp's own -timeout.
+  sipp_ticks=0
+  deadline=$(( $(date +%s) + step_timeout + 20 ))
+  while kill -0 "$sipp_pid" 2>/dev/null; do
+    t="$(cpu_ticks_one "$sipp_pid")"; [ -n "$t" ] && sipp_ticks="$t"
+    if [ "$(date +%s)" -gt "$deadline" ]; then
+      echo "rate-ladder: SIPp $sipp_pid still running after ${step_timeout}s+20s, killing it" >&2
+      kill "$sipp_pid" 2>/dev/null || true; sleep 1; kill -9 "$sipp_pid" 2>/dev/null || true
+    fi
+    sleep 0.2
+  done
+  sipp_pid=""
+  t1="$EPOCHREALTIME"
+  m1="$(cpu_ticks_machine)"
+  cpu1=""; [ -n "$server_pid" ] && cpu1="$(cpu_ticks_tree "$server_pid")"
+
+  stat="$step_dir/stat.csv"
+  if [ ! -s "$stat" ]; then
+    echo "rate-ladder: no statistics from SIPp in $stat" >&2; exit 1
+  fi
+  ok="$(stat_field "$stat" 'SuccessfulCall(C)')"
+  retrans="$(stat_field "$stat" 'Retransmissions(C)')"
+  start="$(epoch_of "$(stat_field "$stat" StartTime)")"
+  now="$(epoch_of "$(stat_field "$stat" CurrentTime)")"
+  rtt="$(hms_to_ms "$(stat_field "$stat" 'ResponseTime1(C)')")"
+  failed=$((calls - ok))    # failed or never answered: anything that did not get its 200
+
+  read -r achieved held cpu_us srv_pct sipp_pct other_pct < <(awk \
+    -v calls="$calls" -v ok="$ok" -v failed="$failed" -v retrans="$retrans" -v rate="$rate" \
+    -v start="$start" -v now="$now" -v t0="$t0" -v t1="$t1" -v c0="$cpu0" -v c1="$cpu1" \
+    -v hz="$clk_tck" -v st="$sipp_ticks" -v m0="$m0" -v m1="$m1" '
+    BEGIN {
+      elapsed = now - start; if (elapsed <= 0) elapsed = 1e-9
+      achieved = ok / elapsed
+      held = (failed < 0.001 * calls && retrans < 0.001 * calls && achieved >= 0.95 * rate) ? "yes" : "no"
+      wall = t1 - t0
+      if (c0 == "" || ok == 0) { cpu_us = "-"; srv = "-" }
+      else { cpu_us = sprintf("%.2f", (c1 - c0) / hz * 1e6 / ok); srv = sprintf("%.0f", (c1 - c0) / hz / wall * 100) }
+      other = (m1 - m0) - st - ((c0 == "") ? 0 : c1 - c0); if (other < 0) other = 0
+      printf "%.0f %s %s %s %.0f %.0f\n", achieved, held, cpu_us, srv, st / hz / elapsed * 100, other / hz / wall * 100
+    }')
+
+  printf '%-10s %-9s %-3s %6s %7s %7s %7s %7s %8s %-4s %9s %5s %5s %6s %6s\n' \
+    "$label" "$scenario" "$transport" "$rate" "$calls" "$ok" "$failed" "$retrans" \
+    "$achieved" "$held" "$cpu_us" "$srv_pct" "$sipp_pct" "$other_pct" "$rtt"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
+    "$label" "$scenario" "$transport" "$rate" "$calls" "$ok" "$failed" "$retrans" \
+    "$achieved" "$held" "$cpu_us" "$srv_pct" "$sipp_pct" "$other_pct" "$rtt" >>"$tsv"
+
+  if [ "$held" != yes ] && [ "$stop_on_fail" = 1 ]; then break; fi
+  sleep "$pause"
+done
+echo "rate-ladder: TSV in $tsv (SIPp files in $out_dir)" >&2
