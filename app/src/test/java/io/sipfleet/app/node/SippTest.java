@@ -90,6 +90,56 @@ class SippTest {
         assertThat(after.droppedTotal()).as("node drops: %s", after.dropped()).isEqualTo(before.droppedTotal());
     }
 
+    /**
+     * 30 % of the 200 OKs "lost" (SIPp lost="30"): SIPp retransmits those OPTIONS (same branch),
+     * and every copy is absorbed by its transaction, answered with the stored 200 and never
+     * handed to the echo user again: the layer's absorbed count equals SIPp's retransmissions.
+     */
+    @org.junit.jupiter.api.Test
+    void udpRetransmissionsAreAbsorbedByTheTransactionLayer(@TempDir Path dir) throws Exception {
+        Path xml = dir.resolve("options-retrans-uac.xml");
+        try (InputStream in = SippTest.class.getResourceAsStream("/sipp/options-retrans-uac.xml")) {
+            Files.copy(in, xml, StandardCopyOption.REPLACE_EXISTING);
+        }
+        Path stat = dir.resolve("stat.csv"), errors = dir.resolve("errors.log"), out = dir.resolve("sipp.out");
+        InetSocketAddress target = node.server().localAddress(io.sipfleet.sip.transport.Transport.UDP);
+        int calls = 300;
+        List<String> cmd = List.of(sipp().toString(), "-sf", xml.toString(), "-t", "u1",
+                "-i", SIPP_IP, "-p", Integer.toString(freePort()),
+                "-r", "300", "-m", Integer.toString(calls), "-timeout", "60s", "-timeout_error", "-nostdin",
+                "-max_non_invite_retrans", "20", // a response lost several times in a row is still retried
+                "-trace_stat", "-stf", stat.toString(), "-fd", "1",
+                "-trace_err", "-error_file", errors.toString(),
+                NODE_IP + ":" + target.getPort());
+        long absorbedBefore = node.transactions().retransmissionsAbsorbed();
+        long resentBefore = node.transactions().retransmissionsSent();
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(out.toFile()).start();
+        try {
+            assertThat(p.waitFor(90, TimeUnit.SECONDS)).as("sipp finished within 90 s").isTrue();
+        } finally {
+            p.destroyForcibly();
+        }
+        String diagnostics = tail(out, 3000) + "\n--- errors ---\n" + tail(errors, 3000);
+        assertThat(p.exitValue()).as("SIPp exit code\n%s", diagnostics).isZero();
+        long[] counts = finalCounts(stat);
+        assertThat(counts[0]).as("successful calls\n%s", diagnostics).isEqualTo(calls);
+        assertThat(counts[1]).isZero();
+        long sippRetransmissions = lastValue(stat, "Retransmissions(C)");
+        assertThat(sippRetransmissions).as("lost responses made SIPp retransmit").isGreaterThan(calls / 4);
+        assertThat(node.transactions().retransmissionsAbsorbed() - absorbedBefore)
+                .as("every retransmitted OPTIONS absorbed by its transaction").isEqualTo(sippRetransmissions);
+        assertThat(node.transactions().retransmissionsSent() - resentBefore)
+                .as("and answered from it with the stored 200").isEqualTo(sippRetransmissions);
+    }
+
+    private static long lastValue(Path stat, String column) throws IOException {
+        List<String> lines = Files.readAllLines(stat);
+        int i = Arrays.asList(lines.get(0).split(";")).indexOf(column);
+        assertThat(i).as("column %s in %s", column, stat).isGreaterThanOrEqualTo(0);
+        return Long.parseLong(lines.get(lines.size() - 1).split(";")[i].trim());
+    }
+
     /** SuccessfulCall(C) and FailedCall(C) of the last statistics line. */
     private static long[] finalCounts(Path stat) throws IOException {
         List<String> lines = Files.readAllLines(stat);
