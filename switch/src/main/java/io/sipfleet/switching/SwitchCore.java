@@ -111,10 +111,7 @@ public final class SwitchCore implements TransactionUser {
         if (!trustedSources.contains(from.remote().getAddress())) {
             // Same gate as REGISTER: a scanner learns nothing from which method it probes with.
             RequestAuthenticator.Outcome outcome = gate.admit(tx, request, from, true);
-            if (!(outcome instanceof RequestAuthenticator.Outcome.Authenticated)) {
-                if (outcome.countsAsFailure()) metrics.authFailure();
-                return;
-            }
+            if (!(outcome instanceof RequestAuthenticator.Outcome.Authenticated)) return; // answered, counted
         }
         initial(tx, request, from);
     }

@@ -94,6 +94,8 @@ public final class SwitchNode implements AutoCloseable {
         this.users = new SwappableUserDirectory(SwitchWiring.users(initial));
         AuthFailureGuard guard = new AuthFailureGuard(SwitchWiring.guard(initial), clock);
         this.gate = new AuthGate(SwitchWiring.authenticator(initial, users, clock, nonceSecret), guard, timer);
+        gate.onFailure(metrics::authFailure);
+        metrics.authGuard(guard);
         this.keepAlive = new KeepAliveScheduler(KeepAliveSettings.from(initial), layer, this::sendKeepAlive,
                 state.location(), new KeepAliveEvents() {
                     @Override public void onRtt(String aor, String contact, Duration rtt) { metrics.keepAliveRtt(rtt.toNanos()); }

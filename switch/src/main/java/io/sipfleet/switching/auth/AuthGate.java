@@ -24,6 +24,7 @@ public final class AuthGate {
     private volatile RequestAuthenticator authenticator;
     private final AuthFailureGuard guard;
     private final Timer timer;
+    private volatile Runnable failureListener = () -> {};
 
     public AuthGate(RequestAuthenticator authenticator, AuthFailureGuard guard, Timer timer) {
         this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
@@ -36,6 +37,12 @@ public final class AuthGate {
     public void replace(RequestAuthenticator next) { authenticator = Objects.requireNonNull(next, "next"); }
 
     public AuthFailureGuard guard() { return guard; }
+
+    /**
+     * Told of every failed authentication (any method: REGISTER, INVITE, OPTIONS ...), e.g. to
+     * count it in metrics. Runs on the caller's thread; must not block.
+     */
+    public void onFailure(Runnable listener) { failureListener = Objects.requireNonNull(listener, "listener"); }
 
     /**
      * Authenticates {@code request}. Returns {@link Outcome.Authenticated} for the caller to go on
@@ -51,7 +58,10 @@ public final class AuthGate {
             guard.success(source);
             return outcome;
         }
-        if (outcome.countsAsFailure()) guard.failure(source);
+        if (outcome.countsAsFailure()) {
+            guard.failure(source);
+            failureListener.run();
+        }
         respond(tx, auth.reject(outcome, request, tx.toTag(), proxy), from);
         return outcome;
     }

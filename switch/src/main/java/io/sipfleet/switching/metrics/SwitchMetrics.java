@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.sipfleet.switching.auth.AuthFailureGuard;
 import io.sipfleet.switching.cdr.CdrWriter;
 import io.sipfleet.switching.config.ConfigHolder;
 import io.sipfleet.switching.config.Subscription;
@@ -39,7 +40,9 @@ import java.util.function.ToDoubleFunction;
  * <li>{@code sipfleet_cps_rejected_total{scope}}: calls refused by a CPS limit, {@code switch} or {@code route}</li>
  * <li>{@code sipfleet_keepalive_rtt_seconds}: keep-alive round trips (histogram),
  *     {@code sipfleet_keepalive_lost_total}: unanswered pings</li>
- * <li>{@code sipfleet_auth_failures_total}, {@code sipfleet_auth_blocked_sources}: scanner protection</li>
+ * <li>{@code sipfleet_auth_failures_total}, {@code sipfleet_auth_blocked_sources}: scanner protection;
+ *     once {@link #authGuard} is called also {@code sipfleet_auth_dropped_total} (requests of blocked
+ *     sources dropped) and {@code sipfleet_auth_blocks_total} (blocks started)</li>
  * <li>{@code sipfleet_transactions_active{kind}}: SIP transactions in progress</li>
  * <li>{@code sipfleet_sip_messages_total{direction,kind}}: SIP messages {@code in}/{@code out},
  *     kind = method or response class ({@code INVITE}, {@code 2xx}, ...)</li>
@@ -69,6 +72,7 @@ public final class SwitchMetrics {
     private final AtomicLong authBlockedSources = new AtomicLong();
     private final ConcurrentMap<String, AtomicLong> transactionsActive = new ConcurrentHashMap<>();
     private final AtomicReference<CdrWriter> cdrWriter = new AtomicReference<>();
+    private final AtomicReference<AuthFailureGuard> authGuard = new AtomicReference<>();
 
     /** Metrics for {@code serverId} in a new Prometheus registry, with JVM metrics bound. */
     public SwitchMetrics(String serverId) {
@@ -104,7 +108,9 @@ public final class SwitchMetrics {
         gauge("sipfleet.bindings", "contact bindings in the location table", bindings);
         gauge("sipfleet.channels.in.use", "calls in progress", channelsInUse);
         gauge("sipfleet.channel.limit", "configured channel limit, 0 = unlimited", channelLimit);
-        gauge("sipfleet.auth.blocked.sources", "source addresses blocked after failed authentications", authBlockedSources);
+        Gauge.builder("sipfleet.auth.blocked.sources", this, m -> m.blockedSourcesNow())
+                .description("source addresses blocked after failed authentications").tags(common)
+                .strongReference(true).register(registry);
         cdrMeters();
     }
 
@@ -168,9 +174,26 @@ public final class SwitchMetrics {
         authFailures.increment();
     }
 
-    /** {@code count} source addresses are blocked now. */
+    /** {@code count} source addresses are blocked now (ignored once {@link #authGuard} gives the guard itself). */
     public void authBlockedSources(long count) {
         authBlockedSources.set(count);
+    }
+
+    /**
+     * Publishes the guard's own counts, read at scrape time: blocked sources (instead of the last
+     * {@link #authBlockedSources} value), requests dropped, blocks started. Call once.
+     */
+    public void authGuard(AuthFailureGuard guard) {
+        if (!authGuard.compareAndSet(null, guard)) throw new IllegalStateException("auth guard already published");
+        functionCounter("sipfleet.auth.dropped", "requests of blocked sources dropped unanswered", guard,
+                AuthFailureGuard::droppedRequests, Tags.empty());
+        functionCounter("sipfleet.auth.blocks", "source blocks started after failed authentications", guard,
+                AuthFailureGuard::blocksStarted, Tags.empty());
+    }
+
+    private double blockedSourcesNow() {
+        AuthFailureGuard g = authGuard.get();
+        return g != null ? g.blockedSources() : authBlockedSources.get();
     }
 
     /** {@code count} transactions of {@code kind} (e.g. {@code "server_invite"}) are in progress now. */
