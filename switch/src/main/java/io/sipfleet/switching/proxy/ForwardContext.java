@@ -44,9 +44,10 @@ final class ForwardContext {
     static final class Branch {
         final ForwardContext context;
         final Target target;
-        ClientTransaction tx;
+        ClientTransaction tx; // set (under the context's lock) once sendRequest returned
         boolean done;        // a final response (or a timeout) arrived
         boolean provisional; // a 1xx arrived: CANCEL may go now (9.1)
+        boolean cancelRequested; // cancel asked for before tx was set: done right after it is
 
         Branch(ForwardContext context, Target target) {
             this.context = context;

@@ -10,11 +10,13 @@ import io.sipfleet.sip.message.SipResponse;
 import io.sipfleet.sip.message.SipUri;
 import io.sipfleet.sip.message.Via;
 import io.sipfleet.sip.parse.Methods;
+import io.sipfleet.sip.transaction.Branches;
 import io.sipfleet.sip.transaction.ClientTransaction;
 import io.sipfleet.sip.transaction.InviteClientTransaction;
 import io.sipfleet.sip.transaction.InviteServerTransaction;
 import io.sipfleet.sip.transaction.ServerTransaction;
 import io.sipfleet.sip.transaction.Transaction;
+import io.sipfleet.sip.transaction.TransactionKey;
 import io.sipfleet.sip.transaction.TransactionLayer;
 import io.sipfleet.sip.transport.Peer;
 import io.sipfleet.sip.transport.ResponseRouting;
@@ -43,7 +45,8 @@ public final class StatefulProxy {
     private final LocalIdentity self;
     private final ProxySettings settings;
     private final Timer timer;
-    private final ConcurrentHashMap<ClientTransaction, Branch> branches = new ConcurrentHashMap<>();
+    /** By client transaction key (our branch and the method), entered before the request leaves. */
+    private final ConcurrentHashMap<TransactionKey, Branch> branches = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<ServerTransaction, ForwardContext> contexts = new ConcurrentHashMap<>();
 
     public StatefulProxy(TransactionLayer layer, SipSender sender, LocalIdentity self, ProxySettings settings,
@@ -69,30 +72,41 @@ public final class StatefulProxy {
             return;
         }
         SipRequest base = prepare(request, from, recordRoute);
-        List<Branch> started = new ArrayList<>(targets.size());
         synchronized (ctx) {
             for (Target t : targets) ctx.branches.add(new Branch(ctx, t));
         }
         contexts.put(tx, ctx);
+        if (request.method() == Methods.INVITE) {
+            // before any branch leaves: a final answer settling the context at once cancels it
+            ctx.timerC = timer.newTimeout(t -> timerC(ctx), settings.ringTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        }
         for (Branch b : ctx.branches) {
             SipRequest copy = base;
             if (!b.target.requestUri().equals(request.requestUri())) {
                 copy = (SipRequest) base.edit().requestUri(b.target.requestUri()).build();
             }
             Peer to = b.target.destination();
-            Via via = self.via(to.transport(), to.local());
+            String branch = Branches.next();
+            SipRequest out = (SipRequest) copy.edit()
+                    .addFirst(HeaderName.VIA, self.via(to.transport(), to.local()).withParam("branch", branch).toString())
+                    .build();
+            TransactionKey key = TransactionKey.forClient(branch, request.method());
+            // Entered before sending: the answer can come back on another event loop before
+            // sendRequest returns (a UAS on the same host answers within microseconds).
+            branches.put(key, b);
             try {
-                ClientTransaction ct = layer.sendRequest(copy, to, via);
-                b.tx = ct;
-                branches.put(ct, b);
-                started.add(b);
+                ClientTransaction ct = layer.sendRequest(out, to);
+                boolean cancelNow;
+                synchronized (ctx) {
+                    b.tx = ct;
+                    cancelNow = b.cancelRequested;
+                }
+                if (cancelNow) cancel(b);
             } catch (RuntimeException e) {
+                branches.remove(key, b);
                 log.warn("proxy: could not forward {} {} to {}: {}", request.method(), request.callId(), b.target.label(), e.toString());
                 onBranchFinal(b, Responses.create(request, 503, "Service Unavailable", null));
             }
-        }
-        if (request.method() == Methods.INVITE) {
-            ctx.timerC = timer.newTimeout(t -> timerC(ctx), settings.ringTimeout().toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
@@ -112,11 +126,11 @@ public final class StatefulProxy {
         return (SipRequest) edit.build();
     }
 
-    public boolean handles(ClientTransaction tx) { return branches.containsKey(tx); }
+    public boolean handles(ClientTransaction tx) { return branches.containsKey(tx.key()); }
 
     /** TransactionUser.onResponse for a client transaction of ours. */
     public void onResponse(ClientTransaction tx, SipResponse response) {
-        Branch b = branches.get(tx);
+        Branch b = branches.get(tx.key());
         if (b == null) return;
         int code = response.statusCode();
         if (code < 200) {
@@ -134,13 +148,13 @@ public final class StatefulProxy {
 
     /** Timer B/F of a branch: it counts as a 408 from that branch (16.7 step 2). */
     public void onTimeout(ClientTransaction tx) {
-        Branch b = branches.get(tx);
+        Branch b = branches.get(tx.key());
         if (b == null) return;
         onBranchFinal(b, Responses.create(b.context.request, 408, "Request Timeout", null));
     }
 
     public void onTerminated(Transaction tx) {
-        if (tx instanceof ClientTransaction c) branches.remove(c);
+        if (tx instanceof ClientTransaction c) branches.remove(c.key());
         else if (tx instanceof ServerTransaction s) contexts.remove(s);
     }
 
@@ -180,8 +194,17 @@ public final class StatefulProxy {
         return out;
     }
 
+    /** Cancels a branch now, or as soon as its transaction exists (its response raced its sendRequest). */
     private void cancel(Branch b) {
-        if (b.tx instanceof InviteClientTransaction ict) layer.cancel(ict);
+        ClientTransaction tx;
+        synchronized (b.context) {
+            tx = b.tx;
+            if (tx == null) {
+                b.cancelRequested = true;
+                return;
+            }
+        }
+        if (tx instanceof InviteClientTransaction ict) layer.cancel(ict);
     }
 
     private void onBranchFinal(Branch b, SipResponse response) {
