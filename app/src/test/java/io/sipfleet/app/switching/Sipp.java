@@ -40,6 +40,8 @@ final class Sipp {
 
     /** {@code -Dsipp.trace=true}: every run also writes its messages ({@code -trace_msg}), for debugging. */
     private static final boolean TRACE = Boolean.getBoolean("sipp.trace");
+    /** {@code -Dsipp.dir=FOLDER}: runs keep their files there (label-named folders) instead of the test's temp dir. */
+    private static final String KEEP = System.getProperty("sipp.dir");
 
     private Sipp(String scenario) { this.scenario = scenario; }
 
@@ -99,7 +101,7 @@ final class Sipp {
     /** Starts SIPp in {@code dir}/{@code label}; does not wait. */
     Running start(Path dir, String label) {
         try {
-            Path work = Files.createDirectories(dir.resolve(label));
+            Path work = Files.createDirectories((KEEP != null ? Path.of(KEEP) : dir).resolve(label));
             Path xml = work.resolve(scenario + ".xml");
             copyScenario(scenario, xml);
             List<String> cmd = new ArrayList<>(List.of(binary().toString(), "-sf", xml.toString(),
