@@ -40,7 +40,7 @@ public final class HeaderParsers {
             int port = -1;
             if (sc.accept(':')) port = (int) sc.number("sent-by port", 65535);
             Params params = params(sc, true);
-            out.add(new Via(protocol, transport.toUpperCase(java.util.Locale.ROOT), host, port, params));
+            out.add(new Via(protocol, upper(transport), host, port, params));
             sc.skipLws();
             if (sc.atEnd()) return;
             if (!sc.accept(',')) throw sc.error("expected ',' or ';' after Via value");
@@ -115,6 +115,14 @@ public final class HeaderParsers {
     private static boolean hasAngleAfter(Scanner sc, int p) {
         for (int i = p; i < sc.end; i++) if (sc.buf[i] == '<') return true;
         return false;
+    }
+
+    private static String upper(String transport) {
+        for (int i = 0; i < transport.length(); i++) {
+            char c = transport.charAt(i);
+            if (c >= 'a' && c <= 'z') return transport.toUpperCase(java.util.Locale.ROOT);
+        }
+        return transport; // usually already upper case, and then a shared token
     }
 
     /** *( SEMI generic-param ); gen-value = token / host / quoted-string. */

@@ -106,7 +106,7 @@ final class Scanner {
     }
 
     String ascii(int s, int e) {
-        return new String(buf, s, e - s, StandardCharsets.ISO_8859_1);
+        return Tokens.ascii(buf, s, e);
     }
 
     /** UTF-8 text with folded line breaks turned into single spaces (RFC 3261 7.3.1). */

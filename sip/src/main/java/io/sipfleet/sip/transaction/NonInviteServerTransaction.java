@@ -57,6 +57,9 @@ public final class NonInviteServerTransaction extends ServerTransaction {
         }
         enter(COMPLETED);
         abandon = cancel(abandon);
+        toTag(); // keep the tag: a late response() builds from lastResponse, which carries it
+        if (!key.isRfc2543()) request = null; // RFC 2543 matching still compares the To tag
+
         Duration j = timers.timerJ(reliable);
         if (j.isZero()) enter(TERMINATED);
         else timerJ = schedule(j, this::onTimerJ);

@@ -44,12 +44,27 @@ public abstract sealed class ServerTransaction extends Transaction
         return respond(response(code, reason));
     }
 
-    /** A response to the request per 8.2.6: To tag {@link #toTag()} (none for 100), Timestamp copied. */
+    /**
+     * A response to the request per 8.2.6: To tag {@link #toTag()} (none for 100), Timestamp
+     * copied. After a non-INVITE transaction completed (its request released) it is built from
+     * the last response, which has the same Via, From, To (tagged), Call-ID and CSeq; sending it
+     * is refused by the state machine anyway.
+     */
     public final SipResponse response(int code, String reason) {
-        String ts = request.header(HeaderName.TIMESTAMP);
+        SipRequest r = request;
+        if (r == null) {
+            SipResponse last = lastResponse();
+            try {
+                return (SipResponse) io.sipfleet.sip.parse.SipParser.parse(
+                        Responses.bytes(last, code, reason, null, null, null));
+            } catch (io.sipfleet.sip.parse.SipParseException e) {
+                throw new IllegalStateException("response from the last response failed: " + e.getMessage(), e);
+            }
+        }
+        String ts = r.header(HeaderName.TIMESTAMP);
         HeaderField[] extra = ts != null && code == 100 ? new HeaderField[] {new HeaderField("Timestamp", ts)}
                 : new HeaderField[0];
-        return Responses.create(request, code, reason, code > 100 ? toTag() : null, extra);
+        return Responses.create(r, code, reason, code > 100 ? toTag() : null, extra);
     }
 
     /**
