@@ -108,12 +108,19 @@ public final class SwitchCore implements TransactionUser {
             tx.respond(416, "Unsupported URI Scheme"); // RFC 4475 3.3.2: never route on To instead
             return;
         }
-        if (!trustedSources.contains(from.remote().getAddress())) {
-            // Same gate as REGISTER: a scanner learns nothing from which method it probes with.
-            RequestAuthenticator.Outcome outcome = gate.admit(tx, request, from, true);
-            if (!(outcome instanceof RequestAuthenticator.Outcome.Authenticated)) return; // answered, counted
-        }
+        if (!authorized(tx, request, from)) return;
         initial(tx, request, from);
+    }
+
+    /**
+     * A carrier gateway (trusted by address), or digest credentials (407 first). False when the
+     * request was answered (challenge, 403, 400) and must not go on.
+     */
+    private boolean authorized(ServerTransaction tx, SipRequest request, Peer from) {
+        if (trustedSources.contains(from.remote().getAddress())) return true;
+        // Same gate as REGISTER: a scanner learns nothing from which method it probes with.
+        RequestAuthenticator.Outcome outcome = gate.admit(tx, request, from, true);
+        return outcome instanceof RequestAuthenticator.Outcome.Authenticated; // else answered and counted
     }
 
     /** A request addressed to the switch itself: no user part, one of our addresses or our domain. */
@@ -189,7 +196,15 @@ public final class SwitchCore implements TransactionUser {
      * know the call (NAT: the caller's private Contact is unreachable), else the Route/R-URI.
      */
     private void inDialog(ServerTransaction tx, SipRequest request, Peer from) {
-        Target target = inDialogTarget(request, from);
+        Call call = calls.find(request.callId());
+        Target target = callTarget(call, request);
+        if (target == null) {
+            // Not a call of ours (or the caller's own early dialog): route by its Route set, but
+            // only for a source that may place calls; a forged To tag is no way around the 407.
+            boolean caller = call != null && call.callerAddress().equals(from.remote().getAddress());
+            if (!caller && !authorized(tx, request, from)) return;
+            target = router.nextHop(request, from.transport());
+        }
         if (target == null) {
             tx.respond(404, "Not Found");
             return;
@@ -198,16 +213,17 @@ public final class SwitchCore implements TransactionUser {
         proxy.forward(tx, request, from, List.of(target), false, CallEvents.NONE);
     }
 
-    private Target inDialogTarget(SipRequest request, Peer from) {
-        Call call = calls.find(request.callId());
+    /** The other side's flow in a call we carry (NAT-safe), or null. */
+    private static Target callTarget(Call call, SipRequest request) {
         Peer opposite = call == null ? null : call.peerOpposite(request.from().tag());
-        if (opposite != null) return new Target(request.requestUri(), opposite, "dialog " + request.callId());
-        return router.nextHop(request, from.transport());
+        return opposite == null ? null : new Target(request.requestUri(), opposite, "dialog " + request.callId());
     }
 
     @Override public void onAck(SipRequest ack, Peer from) {
-        // ACK of a 2xx: end to end, forwarded statelessly along the dialog (16.11).
-        Target target = inDialogTarget(ack, from);
+        // ACK of a 2xx: end to end, forwarded statelessly along the call (16.11). An ACK for no
+        // call of ours (the ACK of a non-2xx sent with a branch of its own, an ACK after the BYE,
+        // a forged one) is dropped: it cannot be challenged, and nothing waits for it.
+        Target target = callTarget(calls.find(ack.callId()), ack);
         if (target != null && ack.maxForwards() != 0) proxy.forwardStateless(ack, from, target);
     }
 

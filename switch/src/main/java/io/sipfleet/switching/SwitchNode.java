@@ -232,6 +232,11 @@ public final class SwitchNode implements AutoCloseable {
 
     public TransactionLayer transactions() { return layer; }
 
+    /** Counters of each SIP listener (messages received and sent, drops), in listen order. */
+    public List<io.sipfleet.sip.transport.TransportStats> transportStats() {
+        return servers.stream().map(SipTransportServer::stats).toList();
+    }
+
     public ClusterState state() { return state; }
 
     @Override public void close() {

@@ -42,4 +42,7 @@ public final class Call {
     }
 
     public synchronized boolean fromCaller(String fromTag) { return fromTag != null && fromTag.equals(callerTag); }
+
+    /** The address the caller's INVITE came from. */
+    public java.net.InetAddress callerAddress() { return caller.remote().getAddress(); }
 }

@@ -32,6 +32,23 @@ public record LocalIdentity(List<InetSocketAddress> listeners, String domain) {
         return false;
     }
 
+    /**
+     * True when {@code a} is one of our own listen sockets: sending there would loop. A wildcard
+     * listener (0.0.0.0, ::) counts for loopback and wildcard destinations only.
+     */
+    public boolean isListener(InetSocketAddress a) {
+        if (a == null || a.getAddress() == null) return false;
+        for (InetSocketAddress l : listeners) {
+            if (l.getPort() != a.getPort() || l.getAddress() == null) continue;
+            if (l.getAddress().equals(a.getAddress())) return true;
+            if (l.getAddress().isAnyLocalAddress()
+                    && (a.getAddress().isLoopbackAddress() || a.getAddress().isAnyLocalAddress())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The listener a message to {@code remote} leaves from: same address family, first one. */
     public InetSocketAddress listenerFor(InetSocketAddress remote) {
         boolean v6 = remote.getAddress() instanceof java.net.Inet6Address;

@@ -71,6 +71,16 @@ public final class StatefulProxy {
             finish(ctx, tx.response(480, "Temporarily Unavailable"), null);
             return;
         }
+        List<Target> notUs = new ArrayList<>(targets.size());
+        for (Target t : targets) if (!self.isListener(t.destination().remote())) notUs.add(t);
+        if (notUs.isEmpty()) {
+            // Only ourselves to send it to: it would come straight back (16.3 step 4's loop).
+            log.info("proxy: {} {} from {} would go to this switch itself ({}): 482", request.method(),
+                    request.callId(), from.remote(), targets.get(0).label());
+            finish(ctx, tx.response(482, "Loop Detected"), null);
+            return;
+        }
+        targets = notUs;
         SipRequest base = prepare(request, from, recordRoute);
         synchronized (ctx) {
             for (Target t : targets) ctx.branches.add(new Branch(ctx, t));
@@ -240,10 +250,13 @@ public final class StatefulProxy {
         for (Branch other : toCancel) cancel(other);
         if (toSend == null) return;
         if (toSend.statusCode() >= 300) toSend = finalFor(ctx, toSend);
+        // The call events first: once the caller has the 2xx its ACK may arrive at once, and the
+        // call must already know the callee's flow to route it (NAT).
+        if (!settled) report(ctx, toSend, target);
         if (!relay(ctx, toSend) && toSend.statusCode() < 300) {
             relayStateless(ctx, toSend); // the server transaction is past sending it (16.7 step 10)
         }
-        if (!settled) settle(ctx, toSend, target);
+        if (!settled) settle(ctx);
     }
 
     /** The non-2xx final the caller gets: 487 once cancelled, 503 mapped to 500 (16.7 step 6). */
@@ -280,9 +293,7 @@ public final class StatefulProxy {
         if (to != null) sender.send(up, to);
     }
 
-    private void settle(ForwardContext ctx, SipResponse finalResponse, Target target) {
-        if (ctx.timerC != null) ctx.timerC.cancel();
-        contexts.remove(ctx.server, ctx);
+    private static void report(ForwardContext ctx, SipResponse finalResponse, Target target) {
         try {
             ctx.events.onFinal(finalResponse, target);
         } catch (RuntimeException e) {
@@ -290,10 +301,17 @@ public final class StatefulProxy {
         }
     }
 
+    /** The caller has its final answer: no Timer C, no context (a late CANCEL is answered by the layer). */
+    private void settle(ForwardContext ctx) {
+        if (ctx.timerC != null) ctx.timerC.cancel();
+        contexts.remove(ctx.server, ctx);
+    }
+
     /** Answers without forwarding (no target could be tried), reporting it like a forwarded call. */
     private void finish(ForwardContext ctx, SipResponse response, Target target) {
+        report(ctx, response, target);
         ctx.server.respond(response);
-        settle(ctx, response, target);
+        settle(ctx);
     }
 
     /**
@@ -307,6 +325,11 @@ public final class StatefulProxy {
             base = (SipRequest) base.edit().requestUri(target.requestUri()).build();
         }
         Peer to = target.destination();
+        if (self.isListener(to.remote())) {
+            log.debug("proxy: not sending {} {} from {} to this switch itself", request.method(), request.callId(),
+                    from.remote());
+            return;
+        }
         Via in = request.topVia();
         String branch = Via.MAGIC_COOKIE + "sl" + Integer.toHexString((in.branch() == null ? in.toString() : in.branch()).hashCode());
         Via ours = self.via(to.transport(), to.local()).withParam("branch", branch);
