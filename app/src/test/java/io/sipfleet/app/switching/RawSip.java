@@ -28,6 +28,8 @@ final class RawSip implements AutoCloseable {
     final int localPort;
     private final DatagramSocket socket;
     private final InetSocketAddress server;
+    /** Final responses received while waiting for another one. */
+    private final List<Received> unclaimed = new ArrayList<>();
 
     RawSip(String localIp, String serverIp, int serverPort) {
         try {
@@ -77,6 +79,13 @@ final class RawSip implements AutoCloseable {
      * came within {@code wait}. Provisional responses and anything else are skipped.
      */
     Received awaitFinal(String callId, int cseq, Duration wait) {
+        for (var it = unclaimed.iterator(); it.hasNext(); ) {
+            Received r = it.next();
+            if (callId.equals(r.response().callId()) && r.response().cseq().seq() == cseq) {
+                it.remove();
+                return r;
+            }
+        }
         long deadline = System.nanoTime() + wait.toNanos();
         byte[] buf = new byte[65535];
         while (true) {
@@ -98,9 +107,10 @@ final class RawSip implements AutoCloseable {
             } catch (SipParseException e) {
                 throw new AssertionError("unparsable message from the switch:\n" + text, e);
             }
-            if (m instanceof SipResponse r && r.statusCode() >= 200 && callId.equals(r.callId())
-                    && r.cseq().seq() == cseq) {
-                return new Received(r, text, System.nanoTime());
+            if (m instanceof SipResponse r && r.statusCode() >= 200) {
+                Received got = new Received(r, text, System.nanoTime());
+                if (callId.equals(r.callId()) && r.cseq().seq() == cseq) return got;
+                unclaimed.add(got);
             }
         }
     }
