@@ -116,4 +116,18 @@ class SwitchCallFlowsTest {
         }
         assertThat(sw.channelsInUse()).isZero();
     }
+
+    @Test void retransmitted200sPassUntilTheLateAckArrives() {
+        sw.register(dir, "1002", UAS, 5070);
+        try (Sipp.Running uas = callee("uas-answer", "1002", 5070, 1)) {
+            Sipp.Result uac = Sipp.scenario("uac-slow-ack").local(GATEWAY, 5081).remote(SWITCH, TestSwitch.PORT)
+                    .injection("SEQUENTIAL", "441632960001").arg("-s", "1002").calls(1).timeout(20)
+                    .run(dir, "gateway-uac").assertClean(1);
+            assertThat(uac.count("200", "Retrans")).as("200s re-sent by the callee that reached the caller\n%s",
+                    uac.diagnostics()).isPositive();
+            Sipp.Result callee = uas.await().assertClean(1);
+            assertThat(callee.count("200", "Retrans")).as("the callee re-sent its 200").isPositive();
+        }
+        assertThat(sw.channelsInUse()).isZero();
+    }
 }

@@ -114,4 +114,41 @@ class StatefulProxyTest {
         fromCaller(cancel);
         assertThat(toCallee.stream().map(SipRequest::method)).containsExactly("INVITE", "CANCEL");
     }
+
+    private SipRequest cancelOfInvite() throws Exception {
+        SipRequest cancel = request("CANCEL", null);
+        return (SipRequest) cancel.edit().set(io.sipfleet.sip.message.HeaderName.VIA,
+                "SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bKcallerINVITE").build();
+    }
+
+    private SipRequest lastToCallee(String method) {
+        for (int i = toCallee.size() - 1; i >= 0; i--) if (toCallee.get(i).method().equals(method)) return toCallee.get(i);
+        throw new AssertionError("no " + method + " reached the callee: " + toCallee);
+    }
+
+    private void fromCallee(SipResponse r) { layer.onMessage(new Inbound(r, callee, System.nanoTime()), net); }
+
+    @Test void anAnswerThatCrossesTheCancelStillReachesTheCallerAndNo487() throws Exception {
+        callsee = r -> r.method().equals("INVITE") ? Responses.create(r, 180, "Ringing", "b1")
+                : r.method().equals("CANCEL") ? Responses.create(r, 200, "OK", "b1") : null;
+        fromCaller(request("INVITE", null));
+        fromCaller(cancelOfInvite());
+        assertThat(lastToCallee("CANCEL")).isNotNull();
+        // the callee had answered before the CANCEL reached it: 200 to the CANCEL, and 200 to the INVITE
+        fromCallee(Responses.create(lastToCallee("INVITE"), 200, "OK", "b1"));
+        assertThat(statusesToCaller()).as("CANCEL's 200 and the INVITE's 180, 200").containsExactlyInAnyOrder(180, 200, 200);
+        timer.advance(Duration.ofSeconds(200));
+        assertThat(statusesToCaller()).doesNotContain(487, 408);
+    }
+
+    @Test void timerCCancelsARingingBranchAndTheCallerGets408() throws Exception {
+        callsee = r -> r.method().equals("INVITE") ? Responses.create(r, 180, "Ringing", "b1")
+                : r.method().equals("CANCEL") ? Responses.create(r, 200, "OK", "b1") : null;
+        fromCaller(request("INVITE", null));
+        timer.advance(Duration.ofSeconds(119));
+        assertThat(toCallee.stream().map(SipRequest::method)).containsExactly("INVITE");
+        timer.advance(Duration.ofSeconds(2)); // Timer C (120 s): the branch is cancelled
+        fromCallee(Responses.create(lastToCallee("INVITE"), 487, "Request Terminated", "b1"));
+        assertThat(statusesToCaller()).containsExactly(180, 408);
+    }
 }
