@@ -130,4 +130,14 @@ class SwitchCallFlowsTest {
         }
         assertThat(sw.channelsInUse()).isZero();
     }
+
+    @Test void calleeHangsUpAlongTheRecordedRoute() {
+        sw.register(dir, "1002", UAS, 5070);
+        try (Sipp.Running uas = callee("uas-hangs-up", "1002", 5070, 2)) {
+            caller("uac-callee-hangs-up", "1002").calls(2).rate(10, 1000).run(dir, "uac").assertClean(2);
+            uas.await().assertClean(2);
+        }
+        assertThat(sw.channelsInUse()).isZero();
+        assertThat(sw.metric("sipfleet_calls_total", "result=\"answered\"")).isEqualTo(2);
+    }
 }
