@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * the caller's thread, in deadline order (ties in scheduling order), including tasks that other
  * tasks schedule within the advanced window. No threads, no sleeping.
  */
-final class ManualTimer implements Timer {
+public final class ManualTimer implements Timer {
     private final PriorityQueue<Task> queue = new PriorityQueue<>((a, b) ->
             a.deadline != b.deadline ? Long.compare(a.deadline, b.deadline) : Long.compare(a.seq, b.seq));
     private long now; // nanos since creation
@@ -29,7 +29,7 @@ final class ManualTimer implements Timer {
     }
 
     /** Moves the clock forward by {@code d}, running every task that falls due on the way. */
-    void advance(Duration d) {
+    public void advance(Duration d) {
         long target;
         synchronized (this) { target = now + d.toNanos(); }
         while (true) {
@@ -53,7 +53,7 @@ final class ManualTimer implements Timer {
         }
     }
 
-    void advanceMillis(long ms) { advance(Duration.ofMillis(ms)); }
+    public void advanceMillis(long ms) { advance(Duration.ofMillis(ms)); }
 
     /** Current time in milliseconds since creation. */
     synchronized long nowMillis() { return TimeUnit.NANOSECONDS.toMillis(now); }

@@ -1,7 +1,7 @@
 package io.sipfleet.switching.routing;
 
 import io.sipfleet.switching.config.CarrierRoute;
-import io.sipfleet.switching.proxy.Target;
+import io.sipfleet.sip.proxy.Target;
 import java.util.List;
 
 /** Where an initial request goes: a subscriber's bindings, a carrier gateway, or nowhere. */

@@ -1,4 +1,4 @@
-package io.sipfleet.switching.proxy;
+package io.sipfleet.sip.proxy;
 
 import io.sipfleet.sip.message.SipUri;
 import io.sipfleet.sip.message.Via;

@@ -1,4 +1,4 @@
-package io.sipfleet.switching.proxy;
+package io.sipfleet.sip.proxy;
 
 import io.sipfleet.sip.message.Uri;
 import io.sipfleet.sip.transport.Peer;

@@ -1,4 +1,4 @@
-package io.sipfleet.switching.proxy;
+package io.sipfleet.sip.proxy;
 
 import io.netty.util.Timer;
 import io.sipfleet.sip.message.HeaderName;
@@ -21,7 +21,7 @@ import io.sipfleet.sip.transaction.TransactionLayer;
 import io.sipfleet.sip.transport.Peer;
 import io.sipfleet.sip.transport.ResponseRouting;
 import io.sipfleet.sip.transport.SipSender;
-import io.sipfleet.switching.proxy.ForwardContext.Branch;
+import io.sipfleet.sip.proxy.ForwardContext.Branch;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;

@@ -1,4 +1,4 @@
-package io.sipfleet.switching.proxy;
+package io.sipfleet.sip.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,7 +18,7 @@ import io.sipfleet.sip.transport.Inbound;
 import io.sipfleet.sip.transport.Peer;
 import io.sipfleet.sip.transport.SipSender;
 import io.sipfleet.sip.transport.Transport;
-import io.sipfleet.switching.auth.ManualTimer;
+import io.sipfleet.sip.transaction.ManualTimer;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
