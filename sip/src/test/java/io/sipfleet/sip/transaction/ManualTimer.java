@@ -56,13 +56,29 @@ public final class ManualTimer implements Timer {
     public void advanceMillis(long ms) { advance(Duration.ofMillis(ms)); }
 
     /** Current time in milliseconds since creation. */
-    synchronized long nowMillis() { return TimeUnit.NANOSECONDS.toMillis(now); }
+    public synchronized long nowMillis() { return TimeUnit.NANOSECONDS.toMillis(now); }
 
     /** Tasks scheduled and neither run nor cancelled. */
-    synchronized int pending() {
+    public synchronized int pending() {
         int n = 0;
         for (Task t : queue) if (!t.cancelled) n++;
         return n;
+    }
+
+    /** Where wall clocks driven by this timer start: a fixed instant, so runs are repeatable. */
+    public static final long EPOCH_MILLIS = 1_700_000_000_000L;
+
+    /** Manual time in nanoseconds (a System::nanoTime stand-in). */
+    public synchronized long nanos() { return now; }
+
+    /** A wall clock that moves only with {@link #advance}. */
+    public java.time.Clock wallClock() {
+        return new java.time.Clock() {
+            @Override public java.time.ZoneId getZone() { return java.time.ZoneOffset.UTC; }
+            @Override public java.time.Clock withZone(java.time.ZoneId zone) { return this; }
+            @Override public long millis() { return EPOCH_MILLIS + TimeUnit.NANOSECONDS.toMillis(nanos()); }
+            @Override public java.time.Instant instant() { return java.time.Instant.ofEpochMilli(millis()); }
+        };
     }
 
     @Override public synchronized Set<Timeout> stop() {

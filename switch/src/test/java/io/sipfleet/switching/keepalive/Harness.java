@@ -1,5 +1,6 @@
 package io.sipfleet.switching.keepalive;
 
+import io.sipfleet.sip.transaction.ManualTimer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sipfleet.cluster.location.Binding;

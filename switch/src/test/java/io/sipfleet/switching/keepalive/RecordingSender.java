@@ -1,5 +1,6 @@
 package io.sipfleet.switching.keepalive;
 
+import io.sipfleet.sip.transaction.ManualTimer;
 import io.sipfleet.sip.message.SipMessage;
 import io.sipfleet.sip.message.SipRequest;
 import io.sipfleet.sip.transport.Peer;

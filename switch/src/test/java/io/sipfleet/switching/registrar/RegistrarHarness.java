@@ -1,5 +1,6 @@
 package io.sipfleet.switching.registrar;
 
+import io.sipfleet.sip.transaction.ManualTimer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sipfleet.cluster.location.Binding;
@@ -32,7 +33,6 @@ import io.sipfleet.switching.auth.AuthFailureGuard;
 import io.sipfleet.switching.auth.AuthGate;
 import io.sipfleet.switching.auth.AuthGuardFilter;
 import io.sipfleet.switching.auth.AuthGuardSettings;
-import io.sipfleet.switching.auth.ManualTimer;
 import io.sipfleet.switching.auth.MutableClock;
 import io.sipfleet.switching.auth.RequestAuthenticator;
 import io.sipfleet.switching.auth.SipUser;
