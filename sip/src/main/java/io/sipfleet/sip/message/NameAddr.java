@@ -58,7 +58,11 @@ public final class NameAddr {
 
     public String tag() { return params.get("tag"); }
 
-    public NameAddr withTag(String tag) { return new NameAddr(displayName, uri(), params.with("tag", tag)); }
+    /** A copy with {@code ;tag=}; a URI not built yet stays unbuilt (responses tag To on every call). */
+    public NameAddr withTag(String tag) {
+        if (uri == null) return new NameAddr(displayName, raw, rawStart, rawEnd, params.with("tag", tag));
+        return new NameAddr(displayName, uri, params.with("tag", tag));
+    }
 
     public NameAddr withParam(String name, String value) {
         return new NameAddr(displayName, uri(), params.with(name, value));

@@ -2,7 +2,6 @@ package io.sipfleet.sip.message;
 
 import io.sipfleet.sip.parse.SipParseException;
 import io.sipfleet.sip.parse.SipParser;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -24,71 +23,120 @@ public final class Responses {
 
     public static SipResponse create(SipRequest request, int code, String reason, String toTag,
                                      String contentType, byte[] body, HeaderField... extra) {
-        byte[] bytes = bytes(request, code, reason, toTag != null && request.to().tag() == null ? toTag : null,
-                contentType, body, extra);
-        try {
-            return (SipResponse) SipParser.parse(bytes);
-        } catch (SipParseException e) {
-            throw new IllegalArgumentException("response to a valid request failed to parse: " + e.getMessage(), e);
+        String tag = toTag != null && request.to().tag() == null && code > 100 ? toTag : null;
+        Writer w = new Writer(256 + (body == null ? 0 : body.length), request.headerCount() + extra.length + 2);
+        write(w, request, code, reason, tag, contentType, body, extra);
+        if (w.coreExtra) {
+            // An extra header the core parses (Contact of a 302 or a REGISTER's 200): parse it all.
+            try {
+                return (SipResponse) SipParser.parse(w.toArray());
+            } catch (SipParseException e) {
+                throw new IllegalArgumentException("response to a valid request failed to parse: " + e.getMessage(), e);
+            }
         }
+        // Everything else was copied from a request already parsed: no second parse needed.
+        RawMessage raw = new RawMessage(w.buf, w.startLineEnd, w.index, w.lines, w.bodyStart, w.len);
+        CoreHeaders core = new CoreHeaders(request.vias(), request.from(),
+                tag == null ? request.to() : request.to().withTag(tag), request.callId(), request.cseq(), -1,
+                body == null ? 0 : body.length, java.util.List.of(), false, java.util.List.of(), java.util.List.of());
+        return new SipResponse(raw, core, code, sanitize(reason));
     }
 
     /** The response bytes. {@code toTag}: added to To when not null (the caller checks To has none). */
     public static byte[] bytes(RawMessage request, int code, String reason, String toTag, String contentType,
                                byte[] body, HeaderField... extra) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256 + (body == null ? 0 : body.length));
-        ascii(out, "SIP/2.0 ");
-        ascii(out, Integer.toString(code));
-        out.write(' ');
-        utf8(out, sanitize(reason));
-        crlf(out);
+        Writer w = new Writer(256 + (body == null ? 0 : body.length), request.headerCount() + extra.length + 2);
+        write(w, request, code, reason, code > 100 ? toTag : null, contentType, body, extra);
+        return w.toArray();
+    }
+
+    private static void write(Writer w, RawMessage request, int code, String reason, String toTag, String contentType,
+                              byte[] body, HeaderField[] extra) {
+        w.ascii("SIP/2.0 ");
+        w.ascii(Integer.toString(code));
+        w.put((byte) ' ');
+        w.utf8(sanitize(reason));
+        w.startLineEnd = w.len;
+        w.crlf();
         byte[] b = request.array();
         for (int i = 0; i < request.headerCount(); i++) {
             int id = request.nameId(i);
             if (id != VIA && id != FROM && id != TO && id != CALL_ID && id != CSEQ) continue;
-            int ls = request.index[i * RawMessage.STRIDE + 1], le = request.valueEnd(i);
-            out.write(b, ls, le - ls);
-            if (id == TO && toTag != null && code > 100) {
-                ascii(out, ";tag=");
-                ascii(out, toTag);
+            int k = i * RawMessage.STRIDE;
+            int ls = request.index[k + 1], le = request.valueEnd(i), at = w.len;
+            w.bytes(b, ls, le - ls);
+            if (id == TO && toTag != null) {
+                w.ascii(";tag=");
+                w.ascii(toTag);
             }
-            crlf(out);
+            w.line(id, at, at + request.index[k + 2] - ls, at + request.index[k + 3] - ls, w.len);
+            w.crlf();
         }
-        for (HeaderField h : extra) {
-            utf8(out, h.name());
-            ascii(out, ": ");
-            utf8(out, h.value());
-            crlf(out);
+        for (HeaderField h : extra) header(w, h.name(), h.value());
+        if (body != null && contentType != null) header(w, "Content-Type", contentType);
+        header(w, "Content-Length", Integer.toString(body == null ? 0 : body.length));
+        w.crlf();
+        w.bodyStart = w.len;
+        if (body != null) w.bytes(body, 0, body.length);
+    }
+
+    private static void header(Writer w, String name, String value) {
+        HeaderName known = HeaderName.of(name);
+        int id = known.id();
+        if (id >= 0 && id <= HeaderName.RECORD_ROUTE.id() && id != HeaderName.CONTENT_LENGTH.id()) w.coreExtra = true;
+        int at = w.len;
+        w.utf8(name);
+        int ne = w.len;
+        w.ascii(": ");
+        int vs = w.len;
+        w.utf8(value);
+        w.line(id, at, ne, vs, w.len);
+        w.crlf();
+    }
+
+    /** A growable byte array that also records where each header line lies (the RawMessage index). */
+    private static final class Writer {
+        byte[] buf;
+        int len, startLineEnd, bodyStart, lines;
+        int[] index;
+        boolean coreExtra;
+
+        Writer(int capacity, int headers) {
+            buf = new byte[capacity];
+            index = new int[Math.max(headers, 1) * RawMessage.STRIDE];
         }
-        if (body != null && contentType != null) {
-            ascii(out, "Content-Type: ");
-            ascii(out, contentType);
-            crlf(out);
+
+        void ensure(int more) {
+            if (len + more > buf.length) buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, len + more));
         }
-        ascii(out, "Content-Length: ");
-        ascii(out, Integer.toString(body == null ? 0 : body.length));
-        crlf(out);
-        crlf(out);
-        if (body != null) out.write(body, 0, body.length);
-        return out.toByteArray();
+
+        void put(byte c) { ensure(1); buf[len++] = c; }
+
+        void crlf() { ensure(2); buf[len++] = '\r'; buf[len++] = '\n'; }
+
+        void bytes(byte[] b, int off, int n) { ensure(n); System.arraycopy(b, off, buf, len, n); len += n; }
+
+        void ascii(String s) {
+            ensure(s.length());
+            for (int i = 0; i < s.length(); i++) buf[len++] = (byte) s.charAt(i);
+        }
+
+        void utf8(String s) {
+            byte[] b = s.getBytes(StandardCharsets.UTF_8);
+            bytes(b, 0, b.length);
+        }
+
+        void line(int id, int ns, int ne, int vs, int ve) {
+            if ((lines + 1) * RawMessage.STRIDE > index.length) index = java.util.Arrays.copyOf(index, index.length * 2);
+            int k = lines++ * RawMessage.STRIDE;
+            index[k] = id; index[k + 1] = ns; index[k + 2] = ne; index[k + 3] = vs; index[k + 4] = ve;
+        }
+
+        byte[] toArray() { return java.util.Arrays.copyOf(buf, len); }
     }
 
     /** A reason phrase cannot hold line breaks (it ends the status line). */
     private static String sanitize(String reason) {
         return reason.indexOf('\r') < 0 && reason.indexOf('\n') < 0 ? reason : reason.replaceAll("[\r\n]+", " ");
-    }
-
-    private static void ascii(ByteArrayOutputStream out, String s) {
-        for (int i = 0; i < s.length(); i++) out.write(s.charAt(i));
-    }
-
-    private static void utf8(ByteArrayOutputStream out, String s) {
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        out.write(b, 0, b.length);
-    }
-
-    private static void crlf(ByteArrayOutputStream out) {
-        out.write('\r');
-        out.write('\n');
     }
 }

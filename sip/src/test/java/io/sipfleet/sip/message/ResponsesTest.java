@@ -1,0 +1,54 @@
+package io.sipfleet.sip.message;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sipfleet.sip.parse.SipParser;
+import io.sipfleet.sip.parse.TestData;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Responses built without a second parse must be exactly what parsing their bytes gives: same
+ * lines, same core headers (the To tag in particular), same body.
+ */
+class ResponsesTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"typical/invite.dat", "rfc4475/wsinv.dat", "rfc4475/longreq.dat", "rfc4475/esc01.dat",
+            "rfc4475/inv2543.dat", "rfc5118/mult-ip-in-header.dat"})
+    void builtResponseEqualsItsParsedBytes(String file) throws Exception {
+        SipRequest request = (SipRequest) SipParser.parse(TestData.bytes(file));
+        for (int code : new int[] {100, 180, 200, 407, 486}) {
+            SipResponse built = Responses.create(request, code, "Reason " + code, "t" + code,
+                    new HeaderField("Server", "x"), new HeaderField("Retry-After", "5"));
+            SipResponse parsed = (SipResponse) SipParser.parse(built.toBytes());
+            assertThat(built).isEqualTo(parsed);
+            assertThat(built.statusCode()).isEqualTo(code);
+            assertThat(built.vias()).isEqualTo(parsed.vias());
+            assertThat(built.to()).isEqualTo(parsed.to());
+            assertThat(built.to().tag()).isEqualTo(parsed.to().tag());
+            assertThat(built.from()).isEqualTo(parsed.from());
+            assertThat(built.cseq()).isEqualTo(parsed.cseq());
+            assertThat(built.callId()).isEqualTo(parsed.callId());
+            assertThat(built.contentLength()).isEqualTo(parsed.contentLength());
+            assertThat(built.header("Retry-After")).isEqualTo("5");
+            if (code == 100 || request.to().tag() != null) assertThat(built.to().tag()).isEqualTo(request.to().tag());
+            else assertThat(built.to().tag()).isEqualTo("t" + code);
+        }
+    }
+
+    @Test void aContactOrABodyIsParsedLikeAnyMessage() throws Exception {
+        SipRequest request = (SipRequest) SipParser.parse(TestData.bytes("typical/invite.dat"));
+        SipResponse moved = Responses.create(request, 302, "Moved Temporarily", "x1",
+                new HeaderField("Contact", "<sip:1002@127.0.0.3:5060>"));
+        assertThat(moved.contacts()).hasSize(1);
+        assertThat(moved.contacts().get(0).sipUri().host()).isEqualTo("127.0.0.3");
+        byte[] sdp = "v=0\r\n".getBytes(StandardCharsets.US_ASCII);
+        SipResponse ok = Responses.create(request, 200, "OK", "x2", "application/sdp", sdp);
+        assertThat(ok.bodyText()).isEqualTo("v=0\r\n");
+        assertThat(ok.header(HeaderName.CONTENT_TYPE)).isEqualTo("application/sdp");
+        assertThat(SipParser.parse(ok.toBytes())).isEqualTo(ok);
+    }
+}
