@@ -14,8 +14,8 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * The state a switch shares with the other switches of its cluster, as one set: created once per
- * process (in memory for one node and {@code sipfleet up}, on Redis for a fleet) and handed to the
- * switch. Each piece has one owner: the registrar writes {@code location}, call admission uses
+ * process (in memory for one node and {@code sipfleet up}, on Redis for a fleet through
+ * {@link RedisClusterState#connect}) and handed to the switch. Each piece has one owner: the registrar writes {@code location}, call admission uses
  * {@code cps} and {@code channels}.
  */
 public record ClusterState(LocationStore location, CpsLimiter cps, ChannelCounter channels) {

@@ -10,7 +10,9 @@ import java.util.List;
 /**
  * RFC 3261 10.3 steps 6-8 for one AoR, as a pure function from the AoR's bindings and one REGISTER
  * to the next bindings. The in-memory store runs it inside {@code ConcurrentHashMap.compute}; the
- * Redis store's Lua script must implement the same rules (its tests can share these cases).
+ * Redis store runs the same rules as a Lua script ({@code location-register.lua}, next to
+ * {@link io.sipfleet.cluster.redis.LuaScript}), after {@link #lastWins} here. A change to one is a
+ * change to both: {@code LocationStoreContract} runs the same cases against the two stores.
  */
 final class AorUpdate {
 

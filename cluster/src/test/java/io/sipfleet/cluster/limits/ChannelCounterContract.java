@@ -1,5 +1,6 @@
 package io.sipfleet.cluster.limits;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -18,14 +19,35 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class InMemoryChannelCounterTest {
+/**
+ * What every {@link ChannelCounter} does: limits, idempotent acquire and release, lease expiry and
+ * refresh, and consistency under concurrent traffic. Run against the in-memory counter and the
+ * Redis one, on a clock the test moves ({@link #newCounter}).
+ */
+abstract class ChannelCounterContract {
     static final Duration TTL = Duration.ofSeconds(90);
     final AtomicLong now = new AtomicLong(1_000_000);
-    final InMemoryChannelCounter channels = new InMemoryChannelCounter(now::get, TTL);
+    ChannelCounter channels;
+
+    /** An empty counter on {@code millis} with lease TTL {@code ttl}. */
+    abstract ChannelCounter newCounter(LongSupplier millis, Duration ttl);
+
+    /** Another instance of the same counter (another switch), or the same one in memory. */
+    abstract ChannelCounter anotherInstance(LongSupplier millis, Duration ttl);
+
+    /** Operations per thread of the random concurrent traffic. */
+    abstract int opsPerThread();
+
+    /** Checked after every lease was released or expired: nothing left behind. */
+    abstract void assertNothingHeld();
+
+    @BeforeEach
+    void createCounter() { channels = newCounter(now::get, TTL); }
 
     boolean acquire(String scope, String key, int limit) { return channels.tryAcquire(scope, key, limit).toCompletableFuture().join(); }
 
@@ -34,6 +56,16 @@ class InMemoryChannelCounterTest {
     boolean refresh(String scope, String key) { return channels.refresh(scope, key).toCompletableFuture().join(); }
 
     int count(String scope) { return channels.count(scope).toCompletableFuture().join(); }
+
+    static boolean acquire(ChannelCounter c, String scope, String key, int limit) {
+        return c.tryAcquire(scope, key, limit).toCompletableFuture().join();
+    }
+
+    static boolean release(ChannelCounter c, String scope, String key) {
+        return c.release(scope, key).toCompletableFuture().join();
+    }
+
+    static int count(ChannelCounter c, String scope) { return c.count(scope).toCompletableFuture().join(); }
 
     @Test
     void limitIsEnforcedAndRetransmissionTakesNoSecondChannel() {
@@ -55,7 +87,7 @@ class InMemoryChannelCounterTest {
         assertThat(release("s", "never")).isFalse();
         assertThat(release("unknown-scope", "k1")).isFalse();
         assertThat(count("s")).isZero();
-        assertThat(channels.scopes()).isZero();                             // empty scopes are dropped
+        assertNothingHeld();                                                // empty scopes are dropped
         assertThat(acquire("s", "k2", 1)).isTrue();
         assertThat(count("s")).isEqualTo(1);
     }
@@ -84,11 +116,11 @@ class InMemoryChannelCounterTest {
         now.set(t + 90_000);
         assertThat(count("s")).isEqualTo(1);
         assertThat(refresh("s", "leaked")).isFalse();
-        assertThat(channels.expiredLeases()).isEqualTo(1);
+        assertThat(release("s", "leaked")).isFalse();                    // expired is gone
         now.set(t + 150_000);
         assertThat(count("s")).isZero();
         assertThat(refresh("s", "live")).isFalse();
-        assertThat(channels.scopes()).isZero();
+        assertNothingHeld();
     }
 
     @Test
@@ -110,33 +142,25 @@ class InMemoryChannelCounterTest {
     }
 
     @Test
-    void sweepDropsExpiredLeasesOfUntouchedScopes() {
-        for (int i = 0; i < 100; i++) acquire("scope-" + (i % 10), "k" + i, 100);
-        now.addAndGet(45_000);
-        acquire("scope-0", "late", 100);
-        now.addAndGet(45_000);
-        assertThat(channels.sweep().toCompletableFuture().join()).isEqualTo(100);
-        assertThat(channels.scopes()).isEqualTo(1);
-        assertThat(count("scope-0")).isEqualTo(1);
-    }
-
-    @Test
     void zeroLimitRefusesAndNegativeFails() {
         assertThat(acquire("s", "k", 0)).isFalse();
-        assertThat(channels.scopes()).isZero();
+        assertNothingHeld();
         assertThatThrownBy(() -> acquire("s", "k", -1)).isInstanceOf(CompletionException.class)
                 .hasCauseInstanceOf(IllegalArgumentException.class);
     }
 
     /**
-     * Threads acquire, release and release twice random calls on a few scopes. Each thread has its
-     * own calls (so it knows exactly what it holds) but they share the scopes' limits; a watcher
-     * checks the counts all along. Every thread then hangs up: all counts end at 0.
+     * Threads acquire, release and release twice random calls on a few scopes, each through its own
+     * instance ({@link #anotherInstance}: on Redis, its own connection, as a switch would). Each
+     * thread has its own calls (so it knows exactly what it holds) but they share the scopes'
+     * limits; a watcher checks the counts all along. Every thread then hangs up: all counts end at 0.
      */
     @Test
     @Timeout(value = 20, unit = TimeUnit.SECONDS)
     void randomConcurrentTrafficNeverExceedsTheLimitNorGoesNegative() throws Exception {
-        int threads = 8, opsPerThread = 25_000, limit = 6, callsPerThread = 4;
+        int threads = 8, opsPerThread = opsPerThread(), limit = 6, callsPerThread = 4;
+        List<ChannelCounter> instances = new ArrayList<>();
+        for (int n = 0; n < threads; n++) instances.add(anotherInstance(now::get, TTL));
         String[] scopes = {"trunk-a", "customer-1"};
         ExecutorService pool = Executors.newFixedThreadPool(threads + 1);
         try {
@@ -154,6 +178,7 @@ class InMemoryChannelCounterTest {
             List<Future<List<Set<String>>>> held = new ArrayList<>();
             for (int n = 0; n < threads; n++) {
                 int id = n;
+                ChannelCounter mineCounter = instances.get(n);
                 held.add(pool.submit(() -> {
                     SplittableRandom rnd = new SplittableRandom(id);
                     List<Set<String>> mine = new ArrayList<>();
@@ -164,20 +189,20 @@ class InMemoryChannelCounterTest {
                         String key = "t" + id + "-call" + rnd.nextInt(callsPerThread);
                         switch (rnd.nextInt(4)) {
                             case 0, 1 -> {
-                                if (acquire(scopes[s], key, limit)) {
+                                if (acquire(mineCounter, scopes[s], key, limit)) {
                                     mine.get(s).add(key);
-                                    if (count(scopes[s]) > limit) violations.incrementAndGet();
+                                    if (count(mineCounter, scopes[s]) > limit) violations.incrementAndGet();
                                 } else if (mine.get(s).contains(key)) {
                                     violations.incrementAndGet();                 // we held it: must be idempotent
                                 }
                             }
                             case 2 -> {
-                                if (release(scopes[s], key) != mine.get(s).remove(key)) violations.incrementAndGet();
+                                if (release(mineCounter, scopes[s], key) != mine.get(s).remove(key)) violations.incrementAndGet();
                             }
                             default -> {
-                                release(scopes[s], key);                           // hang up twice
+                                release(mineCounter, scopes[s], key);              // hang up twice
                                 mine.get(s).remove(key);
-                                if (release(scopes[s], key)) violations.incrementAndGet();
+                                if (release(mineCounter, scopes[s], key)) violations.incrementAndGet();
                             }
                         }
                     }
@@ -202,7 +227,7 @@ class InMemoryChannelCounterTest {
                 }
             }
             for (String s : scopes) assertThat(count(s)).isZero();
-            assertThat(channels.scopes()).isZero();
+            assertNothingHeld();
         } finally {
             pool.shutdownNow();
         }

@@ -19,20 +19,34 @@ import static io.sipfleet.cluster.location.Registers.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Threads register, refresh, unregister, drop and sweep the same few AoRs while time moves on.
- * Per AoR and Call-ID, CSeqs only grow, so every REGISTER must succeed; the binding gauge must
- * match what is stored, and the removal events must account for every binding that went.
+ * Threads register, refresh, unregister, drop and sweep the same few AoRs while time moves on,
+ * each through its own store instance ({@link #stores}: one shared store in memory, one store per
+ * connection on Redis, as switches would). Per AoR and Call-ID, CSeqs only grow, so every REGISTER
+ * must succeed; the binding gauge must match what is stored, and the removal events, summed over
+ * the instances, must account for every binding that went exactly once (listeners are local: a
+ * removal is reported by the instance that made it).
  */
-class InMemoryLocationStoreConcurrencyTest {
+abstract class LocationStoreConcurrencyContract {
+
+    /** {@code n} instances of one empty store, all on {@code clock}. */
+    abstract List<LocationStore> stores(MutableClock clock, int n);
+
+    abstract int opsPerThread();
+
+    /** AoRs the store holds anything for (expired bindings included until swept). */
+    abstract int heldAors();
 
     @Test
     @Timeout(value = 20, unit = TimeUnit.SECONDS)
     void concurrentUpdatesKeepTheStoreConsistent() throws Exception {
-        int threads = 8, opsPerThread = 4_000, aors = 16, contactsPerThread = 3;
+        int threads = 8, opsPerThread = opsPerThread(), aors = 16, contactsPerThread = 3;
         MutableClock clock = new MutableClock(1_700_000_000_000L);
-        InMemoryLocationStore store = new InMemoryLocationStore(clock);
+        List<LocationStore> instances = stores(clock, threads);
+        LocationStore store = instances.getFirst();
         AtomicInteger removedEvents = new AtomicInteger();
-        store.addListener((b, cause) -> removedEvents.incrementAndGet());
+        for (LocationStore s : instances.stream().distinct().toList()) {
+            s.addListener((b, cause) -> removedEvents.incrementAndGet());
+        }
         AtomicInteger addedTotal = new AtomicInteger(), removedByRequests = new AtomicInteger();
         AtomicInteger failures = new AtomicInteger();
         AtomicLong[] cseqs = new AtomicLong[threads];
@@ -44,6 +58,7 @@ class InMemoryLocationStoreConcurrencyTest {
             for (int n = 0; n < threads; n++) {
                 int id = n;
                 cseqs[n] = new AtomicLong();
+                LocationStore mine = instances.get(n);
                 futures.add(pool.submit(() -> {
                     SplittableRandom rnd = new SplittableRandom(id);
                     go.await();
@@ -53,13 +68,13 @@ class InMemoryLocationStoreConcurrencyTest {
                         int op = rnd.nextInt(10);
                         if (op == 0) {
                             clock.advance(rnd.nextInt(3_000));
-                            store.sweep(clock.millis());
+                            get(mine.sweep());
                         } else if (op == 1) {
-                            store.remove(aor, contact);
+                            get(mine.remove(aor, contact));
                         } else {
                             // One Call-ID per thread, so this thread's CSeqs always rise.
                             int expires = op == 2 ? 0 : 1 + rnd.nextInt(10);
-                            RegistrationResult r = get(store.register(aor, req("cid-" + id, cseqs[id].incrementAndGet(),
+                            RegistrationResult r = get(mine.register(aor, req("cid-" + id, cseqs[id].incrementAndGet(),
                                     clock.millis(), c(contact, expires))));
                             if (!r.isOk()) failures.incrementAndGet();
                             addedTotal.addAndGet(r.added().size());
@@ -87,9 +102,9 @@ class InMemoryLocationStoreConcurrencyTest {
         assertThat(removedEvents.get()).isGreaterThanOrEqualTo(removedByRequests.get());
 
         clock.advance(60_000);
-        store.sweep(clock.millis());
+        get(store.sweep());
         assertThat(get(store.count())).isZero();
-        assertThat(store.aorCount()).isZero();
+        assertThat(heldAors()).isZero();
         assertThat(addedTotal.get()).isEqualTo(removedEvents.get());
     }
 }

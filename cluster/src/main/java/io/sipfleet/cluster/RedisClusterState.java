@@ -1,0 +1,212 @@
+package io.sipfleet.cluster;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.sipfleet.cluster.limits.RedisChannelCounter;
+import io.sipfleet.cluster.limits.RedisCpsLimiter;
+import io.sipfleet.cluster.location.RedisLocationStore;
+import io.sipfleet.cluster.redis.LuaScript;
+import io.sipfleet.cluster.redis.RedisKeys;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The {@link ClusterState} of a fleet, on Redis: {@link RedisLocationStore}, {@link RedisCpsLimiter}
+ * and {@link RedisChannelCounter} over one shared connection, every key under
+ * {@code sf:{<clusterId>}:} (see {@link RedisKeys}). One per process, created at start from the
+ * switch's {@code storeUri} and {@code clusterId}, closed at shutdown after the switch.
+ *
+ * <h2>Failure behaviour</h2>
+ * <ul>
+ *   <li>{@link #connect} fails (throws) when Redis cannot be reached within
+ *       {@link #CONNECT_TIMEOUT}, and when the scripts cannot be loaded: a switch does not start
+ *       without its store.</li>
+ *   <li>Once connected, every command has a {@link #COMMAND_TIMEOUT} deadline and, while the
+ *       connection is down, commands are rejected at once ({@code REJECT_COMMANDS}) rather than
+ *       queued: the stages fail fast, and the switch answers as its interfaces say (500 to a
+ *       REGISTER, 480 for a failed lookup, refuse the call for a failed limit check) instead of
+ *       piling up work.</li>
+ *   <li>Lettuce reconnects by itself, retrying with exponential back-off capped at
+ *       {@link #MAX_RECONNECT_DELAY}; scripts missing on the server it comes back to (restart,
+ *       failover) are sent again by {@code EVAL} on the {@code NOSCRIPT} answer.</li>
+ *   <li>Commands in flight when the connection drops are not replayed after the reconnect: their
+ *       stages fail by timeout. A failed stage therefore means "may or may not have happened, and
+ *       will not happen later", which every script tolerates (a REGISTER retried by the UA with a
+ *       new CSeq, a CPS admission counted against the limit, a channel lease that expires by TTL).</li>
+ * </ul>
+ *
+ * <h2>Deployments</h2>
+ * {@code storeUri} is a Lettuce {@link RedisURI}: {@code redis://[user:password@]host:port[/db]}
+ * or {@code rediss://} for TLS, a standalone server. {@code RedisURI.create} also accepts
+ * {@code redis-sentinel://host1:26379,host2:26379/0#mymaster}, and this client then asks the
+ * Sentinels for the master and follows failovers; that path is Lettuce's and is not covered by
+ * this module's tests. Redis Cluster is not supported by this class: it needs Lettuce's
+ * {@code RedisClusterClient} and its {@code StatefulRedisClusterConnection} in place of
+ * {@code RedisClient} here. The rest is prepared for it but untested: the three stores only use
+ * {@code RedisScriptingAsyncCommands}, which a cluster connection's {@code async()} also is, and the
+ * {@code {clusterId}} hash tag puts all keys of a cluster, and so every script, on one slot
+ * (the scripts also touch keys they compute, such as an AoR's hash named in an index, which Redis
+ * Cluster accepts within the slot the declared keys are on). Pointing this class at one node of a
+ * Redis Cluster works only while that node owns the slot; elsewhere the stages fail with
+ * {@code MOVED}.
+ */
+public final class RedisClusterState implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RedisClusterState.class);
+
+    /** Deadline of every command: a REGISTER or INVITE waits at most this long for the store. */
+    public static final Duration COMMAND_TIMEOUT = Duration.ofMillis(500);
+    /** TCP connect deadline, at start and for each reconnect attempt. */
+    public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
+    /** Reconnect attempts back off exponentially from 10 ms up to this. */
+    public static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(2);
+
+    private final String clusterId;
+    private final ClientResources resources;
+    private final RedisClient client;
+    private final StatefulRedisConnection<String, String> connection;
+    private final ClusterState state;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private RedisClusterState(String clusterId, ClientResources resources, RedisClient client,
+                              StatefulRedisConnection<String, String> connection, Duration leaseTtl) {
+        this.clusterId = clusterId;
+        this.resources = resources;
+        this.client = client;
+        this.connection = connection;
+        RedisAsyncCommands<String, String> redis = connection.async();
+        this.state = new ClusterState(new RedisLocationStore(redis, clusterId), new RedisCpsLimiter(redis, clusterId),
+                new RedisChannelCounter(redis, clusterId, leaseTtl));
+    }
+
+    /** {@link #connect(String, String, Duration)} with {@link ClusterState#DEFAULT_CHANNEL_LEASE_TTL}. */
+    public static RedisClusterState connect(String storeUri, String clusterId) {
+        return connect(storeUri, clusterId, ClusterState.DEFAULT_CHANNEL_LEASE_TTL);
+    }
+
+    /**
+     * Connects to {@code storeUri}, loads the scripts, and returns the cluster's state. Blocks for
+     * at most about {@link #CONNECT_TIMEOUT} plus one command timeout (the only blocking call
+     * here; the stores never block).
+     *
+     * @param leaseTtl channel lease TTL of this member (see {@link ClusterState#DEFAULT_CHANNEL_LEASE_TTL})
+     * @throws io.lettuce.core.RedisConnectionException when Redis cannot be reached
+     * @throws IllegalArgumentException for a malformed URI or cluster id
+     */
+    public static RedisClusterState connect(String storeUri, String clusterId, Duration leaseTtl) {
+        Objects.requireNonNull(storeUri, "storeUri");
+        RedisKeys.checkClusterId(clusterId);
+        Objects.requireNonNull(leaseTtl, "leaseTtl");
+        if (leaseTtl.toMillis() <= 0) throw new IllegalArgumentException("lease TTL must be positive: " + leaseTtl);
+        RedisURI uri = RedisURI.create(storeUri);
+        uri.setTimeout(COMMAND_TIMEOUT);
+        ClientResources resources = clientResources();
+        RedisClient client = RedisClient.create(resources, uri);
+        client.setOptions(clientOptions());
+        try {
+            StatefulRedisConnection<String, String> connection = client.connect(StringCodec.UTF8);
+            RedisClusterState state = new RedisClusterState(clusterId, resources, client, connection, leaseTtl);
+            state.loadScripts();
+            log.info("cluster state of {} on {} ({})", clusterId, uri.toString(), state.keyPrefix());
+            return state;
+        } catch (RuntimeException e) {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+            resources.shutdown(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
+            throw e;
+        }
+    }
+
+    /**
+     * The client options {@link #connect} uses (public so tools and tests open connections that
+     * behave the same): fixed command timeout, rejection while disconnected, auto-reconnect
+     * without replaying in-flight commands.
+     */
+    public static ClientOptions clientOptions() {
+        return ClientOptions.builder()
+                .autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .replayFilter(command -> true)
+                .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
+                .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).keepAlive(true).build())
+                .build();
+    }
+
+    /** Client resources with the reconnect back-off of {@link #connect} (the caller shuts them down). */
+    public static ClientResources clientResources() {
+        return DefaultClientResources.builder()
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(10), MAX_RECONNECT_DELAY, 2, TimeUnit.MILLISECONDS))
+                .build();
+    }
+
+    /** All scripts of the three stores. */
+    public static List<LuaScript> scripts() {
+        List<LuaScript> all = new ArrayList<>(RedisLocationStore.scripts());
+        all.addAll(RedisCpsLimiter.scripts());
+        all.addAll(RedisChannelCounter.scripts());
+        return List.copyOf(all);
+    }
+
+    private void loadScripts() {
+        RedisAsyncCommands<String, String> redis = connection.async();
+        List<CompletableFuture<String>> loads = new ArrayList<>();
+        for (LuaScript s : scripts()) loads.add(s.preload(redis).toCompletableFuture());
+        try {
+            CompletableFuture.allOf(loads.toArray(CompletableFuture[]::new))
+                    .get(COMMAND_TIMEOUT.toMillis() * 2, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("loading the cluster state's scripts failed: " + LuaScript.unwrap(e.getCause()),
+                    LuaScript.unwrap(e.getCause()));
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("loading the cluster state's scripts timed out", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while loading the cluster state's scripts", e);
+        }
+    }
+
+    /** The location store, CPS limiter and channel counter of this cluster. */
+    public ClusterState state() { return state; }
+
+    public String clusterId() { return clusterId; }
+
+    /** {@code sf:{<clusterId>}:}, the prefix of every key of this cluster. */
+    public String keyPrefix() { return new RedisKeys(clusterId).prefix(); }
+
+    /** Whether the connection is up now (it reconnects by itself; for health checks and metrics). */
+    public boolean isConnected() { return connection.isOpen(); }
+
+    /**
+     * Closes the connection and the client's threads. Stages still pending fail. Idempotent.
+     * Waits up to about a second for the client's threads to stop.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) return;
+        try {
+            connection.close();
+        } finally {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+            resources.shutdown(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
+    }
+
+    @Override public String toString() { return "RedisClusterState[" + clusterId + "]"; }
+}

@@ -1,0 +1,118 @@
+-- register: RFC 3261 10.3 steps 6-8 for one AoR, the rules of AorUpdate (Java) line for line,
+-- all or nothing: every check runs before the first write.
+-- KEYS[1] aor hash, KEYS[2] expiry index.
+-- ARGV: 1 time, 2 key prefix, 3 aor, 4 callId, 5 cseq, 6 mode ('q' query, 'w' Contact: *,
+--       'c' contacts), 7 maxBindings (0 = none), 8 memberId, 9 encoded fields 8-15 (member..path),
+--       10 number of contacts, then 6 per contact (already "last wins"-deduplicated by the client):
+--       contact, expiresSeconds, q, has instance ('1'/'0'), instance, regId.
+-- Returns { status (0 OK, 1 OUT_OF_ORDER, 2 TOO_MANY_BINDINGS), now,
+--           { contact, packed, ... } bindings after, { contact... } added, { contact... } refreshed,
+--           { cause, contact, packed, ... } removals (EXPIRED ones included) }.
+local now = now_ms(ARGV[1])
+local prefix, aor, callId, cseqText = ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+local cseq = tonumber(cseqText)
+local mode, maxBindings, member, tail = ARGV[6], tonumber(ARGV[7]), ARGV[8], ARGV[9]
+local n = tonumber(ARGV[10])
+
+local live, expired = {}, {}
+local flat = redis.call('HGETALL', KEYS[1])
+for i = 1, #flat, 2 do
+  local b = decode(flat[i], flat[i + 1])
+  -- Expired bindings no longer exist: they neither block by CSeq nor count against maxBindings.
+  if now >= b.exp then expired[#expired + 1] = b else live[#live + 1] = b end
+end
+
+local removals = {}
+local function drop(b, cause)
+  local m = idx(aor, b.contact)
+  redis.call('HDEL', KEYS[1], b.contact)
+  redis.call('ZREM', KEYS[2], m)
+  redis.call('SREM', prefix .. 'own:' .. b.member, m)
+  removals[#removals + 1] = cause
+  removals[#removals + 1] = b.contact
+  removals[#removals + 1] = b.packed
+end
+local function pairs_of(list)
+  local out = {}
+  for _, b in ipairs(list) do
+    out[#out + 1] = b.contact
+    out[#out + 1] = b.packed
+  end
+  return out
+end
+-- The request changes nothing; expired bindings are still dropped (housekeeping, not the request).
+local function unchanged(status)
+  for _, b in ipairs(expired) do drop(b, 'EXPIRED') end
+  return { status, now, pairs_of(live), {}, {}, removals }
+end
+local function out_of_order(b)
+  return b.cid == callId and b.cseq >= cseq
+end
+
+if mode == 'q' then return unchanged(0) end
+
+if mode == 'w' then
+  for _, b in ipairs(live) do
+    if out_of_order(b) then return unchanged(1) end
+  end
+  for _, b in ipairs(expired) do drop(b, 'EXPIRED') end
+  for _, b in ipairs(live) do drop(b, 'UNREGISTERED') end
+  return { 0, now, {}, {}, {}, removals }
+end
+
+local work = {}
+for i, b in ipairs(live) do work[i] = b end
+local added, refreshed, removed_here = {}, {}, {}
+local a = 11
+for _ = 1, n do
+  local contact, expires, q = ARGV[a], tonumber(ARGV[a + 1]), ARGV[a + 2]
+  local inst = false
+  if ARGV[a + 3] == '1' then inst = ARGV[a + 4] end
+  local reg = ARGV[a + 5]
+  a = a + 6
+
+  local same = nil
+  local kept = {}
+  for _, b in ipairs(work) do
+    -- Same binding: same contact text, or same +sip.instance and reg-id (RFC 5626).
+    if b.contact == contact or (b.inst ~= false and b.inst == inst and b.reg == reg) then
+      -- 10.3 step 7: same Call-ID and not a higher CSeq aborts the whole request.
+      if out_of_order(b) then return unchanged(1) end
+      if b.contact == contact then
+        same = b
+      else
+        removed_here[#removed_here + 1] = { b, expires == 0 and 'UNREGISTERED' or 'REPLACED' }
+      end
+    else
+      kept[#kept + 1] = b
+    end
+  end
+  work = kept
+
+  if expires == 0 then
+    if same then removed_here[#removed_here + 1] = { same, 'UNREGISTERED' } end
+  else
+    local exp = now + expires * 1000
+    local packed = '1;' .. enc(fmt(exp)) .. enc(fmt(now)) .. enc(q) .. enc(callId) .. enc(cseqText)
+        .. enc(inst) .. enc(reg) .. tail
+    work[#work + 1] = { contact = contact, packed = packed, exp = exp, member = member, new = true, old = same }
+    if same then refreshed[#refreshed + 1] = contact else added[#added + 1] = contact end
+  end
+end
+
+-- Only a request that grows the AoR is refused: after a lowered limit, refreshes still work.
+if maxBindings > 0 and #work > maxBindings and #work > #live then return unchanged(2) end
+
+-- Commit: removals first, then writes (a contact may be removed and written again in one request).
+for _, b in ipairs(expired) do drop(b, 'EXPIRED') end
+for _, r in ipairs(removed_here) do drop(r[1], r[2]) end
+for _, b in ipairs(work) do
+  if b.new then
+    local m = idx(aor, b.contact)
+    redis.call('HSET', KEYS[1], b.contact, b.packed)
+    redis.call('ZADD', KEYS[2], fmt(b.exp), m)
+    if b.old and b.old.member ~= b.member then redis.call('SREM', prefix .. 'own:' .. b.old.member, m) end
+    redis.call('SADD', prefix .. 'own:' .. b.member, m)
+  end
+end
+return { 0, now, pairs_of(work), added, refreshed, removals }
