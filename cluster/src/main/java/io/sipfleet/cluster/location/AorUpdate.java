@@ -43,12 +43,12 @@ final class AorUpdate {
         // One String per AoR: the map key, which the first binding already references.
         String aorRef = current.length > 0 ? current[0].aor() : aor;
 
-        if (req.isQuery()) return unchanged(Status.OK, live, expired);
+        if (req.isQuery()) return unchanged(Status.OK, live, expired, now);
         if (req.wildcard()) {
-            for (Binding b : live) if (outOfOrder(b, req)) return unchanged(Status.OUT_OF_ORDER, live, expired);
+            for (Binding b : live) if (outOfOrder(b, req)) return unchanged(Status.OUT_OF_ORDER, live, expired, now);
             List<Removal> removals = new ArrayList<>(expired);
             for (Binding b : live) removals.add(new Removal(b, Cause.UNREGISTERED));
-            return new Outcome(NONE, new RegistrationResult(Status.OK, List.of(), List.of(), List.of(), live), removals);
+            return new Outcome(NONE, new RegistrationResult(Status.OK, List.of(), List.of(), List.of(), live, now), removals);
         }
 
         Flow flow = canonical(req.flow(), strings);
@@ -64,7 +64,7 @@ final class AorUpdate {
                 Binding b = it.next();
                 if (!cu.matches(b)) continue;
                 // 10.3 step 7: same Call-ID and not a higher CSeq aborts the whole request.
-                if (outOfOrder(b, req)) return unchanged(Status.OUT_OF_ORDER, live, expired);
+                if (outOfOrder(b, req)) return unchanged(Status.OUT_OF_ORDER, live, expired, now);
                 it.remove();
                 if (b.contact().equals(cu.contact())) sameContact = b;
                 else removedHere.add(new Removal(b, cu.expiresSeconds() == 0 ? Cause.UNREGISTERED : Cause.REPLACED));
@@ -82,21 +82,21 @@ final class AorUpdate {
         }
         // Only a request that grows the AoR is refused: after a lowered limit, refreshes still work.
         if (req.maxBindings() > 0 && work.size() > req.maxBindings() && work.size() > live.size()) {
-            return unchanged(Status.TOO_MANY_BINDINGS, live, expired);
+            return unchanged(Status.TOO_MANY_BINDINGS, live, expired, now);
         }
         work.sort(ORDER);
         List<Binding> removed = new ArrayList<>(removedHere.size());
         for (Removal r : removedHere) removed.add(r.binding());
         List<Removal> removals = new ArrayList<>(expired);
         removals.addAll(removedHere);
-        return new Outcome(work.toArray(NONE), new RegistrationResult(Status.OK, work, added, refreshed, removed),
+        return new Outcome(work.toArray(NONE), new RegistrationResult(Status.OK, work, added, refreshed, removed, now),
                 removals);
     }
 
     /** The request changes nothing; expired bindings are still dropped (that is housekeeping, not the request). */
-    private static Outcome unchanged(Status status, List<Binding> live, List<Removal> expired) {
+    private static Outcome unchanged(Status status, List<Binding> live, List<Removal> expired, long now) {
         live.sort(ORDER);
-        return new Outcome(live.toArray(NONE), RegistrationResult.unchanged(status, live), expired);
+        return new Outcome(live.toArray(NONE), RegistrationResult.unchanged(status, live, now), expired);
     }
 
     private static boolean outOfOrder(Binding b, RegisterRequest req) {

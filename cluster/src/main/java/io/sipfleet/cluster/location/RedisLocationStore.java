@@ -163,7 +163,7 @@ public final class RedisLocationStore implements LocationStore {
         List<Removal> removals = removals(aor, (List<?>) reply.get(5));
         for (Removal r : removals) if (r.cause() != Cause.EXPIRED) removed.add(r.binding());
         fire(removals);
-        return new RegistrationResult(status, bindings, added, refreshed, removed);
+        return new RegistrationResult(status, bindings, added, refreshed, removed, (Long) reply.get(1));
     }
 
     private static List<Removal> removals(String aor, List<?> flat) {

@@ -16,9 +16,14 @@ import java.util.List;
  * @param removed   bindings this request removed (expires=0, {@code Contact: *}, or an old URI
  *                  replaced by the same instance); expired bindings dropped on the way are not
  *                  here, the store's listener reports those
+ * @param atMillis  the store's time when it applied the request, on the clock the bindings' times
+ *                  are on: {@link RegisterRequest#nowMillis()} in memory, the Redis server's clock
+ *                  in Redis. The 200 OK's expires values are {@code b.remainingSeconds(atMillis)};
+ *                  a switch's own clock may be off from Redis's
  */
 public record RegistrationResult(Status status, List<Binding> bindings,
-                                 List<Binding> added, List<Binding> refreshed, List<Binding> removed) {
+                                 List<Binding> added, List<Binding> refreshed, List<Binding> removed,
+                                 long atMillis) {
 
     /** Why a REGISTER failed, with the response the registrar sends. */
     public enum Status {
@@ -45,8 +50,8 @@ public record RegistrationResult(Status status, List<Binding> bindings,
         removed = List.copyOf(removed);
     }
 
-    static RegistrationResult unchanged(Status status, List<Binding> current) {
-        return new RegistrationResult(status, current, List.of(), List.of(), List.of());
+    static RegistrationResult unchanged(Status status, List<Binding> current, long atMillis) {
+        return new RegistrationResult(status, current, List.of(), List.of(), List.of(), atMillis);
     }
 
     public boolean isOk() { return status == Status.OK; }

@@ -55,6 +55,7 @@ abstract class LocationStoreContract {
         assertThat(b.flow()).isEqualTo(FLOW);
         assertThat(b.memberId()).isEqualTo(MEMBER);
         assertThat(b.remainingSeconds(T0 + 1)).isEqualTo(3600);
+        assertThat(r.atMillis()).isEqualTo(T0);                        // the 200 OK counts expires from here
         assertThat(r.bindings()).containsExactly(b);
         assertThat(get(store.count())).isEqualTo(1);
     }

@@ -99,7 +99,9 @@ class RedisLocationStoreSharingTest {
         long before = redisNow();
         long dayMillis = 86_400_000L;
         // Switch A's clock is a day behind, B's a day ahead: neither matters.
-        get(a.register(AOR, from("switch-a", "cid-1", 1, before - dayMillis, c("sip:short@h", 1))));
+        RegistrationResult first = get(a.register(AOR, from("switch-a", "cid-1", 1, before - dayMillis, c("sip:short@h", 1))));
+        assertThat(first.atMillis()).isEqualTo(first.added().getFirst().registeredAtMillis()).isBetween(before, redisNow());
+        assertThat(first.added().getFirst().remainingSeconds(first.atMillis())).isEqualTo(1);
         get(b.register(AOR, from("switch-b", "cid-2", 1, before + dayMillis, c("sip:long@h", 60))));
         long after = redisNow();
 
