@@ -1,6 +1,7 @@
 package io.sipfleet.app.node;
 
 import io.sipfleet.cluster.ClusterState;
+import io.sipfleet.cluster.RedisClusterState;
 import io.sipfleet.switching.SwitchNode;
 import io.sipfleet.switching.config.ConfigException;
 import io.sipfleet.switching.config.ConfigFileWatcher;
@@ -33,13 +34,30 @@ final class SwitchRole {
             System.err.println("sipfleet: bad configuration: " + e.getMessage());
             return 2;
         }
-        SwitchNode node = SwitchNode.start(config, ClusterState.inMemory(Clock.systemUTC()), Clock.systemUTC());
+        // A cluster member shares location, CPS and channels through Redis; alone, in memory.
+        RedisClusterState redis = null;
+        ClusterState state;
+        if (config.storeUri() != null && config.clusterId() != null) {
+            try {
+                redis = RedisClusterState.connect(config.storeUri(), config.clusterId(), ClusterState.DEFAULT_CHANNEL_LEASE_TTL);
+            } catch (RuntimeException e) {
+                System.err.println("sipfleet: cannot reach the cluster store " + config.storeUri() + ": " + e.getMessage());
+                return 2;
+            }
+            state = redis.state();
+            log.info("switch {}: cluster {} state in {}", config.serverId(), config.clusterId(), config.storeUri());
+        } else {
+            state = ClusterState.inMemory(Clock.systemUTC());
+        }
+        SwitchNode node = SwitchNode.start(config, state, Clock.systemUTC());
         ConfigFileWatcher watcher = ConfigFileWatcher.start(configFile, node.configHolder());
         log.info("switch {} running; edit {} or send SIGHUP to reload; SIGTERM or Ctrl-C stops it",
                 config.serverId(), configFile.toAbsolutePath());
+        RedisClusterState store = redis;
         return UntilSignalled.run(() -> {
             watcher.close();
             node.close();
+            if (store != null) store.close();
         }, "switch " + config.serverId());
     }
 }

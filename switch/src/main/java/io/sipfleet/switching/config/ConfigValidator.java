@@ -239,6 +239,14 @@ final class ConfigValidator {
                 problems.add("storeUri", "not a URI (" + e.getReason() + "): " + ConfigTree.quote(c.storeUri()));
             }
         }
+        // A cluster member shares its state through the store: one without the other is a mistake
+        // that would silently run the member alone (limits per member instead of per cluster).
+        if (c.clusterId() != null && c.storeUri() == null) {
+            problems.add("storeUri", "required when clusterId is set (the cluster shares its state there)");
+        }
+        if (c.storeUri() != null && c.clusterId() == null) {
+            problems.add("clusterId", "required when storeUri is set (it names the cluster's keyspace)");
+        }
         if (problems.required("digestAlgorithms", c.digestAlgorithms())) {
             if (c.digestAlgorithms().isEmpty()) problems.add("digestAlgorithms", "must name at least one algorithm");
             for (int i = 0; i < c.digestAlgorithms().size(); i++) {

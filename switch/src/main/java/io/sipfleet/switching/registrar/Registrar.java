@@ -163,7 +163,9 @@ public final class Registrar {
                 reject(tx, register, from, 403, "Too many registered contacts", RegistrarEvents.TOO_MANY_BINDINGS);
             }
             case OK -> {
-                long now = request.nowMillis();
+                // The store's time (Redis TIME for a cluster): expiries were computed with it,
+                // so remaining seconds are right even when this switch's clock is off.
+                long now = result.atMillis();
                 gate.respond(tx, RegisterOk.create(register, tx.toTag(), result.bindings(), now), from);
                 report(aor, request, result, now);
             }
