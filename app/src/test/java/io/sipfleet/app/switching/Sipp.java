@@ -29,7 +29,7 @@ import java.util.stream.Stream;
  * statistics ({@code -trace_stat}), message counts ({@code -trace_counts}) and errors
  * ({@code -trace_err}) can be read back and printed when an assertion fails.
  */
-final class Sipp {
+public final class Sipp {
     private final String scenario;
     private final List<String> args = new ArrayList<>();
     private String localIp = "127.0.0.1";
@@ -46,7 +46,7 @@ final class Sipp {
     private Sipp(String scenario) { this.scenario = scenario; }
 
     /** The sipp binary on the PATH, or null (tests assume it is there, else they are skipped). */
-    static Path binary() {
+    public static Path binary() {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
             Path p = Path.of(dir, "sipp");
             if (Files.isExecutable(p)) return p;
@@ -55,51 +55,51 @@ final class Sipp {
     }
 
     /** A run of {@code sipp/switch/<name>.xml}. */
-    static Sipp scenario(String name) { return new Sipp(name); }
+    public static Sipp scenario(String name) { return new Sipp(name); }
 
-    Sipp local(String ip, int port) {
+    public Sipp local(String ip, int port) {
         this.localIp = ip;
         this.localPort = port;
         return this;
     }
 
     /** The switch (UAC scenarios): SIPp's remote host; a UAS scenario has none. */
-    Sipp remote(String ip, int port) {
+    public Sipp remote(String ip, int port) {
         this.remote = ip + ":" + port;
         return this;
     }
 
     /** {@code -m}: SIPp exits after this many calls. */
-    Sipp calls(int n) { return arg("-m", Integer.toString(n)); }
+    public Sipp calls(int n) { return arg("-m", Integer.toString(n)); }
 
     /** {@code -r n -rp ms}: new calls per period. */
-    Sipp rate(int n, int periodMs) { return arg("-r", Integer.toString(n)).arg("-rp", Integer.toString(periodMs)); }
+    public Sipp rate(int n, int periodMs) { return arg("-r", Integer.toString(n)).arg("-rp", Integer.toString(periodMs)); }
 
     /** {@code -l}: at most this many calls at once. */
-    Sipp limit(int n) { return arg("-l", Integer.toString(n)); }
+    public Sipp limit(int n) { return arg("-l", Integer.toString(n)); }
 
     /** {@code -key name value}: the scenario's {@code [name]}. */
-    Sipp key(String name, String value) { return arg("-key", name, value); }
+    public Sipp key(String name, String value) { return arg("-key", name, value); }
 
     /** {@code -inf}: an injection file with these lines (first line SEQUENTIAL, RANDOM ...). */
-    Sipp injection(String... lines) {
+    public Sipp injection(String... lines) {
         this.injection = String.join("\n", lines) + "\n";
         return this;
     }
 
     /** Global {@code -timeout} (an error when reached: {@code -timeout_error}). */
-    Sipp timeout(int seconds) {
+    public Sipp timeout(int seconds) {
         this.timeoutSeconds = seconds;
         return this;
     }
 
-    Sipp arg(String... more) {
+    public Sipp arg(String... more) {
         args.addAll(Arrays.asList(more));
         return this;
     }
 
     /** Starts SIPp in {@code dir}/{@code label}; does not wait. */
-    Running start(Path dir, String label) {
+    public Running start(Path dir, String label) {
         try {
             Path work = Files.createDirectories((KEEP != null ? Path.of(KEEP) : dir).resolve(label));
             Path xml = work.resolve(scenario + ".xml");
@@ -138,14 +138,14 @@ final class Sipp {
     }
 
     /** Starts SIPp and waits for it to end (at most its timeout plus 15 s). */
-    Result run(Path dir, String label) {
+    public Result run(Path dir, String label) {
         try (Running r = start(dir, label)) {
             return r.await();
         }
     }
 
     /** A SIPp process; {@link #close()} kills it if it is still running. */
-    static final class Running implements AutoCloseable {
+    public static final class Running implements AutoCloseable {
         final String label;
         final List<String> cmd;
         final Path work;
@@ -165,7 +165,7 @@ final class Sipp {
         }
 
         /** Waits until SIPp holds its UDP port (a UAS must listen before the UAC starts). */
-        Running awaitBound() {
+        public Running awaitBound() {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (System.nanoTime() < deadline) {
                 if (!process.isAlive()) throw new AssertionError(label + " exited early\n" + diagnostics());
@@ -180,7 +180,7 @@ final class Sipp {
         }
 
         /** Waits for the end (at most the SIPp timeout plus 15 s) and reads its statistics. */
-        Result await() {
+        public Result await() {
             try {
                 if (!process.waitFor(timeoutSeconds + 15L, TimeUnit.SECONDS)) {
                     process.destroyForcibly();
@@ -194,14 +194,14 @@ final class Sipp {
             return new Result(this, process.exitValue());
         }
 
-        boolean isAlive() { return process.isAlive(); }
+        public boolean isAlive() { return process.isAlive(); }
 
         /**
          * Ends a SIPp that has no call limit (a callee taking however many calls the switch
          * lets through): SIGUSR1 makes it stop taking calls, finish the ones in progress and exit
          * with its statistics written.
          */
-        Result stop() {
+        public Result stop() {
             try {
                 new ProcessBuilder("kill", "-USR1", Long.toString(process.pid())).inheritIO().start()
                         .waitFor(5, TimeUnit.SECONDS);
@@ -223,7 +223,7 @@ final class Sipp {
             }
         }
 
-        String diagnostics() {
+        public String diagnostics() {
             return "SIPp " + label + ": " + String.join(" ", cmd) + "\n--- output (tail) ---\n"
                     + tail(work.resolve("sipp.out"), 2500) + "\n--- errors (tail) ---\n"
                     + tail(work.resolve("errors.log"), 4000) + (TRACE ? "\n--- messages (tail) ---\n" + tail(messages(), 12000) : "");
@@ -243,9 +243,9 @@ final class Sipp {
     }
 
     /** Exit code, the final statistics and per-message counts of one run. */
-    static final class Result {
+    public static final class Result {
         final Running run;
-        final int exit;
+        public final int exit;
         final Map<String, String> stats;
         final Map<String, Long> counts;
 
@@ -270,11 +270,11 @@ final class Sipp {
             this.counts = c;
         }
 
-        long successful() { return stat("SuccessfulCall(C)"); }
+        public long successful() { return stat("SuccessfulCall(C)"); }
 
-        long failed() { return stat("FailedCall(C)"); }
+        public long failed() { return stat("FailedCall(C)"); }
 
-        long stat(String column) {
+        public long stat(String column) {
             String v = stats.get(column);
             return v == null ? -1 : Long.parseLong(v.trim());
         }
@@ -283,7 +283,7 @@ final class Sipp {
          * The count of a scenario message, by the suffix of its column in the counts file:
          * {@code count("503", "Recv")} sums every {@code <n>_503_Recv} column.
          */
-        long count(String message, String what) {
+        public long count(String message, String what) {
             long sum = 0;
             for (var e : counts.entrySet()) {
                 String k = e.getKey();
@@ -293,18 +293,18 @@ final class Sipp {
         }
 
         /** Unexpected messages over the whole scenario (every {@code _Unexp} column). */
-        long unexpected() {
+        public long unexpected() {
             long sum = 0;
             for (var e : counts.entrySet()) if (e.getKey().endsWith("_Unexp")) sum += e.getValue();
             return sum;
         }
 
-        String diagnostics() {
+        public String diagnostics() {
             return run.diagnostics() + "\n--- counts ---\n" + counts + "\n";
         }
 
         /** Exit 0, {@code calls} successful, none failed, no unexpected or stray message. */
-        Result assertClean(long calls) {
+        public Result assertClean(long calls) {
             assertThat(exit).as("exit code of %s\n%s", run.label, diagnostics()).isZero();
             assertThat(successful()).as("successful calls of %s\n%s", run.label, diagnostics()).isEqualTo(calls);
             assertThat(failed()).as("failed calls of %s\n%s", run.label, diagnostics()).isZero();
@@ -314,7 +314,7 @@ final class Sipp {
         }
 
         /** No message outside the scenario: none for an unknown call, none for a call already over. */
-        Result assertNoStrayMessages() {
+        public Result assertNoStrayMessages() {
             assertThat(stat("OutOfCallMsgs(C)")).as("out-of-call messages at %s\n%s", run.label, diagnostics())
                     .isZero();
             assertThat(stat("DeadCallMsgs(C)")).as("messages for ended calls at %s\n%s", run.label, diagnostics())
@@ -356,7 +356,7 @@ final class Sipp {
         }
     }
 
-    static void sleep(long ms) {
+    public static void sleep(long ms) {
         try {
             Thread.sleep(ms);
         } catch (InterruptedException e) {

@@ -22,17 +22,17 @@ import java.util.regex.Pattern;
  * operator writes), started in process with {@link SwitchNode#start}, SIP on {@code ip:5060}
  * (UDP), metrics on {@code ip} with a free port.
  */
-final class TestSwitch implements AutoCloseable {
+public final class TestSwitch implements AutoCloseable {
     static final String REALM = "sipfleet.local";
-    static final int PORT = 5060;
+    public static final int PORT = 5060;
 
     /** The snapshot's JSON, field by field; defaults fit the SIPp tests (MD5 challenges only). */
-    static final class Config {
+    public static final class Config {
         final String ip;
         long version = 1;
-        int cpsLimit;
+        public int cpsLimit;
         int channelLimit;
-        String capacityFailover;
+        public String capacityFailover;
         int keepAliveInterval = 30;
         int lostPingLimit = 3;
         boolean keepAliveDisabled;
@@ -42,10 +42,10 @@ final class TestSwitch implements AutoCloseable {
         int sessionTimeoutSeconds = 7200;
         final List<String> routes = new ArrayList<>();
 
-        Config(String ip) { this.ip = ip; }
+        public Config(String ip) { this.ip = ip; }
 
         /** A carrier route: calls to numbers starting with {@code prefix} go to {@code gateway}. */
-        Config route(String name, String prefix, String gateway) {
+        public Config route(String name, String prefix, String gateway) {
             routes.add("{\"name\": \"" + name + "\", \"prefix\": \"" + prefix + "\", \"gateway\": \"" + gateway + "\"}");
             return this;
         }
@@ -95,7 +95,7 @@ final class TestSwitch implements AutoCloseable {
     }
 
     final String ip;
-    final SwitchNode node;
+    public final SwitchNode node;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private TestSwitch(String ip, SwitchNode node) {
@@ -103,14 +103,14 @@ final class TestSwitch implements AutoCloseable {
         this.node = node;
     }
 
-    static TestSwitch start(Config config) {
+    public static TestSwitch start(Config config) {
         SwitchConfig c = config.parse();
         Clock clock = Clock.systemUTC();
         return new TestSwitch(config.ip, SwitchNode.start(c, ClusterState.inMemory(clock), clock));
     }
 
     /** GET /metrics. */
-    String scrape() {
+    public String scrape() {
         var a = node.metricsServer().address();
         HttpRequest r = HttpRequest.newBuilder(URI.create("http://" + a.getAddress().getHostAddress() + ":" + a.getPort()
                 + "/metrics")).timeout(Duration.ofSeconds(5)).build();
@@ -130,11 +130,11 @@ final class TestSwitch implements AutoCloseable {
      * The value of the first series of {@code name} whose labels contain every {@code labels}
      * fragment (e.g. {@code result="admitted"}), or NaN when there is none.
      */
-    double metric(String name, String... labels) {
+    public double metric(String name, String... labels) {
         return metricIn(scrape(), name, labels);
     }
 
-    static double metricIn(String text, String name, String... labels) {
+    public static double metricIn(String text, String name, String... labels) {
         Pattern line = Pattern.compile("^" + Pattern.quote(name) + "(\\{[^}]*\\})? (\\S+)$", Pattern.MULTILINE);
         Matcher m = line.matcher(text);
         outer:
@@ -170,7 +170,7 @@ final class TestSwitch implements AutoCloseable {
     }
 
     /** Channels in use now, as the call tracker counts them. */
-    int channelsInUse() {
+    public int channelsInUse() {
         return node.calls().channelsInUse().toCompletableFuture().join();
     }
 

@@ -27,6 +27,12 @@ final class ForwardContext {
     boolean cancelled;  // CANCEL from upstream, or Timer C
     int timeoutCode;    // what to answer when every branch ends without a final (408)
     Timeout timerC;
+    // Serial forking only (null/false otherwise): candidates not tried yet, the policy, the
+    // request as prepared once (Max-Forwards, Route, Record-Route) for every attempt.
+    java.util.ArrayDeque<Target> remaining;
+    SerialPolicy policy;
+    SipRequest base;
+    boolean exhausted; // every candidate failed over: the policy's final goes upstream as is
 
     ForwardContext(ServerTransaction server, SipRequest request, Peer from, CallEvents events) {
         this.server = server;
@@ -48,6 +54,7 @@ final class ForwardContext {
         boolean done;        // a final response (or a timeout) arrived
         boolean provisional; // a 1xx arrived: CANCEL may go now (9.1)
         boolean cancelRequested; // cancel asked for before tx was set: done right after it is
+        boolean abandoned;   // serial: given up for silence; its late non-2xx answers are ignored
 
         Branch(ForwardContext context, Target target) {
             this.context = context;

@@ -90,34 +90,130 @@ public final class StatefulProxy {
             // before any branch leaves: a final answer settling the context at once cancels it
             ctx.timerC = timer.newTimeout(t -> timerC(ctx), settings.ringTimeout().toMillis(), TimeUnit.MILLISECONDS);
         }
-        for (Branch b : ctx.branches) {
-            SipRequest copy = base;
-            if (!b.target.requestUri().equals(request.requestUri())) {
-                copy = (SipRequest) base.edit().requestUri(b.target.requestUri()).build();
-            }
-            Peer to = b.target.destination();
-            String branch = Branches.next();
-            SipRequest out = (SipRequest) copy.edit()
-                    .addFirst(HeaderName.VIA, self.via(to.transport(), to.local()).withParam("branch", branch).toString())
-                    .build();
-            TransactionKey key = TransactionKey.forClient(branch, request.method());
-            // Entered before sending: the answer can come back on another event loop before
-            // sendRequest returns (a UAS on the same host answers within microseconds).
-            branches.put(key, b);
-            try {
-                ClientTransaction ct = layer.sendRequest(out, to);
-                boolean cancelNow;
-                synchronized (ctx) {
-                    b.tx = ct;
-                    cancelNow = b.cancelRequested;
-                }
-                if (cancelNow) cancel(b);
-            } catch (RuntimeException e) {
-                branches.remove(key, b);
-                log.warn("proxy: could not forward {} {} to {}: {}", request.method(), request.callId(), b.target.label(), e.toString());
-                onBranchFinal(b, Responses.create(request, 503, "Service Unavailable", null));
-            }
+        for (Branch b : ctx.branches) send(b, base, request);
+    }
+
+    /**
+     * Serial forking (16.6, 16.7 step 4): forwards {@code request} to the first of
+     * {@code candidates}; when its final response is one {@code policy} fails over on (a timeout,
+     * a 503 ...), the same request goes to the next candidate within the same server
+     * transaction, so the caller never sees the failed one. A 3xx the policy redirects is followed
+     * here. Stops at the first answer the policy accepts, at a 2xx, on CANCEL or Timer C; when every
+     * candidate failed over the caller gets {@link SerialPolicy#exhausted} (or the best failure).
+     * Candidates that are one of our own listeners, or already tried, are skipped (no loops).
+     */
+    public void forwardSerial(ServerTransaction tx, SipRequest request, Peer from, List<Target> candidates,
+                              SerialPolicy policy, boolean recordRoute, CallEvents events) {
+        ForwardContext ctx = new ForwardContext(tx, request, from, events);
+        ctx.timeoutCode = 408;
+        java.util.ArrayDeque<Target> remaining = new java.util.ArrayDeque<>(candidates.size());
+        for (Target t : candidates) if (!self.isListener(t.destination().remote())) remaining.add(t);
+        if (remaining.isEmpty()) {
+            log.info("proxy: {} {} from {}: no candidate but ourselves", request.method(), request.callId(), from.remote());
+            finish(ctx, candidates.isEmpty() ? tx.response(480, "Temporarily Unavailable")
+                    : tx.response(482, "Loop Detected"), null);
+            return;
         }
+        Branch first;
+        synchronized (ctx) {
+            ctx.policy = policy;
+            ctx.base = prepare(request, from, recordRoute);
+            first = new Branch(ctx, remaining.poll());
+            ctx.remaining = remaining;
+            ctx.branches.add(first);
+        }
+        contexts.put(tx, ctx);
+        if (request.method() == Methods.INVITE) {
+            ctx.timerC = timer.newTimeout(t -> timerC(ctx), settings.ringTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        }
+        send(first, ctx.base, request);
+    }
+
+    /** One branch: its Request-URI, our Via with a fresh branch, its client transaction. */
+    private void send(Branch b, SipRequest base, SipRequest request) {
+        SipRequest copy = base;
+        if (!b.target.requestUri().equals(request.requestUri())) {
+            copy = (SipRequest) base.edit().requestUri(b.target.requestUri()).build();
+        }
+        Peer to = b.target.destination();
+        String branch = Branches.next();
+        SipRequest out = (SipRequest) copy.edit()
+                .addFirst(HeaderName.VIA, self.via(to.transport(), to.local()).withParam("branch", branch).toString())
+                .build();
+        TransactionKey key = TransactionKey.forClient(branch, request.method());
+        // Entered before sending: the answer can come back on another event loop before
+        // sendRequest returns (a UAS on the same host answers within microseconds).
+        branches.put(key, b);
+        SerialPolicy policy = b.context.policy;
+        if (policy != null && policy.noAnswerTimeout().toMillis() > 0) {
+            timer.newTimeout(t -> silent(b), policy.noAnswerTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        }
+        try {
+            ClientTransaction ct = layer.sendRequest(out, to);
+            boolean cancelNow;
+            synchronized (b.context) {
+                b.tx = ct;
+                cancelNow = b.cancelRequested;
+            }
+            if (cancelNow) cancel(b);
+        } catch (RuntimeException e) {
+            branches.remove(key, b);
+            log.warn("proxy: could not forward {} {} to {}: {}", request.method(), request.callId(), b.target.label(), e.toString());
+            onBranchFinal(b, Responses.create(request, 503, "Service Unavailable", null));
+        }
+    }
+
+    /** Serial: a candidate that sent nothing within the policy's no-answer timeout counts as a 408. */
+    private void silent(Branch b) {
+        synchronized (b.context) {
+            if (b.done || b.provisional || b.context.finalSent) return;
+        }
+        log.info("proxy: {} {}: no answer from {}, trying the next", b.context.request.method(),
+                b.context.request.callId(), b.target.label());
+        onBranchFinal(b, Responses.create(b.context.request, 408, "Request Timeout", null), true);
+    }
+
+    /**
+     * Serial: the next branch after {@code b}'s final {@code response}, or null to stop here
+     * ({@code ctx.exhausted} set when the policy wanted another candidate and none was left).
+     * Caller holds the context's lock.
+     */
+    private Branch nextSerial(ForwardContext ctx, Branch b, SipResponse response) {
+        if (ctx.remaining == null || ctx.cancelled) return null;
+        int code = response.statusCode();
+        Target next = null;
+        boolean move;
+        if (code >= 300 && code < 400) {
+            next = ctx.policy.redirect(response, b.target);
+            move = next != null || ctx.policy.failover(response, b.target);
+            if (next != null && (tried(ctx, next) || self.isListener(next.destination().remote()))) next = null;
+        } else {
+            move = ctx.policy.failover(response, b.target);
+        }
+        if (!move) return null;
+        if (next != null) {
+            Target chosen = next;
+            ctx.remaining.removeIf(t -> t.destination().remote().equals(chosen.destination().remote()));
+        }
+        while (next == null && !ctx.remaining.isEmpty()) {
+            Target c = ctx.remaining.poll();
+            if (!tried(ctx, c)) next = c;
+        }
+        if (next == null || ctx.branches.size() >= MAX_SERIAL_ATTEMPTS) {
+            ctx.exhausted = true;
+            return null;
+        }
+        Branch nb = new Branch(ctx, next);
+        ctx.branches.add(nb);
+        return nb;
+    }
+
+    /** Redirects between servers could chase each other: a hard cap on attempts per request. */
+    private static final int MAX_SERIAL_ATTEMPTS = 16;
+
+    private static boolean tried(ForwardContext ctx, Target t) {
+        for (Branch b : ctx.branches) if (b.target.destination().remote().equals(t.destination().remote())) return true;
+        return false;
     }
 
     /** Max-Forwards, our own Route entries (16.4), Record-Route (16.6 step 4). Via: the layer adds ours. */
@@ -144,13 +240,14 @@ public final class StatefulProxy {
         if (b == null) return;
         int code = response.statusCode();
         if (code < 200) {
-            boolean cancelNow;
+            boolean cancelNow, abandoned;
             synchronized (b.context) {
                 b.provisional = true;
-                cancelNow = b.context.cancelled || b.context.answered;
+                abandoned = b.abandoned;
+                cancelNow = b.context.cancelled || b.context.answered || abandoned;
             }
             if (cancelNow) cancel(b);
-            if (code > 100) relay(b.context, response);
+            if (code > 100 && !abandoned) relay(b.context, response);
             return;
         }
         onBranchFinal(b, response);
@@ -217,14 +314,26 @@ public final class StatefulProxy {
         if (tx instanceof InviteClientTransaction ict) layer.cancel(ict);
     }
 
-    private void onBranchFinal(Branch b, SipResponse response) {
+    private void onBranchFinal(Branch b, SipResponse response) { onBranchFinal(b, response, false); }
+
+    /** {@code abandon}: the branch is given up for silence (serial), unless it spoke meanwhile. */
+    private void onBranchFinal(Branch b, SipResponse response, boolean abandon) {
         ForwardContext ctx = b.context;
         int code = response.statusCode();
         SipResponse toSend = null;
         Target target = null;
         List<Branch> toCancel = List.of();
+        Branch next = null;
+        boolean verbatim = false; // the serial policy's own final: not mapped by finalFor
         boolean settled; // the caller already had its final response before this one
         synchronized (ctx) {
+            // A silent branch given up (serial): its late non-2xx is of no interest any more.
+            // A branch has one final; a later one is a silent branch's late answer.
+            if ((b.abandoned || b.done) && code >= 300) return;
+            if (abandon) {
+                if (b.provisional) return;
+                b.abandoned = true;
+            }
             settled = ctx.finalSent;
             b.done = true;
             if (code < 300) {
@@ -235,21 +344,34 @@ public final class StatefulProxy {
                 target = b.target;
                 toCancel = pendingBranches(ctx);
             } else if (!settled) {
+                next = nextSerial(ctx, b, response);
                 if (ResponseSelection.better(response, ctx.best)) {
                     ctx.best = response;
                     ctx.bestTarget = b.target;
                 }
                 if (code >= 600) toCancel = pendingBranches(ctx); // 16.7 step 5
-                if (ctx.allBranchesDone()) {
+                if (next == null && ctx.allBranchesDone()) {
                     ctx.finalSent = true;
                     toSend = ctx.best;
                     target = ctx.bestTarget;
+                    if (ctx.exhausted) {
+                        SipResponse own = ctx.policy.exhausted(ctx.server, response);
+                        if (own != null) {
+                            toSend = own;
+                            target = null;
+                            verbatim = true;
+                        }
+                    }
                 }
             }
         }
         for (Branch other : toCancel) cancel(other);
+        if (next != null) {
+            send(next, ctx.base, ctx.request);
+            return;
+        }
         if (toSend == null) return;
-        if (toSend.statusCode() >= 300) toSend = finalFor(ctx, toSend);
+        if (toSend.statusCode() >= 300 && !verbatim) toSend = finalFor(ctx, toSend);
         // The call events first: once the caller has the 2xx its ACK may arrive at once, and the
         // call must already know the callee's flow to route it (NAT).
         if (!settled) report(ctx, toSend, target);

@@ -1,0 +1,112 @@
+package io.sipfleet.dispatching;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The configuration snapshot of one dispatcher (JSON, same conventions as the switch's: one
+ * versioned document, unknown fields refused by name, defaults filled in here).
+ *
+ * @param version          snapshot version, >= 0. Required.
+ * @param serverId         name in logs and metrics: letters, digits, '.', '_', '-'. Required.
+ * @param listen           SIP listen sockets, at least one. Required.
+ * @param destinations     the switches requests are spread over, at least one. Required.
+ * @param algorithm        "round-robin" (default), "weighted", "call-id-hash" or "aor-hash".
+ *                         REGISTERs always go by AoR hash, so refreshes reach the same switch.
+ * @param probe            OPTIONS health probing. Default: all {@link Probe} defaults.
+ * @param failoverCodes    final responses from a switch that make an initial request go on to
+ *                         the next switch (a timeout always does). Default [408, 500, 503].
+ * @param noAnswerMillis   a switch sending nothing at all (not even 100 Trying) for this long
+ *                         is given up for that request and the next one tried, >= 100.
+ *                         Default 2000.
+ * @param maxSourceRate    requests per second accepted from one source IP (pike); over it
+ *                         they are dropped and counted. Switches are exempt. 0 = no limit.
+ *                         Default 200.
+ * @param metricsPort      TCP port of {@code GET /metrics} and {@code GET /status}; 0 = free
+ *                         port (tests). Default 9190.
+ * @param metricsAddress   IP the metrics endpoint binds. Default (null): the first listen address.
+ * @param allowedDestinations CIDR blocks the dispatcher may send SIP to. Default anywhere.
+ */
+public record DispatcherConfig(
+        long version,
+        String serverId,
+        List<Listen> listen,
+        List<Destination> destinations,
+        String algorithm,
+        Probe probe,
+        List<Integer> failoverCodes,
+        Integer noAnswerMillis,
+        Integer maxSourceRate,
+        Integer metricsPort,
+        String metricsAddress,
+        List<String> allowedDestinations) {
+
+    /** A listen socket; transports "udp" and/or "tcp" (default ["udp"]). */
+    public record Listen(String address, Integer port, List<String> transports) {
+        public Listen {
+            if (port == null) port = 5060;
+            transports = transports == null ? List.of("udp") : List.copyOf(transports);
+        }
+    }
+
+    /** A switch: {@code uri} like "sip:127.0.0.2:5060" (IP literal), {@code weight} >= 1 (default 1). */
+    public record Destination(String uri, Integer weight) {
+        public Destination {
+            if (weight == null) weight = 1;
+        }
+    }
+
+    /**
+     * @param intervalSeconds  seconds between OPTIONS to each switch, >= 1. Default 5.
+     * @param failuresToDown   consecutive failed probes that take a switch out, >= 1. Default 3.
+     * @param successesToUp    consecutive answered probes that put it back, >= 1. Default 2.
+     */
+    public record Probe(Integer intervalSeconds, Integer failuresToDown, Integer successesToUp) {
+        public Probe {
+            if (intervalSeconds == null) intervalSeconds = 5;
+            if (failuresToDown == null) failuresToDown = 3;
+            if (successesToUp == null) successesToUp = 2;
+        }
+    }
+
+    public DispatcherConfig {
+        listen = listen == null ? null : List.copyOf(listen);
+        destinations = destinations == null ? null : List.copyOf(destinations);
+        if (algorithm == null) algorithm = "round-robin";
+        if (probe == null) probe = new Probe(null, null, null);
+        failoverCodes = failoverCodes == null ? List.of(408, 500, 503) : List.copyOf(failoverCodes);
+        if (noAnswerMillis == null) noAnswerMillis = 2000;
+        if (maxSourceRate == null) maxSourceRate = 200;
+        if (metricsPort == null) metricsPort = 9190;
+        if (metricsAddress == null && listen != null && !listen.isEmpty() && listen.get(0) != null) {
+            metricsAddress = listen.get(0).address();
+        }
+        allowedDestinations = allowedDestinations == null ? List.of("0.0.0.0/0", "::/0") : List.copyOf(allowedDestinations);
+    }
+
+    /** Parses and validates; the exception names the field ({@code destinations[1].uri}). */
+    public static DispatcherConfig parse(String json) throws DispatcherConfigException {
+        DispatcherConfig c = DispatcherConfigJson.read(json);
+        DispatcherConfigValidator.validate(c);
+        return c;
+    }
+
+    public static DispatcherConfig load(Path file) throws DispatcherConfigException {
+        String json;
+        try {
+            json = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new DispatcherConfigException(file + ": cannot read: " + e.getMessage());
+        }
+        try {
+            return parse(json);
+        } catch (DispatcherConfigException e) {
+            throw new DispatcherConfigException(file.toAbsolutePath() + ": " + e.getMessage());
+        }
+    }
+
+    public Algorithm algorithmValue() { return Algorithm.fromName(algorithm); }
+}

@@ -1,0 +1,270 @@
+package io.sipfleet.dispatching;
+
+import io.sipfleet.sip.message.HeaderField;
+import io.sipfleet.sip.message.NameAddr;
+import io.sipfleet.sip.message.Responses;
+import io.sipfleet.sip.message.SipRequest;
+import io.sipfleet.sip.message.SipResponse;
+import io.sipfleet.sip.message.SipUri;
+import io.sipfleet.sip.message.TelUri;
+import io.sipfleet.sip.message.Via;
+import io.sipfleet.sip.parse.Methods;
+import io.sipfleet.sip.proxy.CallEvents;
+import io.sipfleet.sip.proxy.LocalIdentity;
+import io.sipfleet.sip.proxy.SerialPolicy;
+import io.sipfleet.sip.proxy.StatefulProxy;
+import io.sipfleet.sip.proxy.Target;
+import io.sipfleet.sip.transaction.ClientTransaction;
+import io.sipfleet.sip.transaction.InviteServerTransaction;
+import io.sipfleet.sip.transaction.ServerTransaction;
+import io.sipfleet.sip.transaction.Transaction;
+import io.sipfleet.sip.transaction.TransactionUser;
+import io.sipfleet.sip.transport.IpLiterals;
+import io.sipfleet.sip.transport.Peer;
+import io.sipfleet.sip.transport.Transport;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The dispatcher's transaction user. Initial requests (no To tag) go to a switch the algorithm
+ * picks among the healthy ones, with serial failover to the others; in-dialog requests follow
+ * their Route set (the switch that recorded itself holds the dialog); ACKs of 2xx pass
+ * statelessly. The dispatcher never relays between two addresses that are both outside the
+ * cluster: an in-dialog request must come from a switch or go to one.
+ */
+final class DispatcherCore implements TransactionUser {
+    private static final Logger log = LoggerFactory.getLogger(DispatcherCore.class);
+    static final String ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, INFO, UPDATE, PRACK, MESSAGE, REFER, NOTIFY, SUBSCRIBE";
+
+    private final LocalIdentity self;
+    private final StatefulProxy proxy;
+    private final Selector selector;
+    private final Algorithm algorithm;
+    private final HealthProber prober;
+    private final OptionsProbes probes;
+    private final DispatcherMetrics metrics;
+    private final Set<Integer> failoverCodes;
+    private final Duration noAnswer;
+    private final Map<InetSocketAddress, Destination> byAddress = new HashMap<>();
+    private final Set<InetAddress> switchIps = new HashSet<>();
+    private final SerialPolicy policy;
+
+    DispatcherCore(DispatcherConfig config, LocalIdentity self, StatefulProxy proxy, Selector selector,
+                   HealthProber prober, OptionsProbes probes, DispatcherMetrics metrics) {
+        this.self = self;
+        this.proxy = proxy;
+        this.selector = selector;
+        this.algorithm = config.algorithmValue();
+        this.prober = prober;
+        this.probes = probes;
+        this.metrics = metrics;
+        this.failoverCodes = Set.copyOf(config.failoverCodes());
+        this.noAnswer = Duration.ofMillis(config.noAnswerMillis());
+        for (Destination d : selector.all()) {
+            byAddress.put(d.address(), d);
+            switchIps.add(d.address().getAddress());
+        }
+        this.policy = new Failover();
+    }
+
+    /** True for a switch's address: exempt from rate limiting, trusted as the source of in-dialog requests. */
+    boolean isSwitch(InetAddress a) { return switchIps.contains(a); }
+
+    @Override public void onRequest(ServerTransaction tx, SipRequest request) {
+        Peer from = tx.peer();
+        String method = request.method();
+        metrics.request(method);
+        boolean inDialog = request.to().tag() != null;
+        if (request.maxForwards() == 0 && !isForUs(request)) {
+            reject(tx, 483, "Too Many Hops"); // RFC 3261 16.3 step 3
+            return;
+        }
+        if (!inDialog && method == Methods.OPTIONS && isForUs(request)) {
+            tx.respond(Responses.create(request, 200, "OK", tx.toTag(), new HeaderField("Allow", ALLOW)));
+            return;
+        }
+        if (!(request.requestUri() instanceof SipUri) && !(request.requestUri() instanceof TelUri)) {
+            reject(tx, 416, "Unsupported URI Scheme");
+            return;
+        }
+        if (viaLoop(request)) {
+            // Our own Via below the top: the request went through us already and came back.
+            reject(tx, 482, "Loop Detected");
+            return;
+        }
+        if (inDialog) inDialog(tx, request, from);
+        else initial(tx, request, from);
+    }
+
+    private boolean isForUs(SipRequest request) {
+        return request.requestUri() instanceof SipUri s && s.user() == null && self.isLocal(s);
+    }
+
+    private boolean viaLoop(SipRequest request) {
+        for (Via v : request.vias()) {
+            if (v.host() == null) continue;
+            String host = v.host().startsWith("[") ? v.host().substring(1, v.host().length() - 1) : v.host();
+            InetAddress ip = IpLiterals.parse(host);
+            if (ip != null && self.isListener(new InetSocketAddress(ip, v.port() < 0 ? 5060 : v.port()))) return true;
+        }
+        return false;
+    }
+
+    private void initial(ServerTransaction tx, SipRequest request, Peer from) {
+        String method = request.method();
+        List<Destination> order;
+        if (method == Methods.REGISTER) order = selector.byKey(aorOf(request), prober::isUp);
+        else order = switch (algorithm) {
+            case ROUND_ROBIN -> selector.roundRobin(prober::isUp);
+            case WEIGHTED -> selector.weighted(prober::isUp);
+            case CALL_ID_HASH -> selector.byKey(request.callId(), prober::isUp);
+            case AOR_HASH -> selector.byKey(aorOf(request), prober::isUp);
+        };
+        if (order.isEmpty()) {
+            metrics.rejected(503);
+            tx.respond(Responses.create(request, 503, "No Switch Available", tx.toTag(),
+                    new HeaderField("Retry-After", "5")));
+            return;
+        }
+        List<Target> targets = new ArrayList<>(order.size());
+        for (Destination d : order) targets.add(target(request, d));
+        boolean dialogCreating = method == Methods.INVITE || method == Methods.SUBSCRIBE || method == Methods.REFER;
+        proxy.forwardSerial(tx, request, from, targets, policy, dialogCreating, CallEvents.NONE);
+    }
+
+    /** The AoR a request is for (To): a REGISTER's binding, a call's callee. */
+    static String aorOf(SipRequest request) {
+        NameAddr to = request.to();
+        SipUri s = to.sipUri();
+        return s != null ? s.aor() : to.uri().toString();
+    }
+
+    private Target target(SipRequest request, Destination d) {
+        return new Target(request.requestUri(), peer(d.address()), d.uri());
+    }
+
+    private Peer peer(InetSocketAddress to) {
+        return new Peer(Transport.UDP, to, self.listenerFor(to), 0);
+    }
+
+    /**
+     * In-dialog: pop our Route entries (the proxy does), then the next Route, else the
+     * Request-URI, is the next hop. Only between a switch and the outside, never outside to outside.
+     */
+    private void inDialog(ServerTransaction tx, SipRequest request, Peer from) {
+        InetSocketAddress hop = nextHop(request);
+        if (hop == null) {
+            reject(tx, 404, "Not Found");
+            return;
+        }
+        if (!isSwitch(from.remote().getAddress()) && !byAddress.containsKey(hop)) {
+            reject(tx, 403, "Relaying Denied");
+            return;
+        }
+        if (self.isListener(hop)) {
+            reject(tx, 482, "Loop Detected");
+            return;
+        }
+        proxy.forward(tx, request, from, List.of(new Target(request.requestUri(), peer(hop), "dialog")), false,
+                CallEvents.NONE);
+    }
+
+    /** The first Route that is not ours, else the Request-URI; null if not an IP literal (no DNS here). */
+    private InetSocketAddress nextHop(SipRequest request) {
+        SipUri next = null;
+        for (NameAddr route : request.routes()) {
+            SipUri u = route.sipUri();
+            if (u != null && self.isLocal(u)) continue;
+            next = u;
+            break;
+        }
+        if (next == null && request.requestUri() instanceof SipUri s) next = s;
+        if (next == null) return null;
+        String host = next.host().startsWith("[") ? next.host().substring(1, next.host().length() - 1) : next.host();
+        InetAddress ip = IpLiterals.parse(host);
+        return ip == null ? null : new InetSocketAddress(ip, next.portOrDefault());
+    }
+
+    private void reject(ServerTransaction tx, int status, String reason) {
+        metrics.rejected(status);
+        tx.respond(status, reason);
+    }
+
+    @Override public void onAck(SipRequest ack, Peer from) {
+        // ACK of a 2xx: end to end, statelessly along the route (16.11), same relay rule as any in-dialog request.
+        if (ack.maxForwards() == 0) return;
+        InetSocketAddress hop = nextHop(ack);
+        if (hop == null || self.isListener(hop)) return;
+        if (!isSwitch(from.remote().getAddress()) && !byAddress.containsKey(hop)) return;
+        proxy.forwardStateless(ack, from, new Target(ack.requestUri(), peer(hop), "ack"));
+    }
+
+    @Override public void onCancel(InviteServerTransaction tx, SipRequest cancel) { proxy.onCancel(tx); }
+
+    @Override public void onResponse(ClientTransaction tx, SipResponse response) {
+        if (!probes.onResponse(tx, response)) proxy.onResponse(tx, response);
+    }
+
+    @Override public void onTimeout(ClientTransaction tx) {
+        if (!probes.onTimeout(tx)) proxy.onTimeout(tx);
+    }
+
+    @Override public void onStrayResponse(SipResponse response, Peer from) { proxy.forwardStrayResponse(response, from); }
+
+    @Override public void onTerminated(Transaction tx) {
+        if (!probes.onTerminated(tx)) proxy.onTerminated(tx);
+    }
+
+    /**
+     * When an initial request goes on to the next switch: a timeout or a configured code; a 3xx
+     * pointing at another switch of ours (its capacity failover) is followed here, so the caller
+     * never sees it. When every switch refused, the caller gets 503 with Retry-After.
+     */
+    private final class Failover implements SerialPolicy {
+        @Override public boolean failover(SipResponse response, Target target) {
+            int code = response.statusCode();
+            boolean move = failoverCodes.contains(code) || code == 408 || redirectDestination(response) != null;
+            if (move) {
+                Destination d = byAddress.get(target.destination().remote());
+                if (d != null) metrics.failover(d, code);
+            }
+            return move;
+        }
+
+        @Override public Target redirect(SipResponse response, Target from) {
+            Destination d = redirectDestination(response);
+            if (d == null || !prober.isUp(d)) return null;
+            return new Target(from.requestUri(), peer(d.address()), d.uri());
+        }
+
+        @Override public SipResponse exhausted(ServerTransaction tx, SipResponse last) {
+            metrics.rejected(503);
+            log.debug("dispatcher: every switch refused {} (last {})", last.callId(), last.statusCode());
+            SipRequest r = tx.request();
+            return r == null ? null : Responses.create(r, 503, "All Switches Busy", tx.toTag(),
+                    new HeaderField("Retry-After", "5"));
+        }
+
+        @Override public Duration noAnswerTimeout() { return noAnswer; }
+    }
+
+    /** The switch of ours a 3xx's first Contact points at, or null. */
+    private Destination redirectDestination(SipResponse response) {
+        int code = response.statusCode();
+        if (code < 300 || code >= 400 || response.contacts().isEmpty()) return null;
+        SipUri c = response.contacts().get(0).sipUri();
+        if (c == null) return null;
+        String host = c.host().startsWith("[") ? c.host().substring(1, c.host().length() - 1) : c.host();
+        InetAddress ip = IpLiterals.parse(host);
+        return ip == null ? null : byAddress.get(new InetSocketAddress(ip, c.portOrDefault()));
+    }
+}

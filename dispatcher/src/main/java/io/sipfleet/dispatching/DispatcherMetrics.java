@@ -1,0 +1,61 @@
+package io.sipfleet.dispatching;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The dispatcher's Prometheus series: {@code sipfleet_dispatcher_destination_up{destination}},
+ * {@code sipfleet_dispatcher_requests_total{method}}, {@code sipfleet_dispatcher_failovers_total{destination,status}},
+ * {@code sipfleet_dispatcher_dropped_total{reason}} (rate_limited, table_full), and
+ * {@code sipfleet_dispatcher_rejected_total{status}} (answered by the dispatcher itself: 503, 483, 482 ...).
+ * Counters are looked up once per label set and cached.
+ */
+final class DispatcherMetrics {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
+
+    DispatcherMetrics(String serverId, SourceRateLimiter limiter) {
+        registry.config().commonTags("server", serverId);
+        FunctionCounterSupport.register(registry, limiter);
+    }
+
+    void destination(Destination d, HealthProber prober) {
+        Gauge.builder("sipfleet_dispatcher_destination_up", () -> prober.isUp(d) ? 1 : 0)
+                .description("1 while the switch answers its probes, 0 once taken out")
+                .tag("destination", d.uri()).register(registry);
+    }
+
+    void request(String method) { counter("sipfleet_dispatcher_requests", "method", method).increment(); }
+
+    void failover(Destination from, int status) {
+        counter2("sipfleet_dispatcher_failovers", "destination", from.uri(), "status", Integer.toString(status)).increment();
+    }
+
+    void rejected(int status) { counter("sipfleet_dispatcher_rejected", "status", Integer.toString(status)).increment(); }
+
+    private Counter counter(String name, String tag, String value) {
+        return counters.computeIfAbsent(name + '\0' + value, k -> Counter.builder(name).tag(tag, value).register(registry));
+    }
+
+    private Counter counter2(String name, String t1, String v1, String t2, String v2) {
+        return counters.computeIfAbsent(name + '\0' + v1 + '\0' + v2,
+                k -> Counter.builder(name).tag(t1, v1).tag(t2, v2).register(registry));
+    }
+
+    PrometheusMeterRegistry registry() { return registry; }
+
+    /** Drops counted by the rate limiter, read at scrape time. */
+    private static final class FunctionCounterSupport {
+        static void register(PrometheusMeterRegistry registry, SourceRateLimiter limiter) {
+            io.micrometer.core.instrument.FunctionCounter.builder("sipfleet_dispatcher_dropped", limiter,
+                    SourceRateLimiter::limited).tag("reason", "rate_limited").register(registry);
+            io.micrometer.core.instrument.FunctionCounter.builder("sipfleet_dispatcher_dropped", limiter,
+                    SourceRateLimiter::tableFull).tag("reason", "table_full").register(registry);
+            Gauge.builder("sipfleet_dispatcher_tracked_sources", limiter, SourceRateLimiter::trackedSources)
+                    .register(registry);
+        }
+    }
+}
