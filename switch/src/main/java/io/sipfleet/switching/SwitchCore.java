@@ -55,6 +55,7 @@ public final class SwitchCore implements TransactionUser {
     private final KeepAliveScheduler keepAlive;
     private final SwitchMetrics metrics;
     private volatile Set<InetAddress> trustedSources;
+    private volatile Set<InetAddress> memberSources = Set.of();
 
     public SwitchCore(Supplier<SwitchConfig> config, LocalIdentity self, Router router, StatefulProxy proxy,
                       Registrar registrar, AuthGate gate,
@@ -74,6 +75,17 @@ public final class SwitchCore implements TransactionUser {
 
     /** Carrier gateways: their requests are authenticated by source address, not digest. */
     public void trustedSources(Set<InetAddress> sources) { this.trustedSources = sources; }
+
+    /**
+     * The other members of this switch's cluster, by address: their requests are trusted (the
+     * member that took the call authenticated and admitted it against the cluster's limits) and
+     * are routed to this member's own bindings only.
+     */
+    public void memberSources(Set<InetAddress> sources) { this.memberSources = Set.copyOf(sources); }
+
+    private boolean fromMember(Peer from) {
+        return !memberSources.isEmpty() && memberSources.contains(from.remote().getAddress());
+    }
 
     @Override public void onRequest(ServerTransaction tx, SipRequest request) {
         Peer from = tx.peer();
@@ -117,7 +129,7 @@ public final class SwitchCore implements TransactionUser {
      * request was answered (challenge, 403, 400) and must not go on.
      */
     private boolean authorized(ServerTransaction tx, SipRequest request, Peer from) {
-        if (trustedSources.contains(from.remote().getAddress())) return true;
+        if (trustedSources.contains(from.remote().getAddress()) || fromMember(from)) return true;
         // Same gate as REGISTER: a scanner learns nothing from which method it probes with.
         RequestAuthenticator.Outcome outcome = gate.admit(tx, request, from, true);
         return outcome instanceof RequestAuthenticator.Outcome.Authenticated; // else answered and counted
@@ -129,7 +141,8 @@ public final class SwitchCore implements TransactionUser {
     }
 
     private void initial(ServerTransaction tx, SipRequest request, Peer from) {
-        router.route(request).whenComplete((decision, error) -> {
+        boolean member = fromMember(from);
+        router.route(request, member).whenComplete((decision, error) -> {
             if (error != null) {
                 log.error("switch: routing {} {} failed", request.method(), request.callId(), error);
                 tx.respond(500, "Routing Failure");
@@ -140,6 +153,7 @@ public final class SwitchCore implements TransactionUser {
                     tx.respond(r.status(), r.reason());
                     if (request.method() == Methods.INVITE) metrics.call("rejected-" + r.status());
                 }
+                case RouteDecision.ToUser u when member && request.method() == Methods.INVITE -> relayed(tx, request, from, u);
                 case RouteDecision.ToUser u -> forwardNew(tx, request, from, u.targets(), u.aor(), null, null, 0);
                 case RouteDecision.ToCarrier c -> forwardNew(tx, request, from, List.of(c.target()),
                         c.route().name(), c.route().gateway(), c.route().name(), c.route().cpsLimit());
@@ -157,8 +171,12 @@ public final class SwitchCore implements TransactionUser {
         }
         calls.admit(request, from, routeScope, routeCps).whenComplete((admission, error) -> {
             if (error != null) {
+                // Fail closed: without the shared store the cluster's limits cannot be checked, and
+                // admitting blindly would let every member take its own full limit.
                 log.error("switch: limits unavailable for {}", request.callId(), error);
-                tx.respond(503, "Limits Unavailable");
+                metrics.call("limits_unavailable");
+                tx.respond(Responses.create(request, 503, "Limits Unavailable", tx.toTag(),
+                        new HeaderField("Retry-After", "1")));
                 return;
             }
             if (admission != Admission.ADMITTED) {
@@ -172,6 +190,22 @@ public final class SwitchCore implements TransactionUser {
                     calls.onFinal(request.callId(), response.statusCode(),
                             target == null ? null : target.destination(), response.to().tag()));
         });
+    }
+
+    /**
+     * An INVITE a fellow member relayed to us for bindings we own: it was admitted there (CPS and
+     * channel counted once, in the cluster's scope), so it is not admitted again; we track its
+     * dialog (the callee's flow) without a channel and send it to our bindings' flows.
+     */
+    private void relayed(ServerTransaction tx, SipRequest request, Peer from, RouteDecision.ToUser u) {
+        if (u.targets().isEmpty()) {
+            tx.respond(480, "Temporarily Unavailable");
+            return;
+        }
+        calls.trackRelayed(request, from);
+        proxy.forward(tx, request, from, u.targets(), true, (response, target) ->
+                calls.onFinal(request.callId(), response.statusCode(),
+                        target == null ? null : target.destination(), response.to().tag()));
     }
 
     /** The brief's capacity failover: 302 to the configured server, else 503 with the reason. */

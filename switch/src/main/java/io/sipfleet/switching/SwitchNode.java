@@ -69,6 +69,7 @@ public final class SwitchNode implements AutoCloseable {
     private final byte[] nonceSecret = new byte[32];
     private final Clock clock;
     private volatile Timeout housekeeping;
+    private volatile Timeout leaseRefresh;
     private volatile boolean closed;
 
     private SwitchNode(SwitchConfig initial, ClusterState state, Clock clock)
@@ -106,7 +107,7 @@ public final class SwitchNode implements AutoCloseable {
                 });
         state.location().addListener(keepAlive);
         this.calls = new CallTracker(state.cps(), state.channels(), timer, clock, initial.serverId(),
-                SwitchWiring.limits(initial), this::callEnded);
+                initial.clusterId(), SwitchWiring.limits(initial), this::callEnded);
         Router router = new Router(self, config::current, state.location(), users);
         Registrar registrar = new Registrar(SwitchWiring.registrar(initial), state.location(), gate, new RegistrarEvents() {
             @Override public void onRegistered(Binding binding) { keepAlive.track(binding); }
@@ -116,6 +117,7 @@ public final class SwitchNode implements AutoCloseable {
         StatefulProxy proxy = new StatefulProxy(layer, sender, self, ProxySettings.defaults(), timer);
         this.core = new SwitchCore(config::current, self, router, proxy, registrar, gate, calls, keepAlive, metrics,
                 SwitchWiring.trustedSources(initial));
+        core.memberSources(SwitchWiring.memberSources(initial));
         tu.core = core;
         config.subscribe((previous, next) -> applied(next));
         this.metricsServer = MetricsServer.start(initial, metrics);
@@ -139,6 +141,7 @@ public final class SwitchNode implements AutoCloseable {
         }
         node.keepAlive.start();
         node.housekeeping();
+        node.leaseRefresh();
         log.info("switch {} up on {} (cps limit {}, channel limit {}, {} users, {} carrier routes, metrics on {})",
                 config.serverId(), SwitchWiring.addresses(config), config.cpsLimit(), config.channelLimit(),
                 config.sipUsers().size(), config.carrierRoutes().size(), node.metricsServer.address());
@@ -154,6 +157,7 @@ public final class SwitchNode implements AutoCloseable {
         gate.replace(SwitchWiring.authenticator(next, users, clock, nonceSecret));
         keepAlive.apply(KeepAliveSettings.from(next));
         core.trustedSources(SwitchWiring.trustedSources(next));
+        core.memberSources(SwitchWiring.memberSources(next));
         log.info("switch {}: snapshot version {} applied", next.serverId(), next.version());
     }
 
@@ -189,15 +193,13 @@ public final class SwitchNode implements AutoCloseable {
         return servers.get(0);
     }
 
-    /** Every 5 s: expired bindings, CPS windows and leases swept; gauges; every 30 s leases refreshed. */
+    /** Every 5 s: expired bindings, CPS windows and leases swept; gauges (leases: {@link #leaseRefresh}). */
     private void housekeeping() {
         housekeeping = timer.newTimeout(new io.netty.util.TimerTask() {
-            int round;
             @Override public void run(Timeout t) {
                 try {
                     state.sweep();
                     gate.guard().sweep();
-                    if (++round % 6 == 0) calls.refreshLeases();
                     state.location().count().thenAccept(n -> metrics.bindings(n));
                     calls.channelsInUse().thenAccept(n -> metrics.channelsInUse(n));
                     metrics.authBlockedSources(gate.guard().blockedSources());
@@ -216,6 +218,32 @@ public final class SwitchNode implements AutoCloseable {
                 }
             }
         }, 5, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Every TTL/3 (the channel lease TTL of the state; 30 s for the default 90 s): the leases of
+     * the live calls refreshed, so a lease survives two missed refreshes and a dead member's
+     * channels are freed by the store within one TTL of its last refresh.
+     */
+    private void leaseRefresh() {
+        long period = Math.max(100, state.channels().leaseTtl().toMillis() / 3);
+        leaseRefresh = timer.newTimeout(new io.netty.util.TimerTask() {
+            @Override public void run(Timeout t) {
+                try {
+                    calls.refreshLeases();
+                } catch (RuntimeException e) {
+                    log.error("switch: channel lease refresh failed", e);
+                } finally {
+                    if (!closed) {
+                        try {
+                            leaseRefresh = timer.newTimeout(this, period, TimeUnit.MILLISECONDS);
+                        } catch (IllegalStateException stopped) {
+                            // closing
+                        }
+                    }
+                }
+            }
+        }, period, TimeUnit.MILLISECONDS);
     }
 
     public SwitchConfig config() { return config.current(); }
@@ -246,6 +274,7 @@ public final class SwitchNode implements AutoCloseable {
         calls.endAll(EndReason.SHUTDOWN);
         layer.close();
         if (housekeeping != null) housekeeping.cancel();
+        if (leaseRefresh != null) leaseRefresh.cancel();
         timer.stop();
         if (cdr != null) cdr.close();
         if (metricsServer != null) metricsServer.close();

@@ -80,6 +80,13 @@ final class SwitchWiring {
         return new CallTracker.Limits(c.cpsLimit(), c.channelLimit(), Duration.ofSeconds(c.sessionTimeoutSeconds()));
     }
 
+    /** The other cluster members' IP addresses (their requests are trusted and relayed, see ClusterMembers). */
+    static Set<InetAddress> memberSources(SwitchConfig c) {
+        Set<InetAddress> out = new HashSet<>();
+        for (InetSocketAddress a : io.sipfleet.switching.config.ClusterMembers.of(c).values()) out.add(a.getAddress());
+        return Set.copyOf(out);
+    }
+
     /** Carrier gateways: their requests (inbound calls) are trusted by source address. */
     static Set<InetAddress> trustedSources(SwitchConfig c) {
         Set<InetAddress> out = new HashSet<>();

@@ -30,6 +30,12 @@ public interface ChannelCounter {
     /** Frees the channel. Idempotent: false for an unknown or already released key, never below 0. */
     CompletionStage<Boolean> release(String scope, String callKey);
 
+    /**
+     * How long a lease lives without a refresh. The owner refreshes its live calls every TTL/3, so
+     * a lease survives two missed refreshes and a dead member's channels free up within the TTL.
+     */
+    default java.time.Duration leaseTtl() { return io.sipfleet.cluster.ClusterState.DEFAULT_CHANNEL_LEASE_TTL; }
+
     /** Unexpired leases held in {@code scope}. */
     CompletionStage<Integer> count(String scope);
 

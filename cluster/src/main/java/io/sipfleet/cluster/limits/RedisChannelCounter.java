@@ -54,6 +54,8 @@ public final class RedisChannelCounter implements ChannelCounter {
 
     public static List<LuaScript> scripts() { return List.of(ACQUIRE, REFRESH, RELEASE, COUNT); }
 
+    @Override public java.time.Duration leaseTtl() { return java.time.Duration.ofMillis(Long.parseLong(ttlMillis)); }
+
     @Override
     public CompletionStage<Boolean> tryAcquire(String scope, String callKey, int limit) {
         if (limit < 0) return CompletableFuture.failedStage(new IllegalArgumentException("channel limit: " + limit));

@@ -34,6 +34,7 @@ public final class CallTracker {
     private final Timer timer;
     private final Clock clock;
     private final String serverId;
+    private final String scope;
     private final Consumer<Cdr> cdrSink;
     private final ConcurrentHashMap<String, Call> calls = new ConcurrentHashMap<>();
     private volatile Limits limits;
@@ -43,6 +44,18 @@ public final class CallTracker {
 
     public CallTracker(CpsLimiter cps, ChannelCounter channels, Timer timer, Clock clock, String serverId,
                        Limits limits, Consumer<Cdr> cdrSink) {
+        this(cps, channels, timer, clock, serverId, null, limits, cdrSink);
+    }
+
+    /**
+     * @param clusterId the cluster this switch is a member of, or null. A member counts its CPS and
+     *                  channels in the cluster's scope ({@code "cluster"}, in the cluster's own
+     *                  keyspace of the shared store), so the limits hold for the cluster in total;
+     *                  a standalone switch counts them as {@code "server:<serverId>"}, per server.
+     */
+    public CallTracker(CpsLimiter cps, ChannelCounter channels, Timer timer, Clock clock, String serverId,
+                       String clusterId, Limits limits, Consumer<Cdr> cdrSink) {
+        this.scope = clusterId != null ? "cluster" : "server:" + serverId;
         this.cps = cps;
         this.channels = channels;
         this.timer = timer;
@@ -56,7 +69,8 @@ public final class CallTracker {
 
     public Limits limits() { return limits; }
 
-    String serverScope() { return "server:" + serverId; }
+    /** The scope of the switch-wide limits: {@code "cluster"} for a cluster member, else {@code "server:<id>"}. */
+    String serverScope() { return scope; }
 
     /**
      * Checks the limits for a new INVITE and, when admitted, starts tracking the call (its channel
@@ -87,6 +101,15 @@ public final class CallTracker {
             start(invite, from, key, l);
             return Admission.ADMITTED;
         });
+    }
+
+    /**
+     * Tracks a call relayed to us by a fellow cluster member for one of our bindings: the member
+     * that took the INVITE admitted it and holds its channel, so this one takes none; it only keeps
+     * the dialog facts (the callee's NAT flow) so in-dialog requests reach the callee.
+     */
+    public void trackRelayed(SipRequest invite, Peer from) {
+        start(invite, from, null, limits);
     }
 
     private void start(SipRequest invite, Peer from, String key, Limits l) {
@@ -147,10 +170,11 @@ public final class CallTracker {
         }
         if (c.sessionTimer != null) c.sessionTimer.cancel();
         calls.remove(c.callId, c);
-        channels.release(serverScope(), c.channelKey).exceptionally(e -> {
+        if (c.channelKey != null) channels.release(serverScope(), c.channelKey).exceptionally(e -> {
             log.error("calls: channel release failed for {} (lease expiry will free it)", c.callId, e);
             return false;
         });
+        if (c.channelKey == null) return; // relayed for a member: its CDR is that member's
         try {
             Cdr cdr;
             synchronized (c) { cdr = c.cdr.build(); }
@@ -166,7 +190,7 @@ public final class CallTracker {
      */
     public void refreshLeases() {
         for (Call c : calls.values()) {
-            channels.refresh(serverScope(), c.channelKey);
+            if (c.channelKey != null) channels.refresh(serverScope(), c.channelKey);
         }
     }
 

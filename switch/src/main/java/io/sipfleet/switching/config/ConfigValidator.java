@@ -267,6 +267,16 @@ final class ConfigValidator {
                     problems.add("locationSharingPeers[" + i + "]", "duplicate peer " + ConfigTree.quote(peer));
                 } else if (peer.equals(c.serverId())) {
                     problems.add("locationSharingPeers[" + i + "]", "is this server's own serverId");
+                } else if (ClusterMembers.isMemberEntry(peer)) {
+                    var member = ClusterMembers.parse(peer);
+                    if (member == null) {
+                        problems.add("locationSharingPeers[" + i + "]", "a cluster member is \"serverId=sip:IP:port\", e.g. "
+                                + "\"sw-b=sip:127.0.0.3:5060\", was " + ConfigTree.quote(peer));
+                    } else if (member.getKey().equals(c.serverId())) {
+                        problems.add("locationSharingPeers[" + i + "]", "is this server's own serverId");
+                    } else if (c.clusterId() == null) {
+                        problems.add("locationSharingPeers[" + i + "]", "a cluster member (serverId=sip:...) needs clusterId");
+                    }
                 }
             }
         }

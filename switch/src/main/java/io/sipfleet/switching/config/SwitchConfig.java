@@ -53,7 +53,11 @@ import java.util.Optional;
  * @param storeUri              shared state store, e.g. {@code "redis://127.0.0.1:6379"}; null = none.
  *                              Default null.
  * @param locationSharingPeers  server ids or host:port of the switches that share registrations
- *                              with this one. Default none.
+ *                              with this one; in a cluster (clusterId set), the other members as
+ *                              {@code "serverId=sip:IP:port"} (e.g. {@code "sw-b=sip:127.0.0.3:5060"}):
+ *                              a call for a binding another member owns is forwarded to it, and
+ *                              requests from a member's address are trusted (no digest).
+ *                              Default none.
  * @param locationSharing       true shares registrations (the location table) with the peers.
  *                              Default false.
  * @param digestAlgorithms      digest algorithms challenged, in the order offered (one

@@ -15,13 +15,17 @@ import io.sipfleet.sip.transport.Transport;
 import io.sipfleet.switching.auth.Aors;
 import io.sipfleet.switching.auth.UserDirectory;
 import io.sipfleet.switching.config.CarrierRoute;
+import io.sipfleet.switching.config.ClusterMembers;
 import io.sipfleet.switching.config.SwitchConfig;
 import io.sipfleet.sip.proxy.LocalIdentity;
 import io.sipfleet.sip.proxy.Target;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
@@ -65,12 +69,21 @@ public final class Router {
     }
 
     public CompletionStage<RouteDecision> route(SipRequest request) {
+        return route(request, false);
+    }
+
+    /**
+     * @param fromMember the request was relayed by a fellow cluster member: it already sent the
+     *                   other members' bindings their share, so only this member's own bindings
+     *                   are targets (no second relay, no loop).
+     */
+    public CompletionStage<RouteDecision> route(SipRequest request, boolean fromMember) {
         Uri ruri = request.requestUri();
         String number;
         if (ruri instanceof SipUri s) {
             if (s.user() != null && self.isLocal(s)) {
                 String aor = aorOf(s);
-                if (isSubscriber(aor)) return toUser(aor);
+                if (isSubscriber(aor)) return toUser(aor, fromMember);
             }
             number = s.user() == null ? null : s.decodedUser();
         } else if (ruri instanceof TelUri t) {
@@ -86,15 +99,53 @@ public final class Router {
         return done(new RouteDecision.ToCarrier(route, target));
     }
 
-    private CompletionStage<RouteDecision> toUser(String aor) {
+    private CompletionStage<RouteDecision> toUser(String aor, boolean fromMember) {
+        SwitchConfig c = config.get();
+        Map<String, InetSocketAddress> members = members(c);
         return location.lookup(aor).thenApply(bindings -> {
             List<Target> targets = new ArrayList<>(bindings.size());
+            Set<String> relayed = new LinkedHashSet<>();
             for (Binding b : bindings) {
-                Target t = bindingTarget(b);
-                if (t != null) targets.add(t);
+                String owner = b.memberId();
+                if (owner == null || owner.equals(c.serverId())) {
+                    Target t = bindingTarget(b);
+                    if (t != null) targets.add(t);
+                } else if (members.containsKey(owner)) {
+                    // Only the member the UAC registered through holds its NAT pinhole / connection.
+                    if (!fromMember) relayed.add(owner);
+                } else if (!fromMember) {
+                    log.warn("routing: binding {} of {} belongs to member {} whose address is not configured"
+                            + " (locationSharingPeers \"{}=sip:IP:port\"); sending to its flow directly", b.contact(), aor,
+                            owner, owner);
+                    Target t = bindingTarget(b);
+                    if (t != null) targets.add(t);
+                }
             }
+            for (String member : relayed) targets.add(memberTarget(aor, member, members.get(member)));
             return new RouteDecision.ToUser(aor, targets);
         });
+    }
+
+    /** The request relayed to the member owning bindings of {@code aor}: Request-URI the AoR, to its SIP address. */
+    private Target memberTarget(String aor, String member, InetSocketAddress address) {
+        Uri uri;
+        try {
+            uri = UriParser.parse(aor);
+        } catch (SipParseException e) {
+            throw new IllegalStateException("AoR " + aor + " does not parse", e);
+        }
+        return new Target(uri, self.peerTo(Transport.UDP, address), "member " + member);
+    }
+
+    private volatile SwitchConfig membersOf;
+    private volatile Map<String, InetSocketAddress> membersCache = Map.of();
+
+    private Map<String, InetSocketAddress> members(SwitchConfig c) {
+        if (membersOf != c) {
+            membersCache = ClusterMembers.of(c);
+            membersOf = c;
+        }
+        return membersCache;
     }
 
     /** A binding's target: its Contact as Request-URI, sent to the flow it registered through (NAT). */
