@@ -1,5 +1,6 @@
 package io.sipfleet.app;
 
+import io.sipfleet.app.control.ControlCommand;
 import io.sipfleet.app.node.NodeCommand;
 import io.sipfleet.app.node.UpCommand;
 import picocli.CommandLine;
@@ -8,7 +9,7 @@ import picocli.CommandLine.Command;
 /** The {@code sipfleet} CLI. Subcommands: version, node, up. */
 @Command(name = "sipfleet", mixinStandardHelpOptions = true, versionProvider = Version.Provider.class,
         description = "Run a carrier's fleet of SIP servers.",
-        subcommands = {VersionCommand.class, NodeCommand.class, UpCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {VersionCommand.class, NodeCommand.class, UpCommand.class, ControlCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -1,0 +1,66 @@
+package io.sipfleet.app.control;
+
+import io.sipfleet.control.api.ControlServer;
+import io.sipfleet.control.db.ControlDatabase;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code sipfleet control}: the control plane's REST API on its database, in the foreground until
+ * SIGINT/SIGTERM. No provisioning engine yet: deployed servers are recorded and stay "deploying"
+ * until the host agent exists.
+ */
+@Command(name = "control", mixinStandardHelpOptions = true,
+        description = "Run the control plane (REST API, /openapi.json) until Ctrl-C.")
+public final class ControlCommand implements Callable<Integer> {
+
+    @Option(names = "--db", paramLabel = "URL",
+            description = "jdbc:h2:file:PATH, postgresql://[user@]host[:port]/db or jdbc:postgresql://...; "
+                    + "default: an embedded H2 file under $XDG_DATA_HOME/sipfleet (~/.local/share/sipfleet)")
+    String db;
+
+    @Option(names = "--port", defaultValue = "8080", description = "HTTP port (default ${DEFAULT-VALUE}; 0 = any free)")
+    int port;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1",
+            description = "address to bind (default ${DEFAULT-VALUE}; 0.0.0.0 for all)")
+    String host;
+
+    @Option(names = "--cluster-store", paramLabel = "URI", defaultValue = "redis://127.0.0.1:6379",
+            description = "store clustered switches share, written into their snapshots (default ${DEFAULT-VALUE})")
+    String clusterStore;
+
+    @Override
+    public Integer call() throws Exception {
+        String url = db != null ? db : "jdbc:h2:file:" + defaultDataDir().resolve("control").toAbsolutePath();
+        ControlDatabase database = ControlDatabase.open(url);
+        ControlServer server;
+        try {
+            server = ControlServer.start(port, database, Clock.systemUTC(),
+                    new ControlServer.Options(host, io.sipfleet.control.server.Provisioner.NONE, clusterStore));
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+        System.out.println("control plane on http://" + host + ":" + server.port() + "  (API description: /openapi.json)");
+        System.out.println("database: " + database.describe());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            database.close();
+            stopped.countDown();
+        }, "sipfleet-control-shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    static Path defaultDataDir() {
+        String xdg = System.getenv("XDG_DATA_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".local", "share");
+        return base.resolve("sipfleet");
+    }
+}

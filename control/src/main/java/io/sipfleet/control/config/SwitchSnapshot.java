@@ -1,0 +1,89 @@
+package io.sipfleet.control.config;
+
+import io.sipfleet.control.cluster.Cluster;
+import io.sipfleet.control.route.CarrierRoute;
+import io.sipfleet.control.server.Server;
+import io.sipfleet.control.sipuser.SipUser;
+import java.util.List;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Writes a switch's snapshot in the switch's own format (the field names of
+ * {@code io.sipfleet.switching.config.SwitchConfig}, which refuses unknown fields). Control does
+ * not import the switch: the format is a wire contract, checked by SwitchSnapshotCompatibilityTest
+ * which parses this output with the switch's parser. Every field is written, defaults included, so
+ * a node never depends on its own defaults for what control decided.
+ */
+final class SwitchSnapshot {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private SwitchSnapshot() {
+    }
+
+    static String json(Server server, String realm, Cluster cluster, String storeUri, List<SipUser> users, List<CarrierRoute> routes) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("version", server.configVersion());
+        root.put("serverId", server.serverId());
+        ObjectNode listen = root.putArray("listen").addObject();
+        listen.put("address", server.address());
+        listen.put("port", server.sipPort());
+        listen.putArray("transports").add("udp").add("tcp");
+        ObjectNode extra = root.putObject("extraPorts");
+        extra.putArray("udp");
+        extra.putArray("tcp");
+        root.put("cpsLimit", server.cpsMax());
+        root.put("channelLimit", server.channelsMax());
+        root.putNull("capacityFailover");
+        ObjectNode keepAlive = root.putObject("keepAlive");
+        keepAlive.put("mode", "options");
+        keepAlive.put("intervalSeconds", 30);
+        keepAlive.put("lostPingLimit", 3);
+        keepAlive.put("disabled", false);
+        root.put("realm", realm);
+        ArrayNode sipUsers = root.putArray("sipUsers");
+        for (SipUser u : users) {
+            ObjectNode n = sipUsers.addObject();
+            n.put("aor", "sip:" + u.username() + "@" + realm);
+            n.put("authUser", u.username());
+            n.put("ha1Md5", u.ha1Md5());
+            n.put("ha1Sha256", u.ha1Sha256());
+        }
+        ObjectNode registrar = root.putObject("registrar");
+        registrar.put("minExpiresSeconds", 60);
+        registrar.put("maxExpiresSeconds", 3600);
+        registrar.put("defaultExpiresSeconds", 3600);
+        ArrayNode carrierRoutes = root.putArray("carrierRoutes");
+        for (CarrierRoute r : routes) {
+            ObjectNode n = carrierRoutes.addObject();
+            n.put("prefix", r.prefix());
+            n.put("gateway", r.gateway());
+            n.put("cpsLimit", r.cpsLimit());
+            n.put("name", r.name());
+        }
+        root.putNull("cdrFile");
+        root.put("metricsPort", 9090);
+        // Each node binds its own loopback address, so every node can use port 9090.
+        root.put("metricsAddress", server.address());
+        root.put("sessionTimeoutSeconds", 7200);
+        root.putArray("allowedDestinations").add("0.0.0.0/0").add("::/0");
+        ObjectNode authFailure = root.putObject("authFailure");
+        authFailure.put("maxFailuresPerWindow", 10);
+        authFailure.put("windowSeconds", 60);
+        authFailure.put("blockSeconds", 600);
+        // Both or neither: a cluster member shares its state through the store, a standalone switch has none.
+        if (cluster == null) {
+            root.putNull("clusterId");
+            root.putNull("storeUri");
+        } else {
+            root.put("clusterId", cluster.scopeId());
+            root.put("storeUri", storeUri);
+        }
+        root.putArray("locationSharingPeers");
+        root.put("locationSharing", false);
+        root.putArray("digestAlgorithms").add("SHA-256").add("MD5");
+        return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root);
+    }
+}

@@ -1,0 +1,62 @@
+package io.sipfleet.control.server;
+
+import static io.sipfleet.control.api.ApiRoute.get;
+import static io.sipfleet.control.api.ApiRoute.post;
+import static io.sipfleet.control.api.ApiRoute.put;
+
+import io.sipfleet.control.api.ApiRoute;
+import io.sipfleet.control.api.Json;
+import io.sipfleet.control.api.PathParams;
+import java.time.Instant;
+import java.util.List;
+
+/** HTTP endpoints of servers (the config snapshot endpoint lives with the config feature). */
+public final class ServerApi {
+
+    public record DeployBody(String type, String zone, Long clusterId) {
+    }
+
+    public record ClusterAssignBody(Long clusterId) {
+    }
+
+    /**
+     * A server as the list and details show it. Live figures (channels in use, latencies) need the
+     * node's reports, not built yet: they are null until then, never a made-up 0.
+     */
+    public record ServerView(long id, String ip, int port, String type, String zone, Long cluster, String status,
+                             Integer channelsInUse, int channelsMax, int cpsMax, Double sipLatencyMs,
+                             Double icmpLatencyMs, boolean pendingUpdate, long configVersion,
+                             Instant createdAt, Instant expiresAt) {
+    }
+
+    private ServerApi() {
+    }
+
+    public static List<ApiRoute> routes(ServerService servers) {
+        return List.of(
+                get("/api/servers", "The account's servers", "servers", (ctx, p) -> ctx.json(
+                        servers.list(p.accountId()).stream().map(ServerApi::view).toList())),
+                post("/api/servers", "Deploy a server (type switch|dispatcher, zone, optional cluster_id); "
+                                + "needs the checklist complete and a balance of $20 x (1 + servers)",
+                        DeployBody.class, "201 server", (ctx, p) -> {
+                            DeployBody b = Json.read(ctx, DeployBody.class);
+                            Server s = servers.deploy(p.accountId(), new DeployRequest(
+                                    Json.required("type", b.type()), Json.required("zone", b.zone()), b.clusterId()));
+                            ctx.status(201).json(view(s));
+                        }),
+                get("/api/servers/{id}", "One server", "server", (ctx, p) ->
+                        ctx.json(view(servers.get(p.accountId(), PathParams.id(ctx, "id"))))),
+                put("/api/servers/{id}/cluster", "Move a server into a cluster (cluster_id) or out of it (null)",
+                        ClusterAssignBody.class, "server", (ctx, p) -> {
+                            long id = PathParams.id(ctx, "id");
+                            servers.get(p.accountId(), id); // 404 before looking at the body
+                            ClusterAssignBody b = Json.read(ctx, ClusterAssignBody.class);
+                            ctx.json(view(servers.assignCluster(p.accountId(), id, b.clusterId())));
+                        }));
+    }
+
+    static ServerView view(Server s) {
+        return new ServerView(s.id(), s.address(), s.sipPort(), s.type(), s.zoneId(), s.clusterId(), s.status(),
+                null, s.channelsMax(), s.cpsMax(), null, null, false, s.configVersion(), s.createdAt(), s.expiresAt());
+    }
+}

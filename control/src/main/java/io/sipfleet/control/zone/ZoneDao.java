@@ -1,0 +1,35 @@
+package io.sipfleet.control.zone;
+
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.statement.GetGeneratedKeys;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+/** All SQL of zones and hosts. */
+@RegisterConstructorMapper(Zone.class)
+@RegisterConstructorMapper(Host.class)
+public interface ZoneDao {
+
+    @SqlQuery("SELECT * FROM zone ORDER BY id")
+    List<Zone> zones();
+
+    @SqlQuery("SELECT * FROM zone WHERE id = :id")
+    Optional<Zone> zone(String id);
+
+    @SqlQuery("SELECT * FROM host WHERE zone_id = :zoneId ORDER BY id")
+    List<Host> hosts(String zoneId);
+
+    @SqlUpdate("INSERT INTO host (zone_id, name, address) VALUES (:zoneId, :name, :address)")
+    @GetGeneratedKeys("id")
+    long insertHost(String zoneId, String name, String address);
+
+    /** The host of the zone with the fewest servers: spreads a zone's servers over its hosts. */
+    @SqlQuery("""
+            SELECT h.* FROM host h
+             WHERE h.zone_id = :zoneId
+             ORDER BY (SELECT COUNT(*) FROM server s WHERE s.host_id = h.id), h.id
+             LIMIT 1""")
+    Optional<Host> leastLoadedHost(String zoneId);
+}

@@ -1,0 +1,87 @@
+package io.sipfleet.control.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sipfleet.control.DatabaseTest;
+import io.sipfleet.control.Databases;
+import io.sipfleet.control.Fixtures;
+import io.sipfleet.control.RefusedException;
+import io.sipfleet.control.account.AccountService;
+import io.sipfleet.control.cluster.ClusterService;
+import io.sipfleet.control.route.RouteService;
+import io.sipfleet.control.server.DeployRequest;
+import io.sipfleet.control.server.InMemoryProvisioner;
+import io.sipfleet.control.server.Server;
+import io.sipfleet.control.server.ServerService;
+import io.sipfleet.control.sipuser.SipUserService;
+import io.sipfleet.switching.config.SwitchConfig;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The snapshot control writes is one the switch's own parser accepts, field for field. */
+class SwitchSnapshotCompatibilityTest extends DatabaseTest {
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void switchParsesTheSnapshotAndEveryChangeBumpsTheVersion(Databases.Db db) throws Exception {
+        AccountService accounts = Fixtures.accounts(db, clock);
+        long id = Fixtures.readyAccount(accounts, 100_00, email()).accountId();
+        ServerService servers = new ServerService(db.db(), clock, new InMemoryProvisioner());
+        SnapshotService snapshots = new SnapshotService(db.db(), SnapshotService.DEFAULT_CLUSTER_STORE);
+        Server sw = servers.deploy(id, new DeployRequest("switch", "us-east", null));
+
+        SwitchConfig empty = SwitchConfig.parse(snapshots.snapshot(id, sw.id()).json());
+        assertThat(empty.serverId()).isEqualTo("switch-" + sw.id());
+        assertThat(empty.listen().get(0).address()).isEqualTo(sw.address());
+        assertThat(empty.sipUsers()).isEmpty();
+        long v0 = empty.version();
+
+        new SipUserService(db.db(), clock).create(id, "1001", "pass1001");
+        SwitchConfig withUser = SwitchConfig.parse(snapshots.snapshot(id, sw.id()).json());
+        assertThat(withUser.version()).isGreaterThan(v0);
+        String realm = accounts.account(id).sipRealm();
+        assertThat(withUser.realm()).isEqualTo(realm);
+        assertThat(withUser.sipUsers()).singleElement().satisfies(u -> {
+            assertThat(u.aor()).isEqualTo("sip:1001@" + realm);
+            assertThat(u.authUser()).isEqualTo("1001");
+            assertThat(u.ha1Md5()).isEqualTo(md5("1001:" + realm + ":pass1001"));
+        });
+
+        new RouteService(db.db()).create(id, "out", "9", "sip:127.0.0.9:5060", 5);
+        SwitchConfig withRoute = SwitchConfig.parse(snapshots.snapshot(id, sw.id()).json());
+        assertThat(withRoute.version()).isGreaterThan(withUser.version());
+        assertThat(withRoute.carrierRoutes()).singleElement().satisfies(r -> {
+            assertThat(r.prefix()).isEqualTo("9");
+            assertThat(r.gateway()).isEqualTo("sip:127.0.0.9:5060");
+            assertThat(r.cpsLimit()).isEqualTo(5);
+        });
+
+        long cluster = new ClusterService(db.db(), clock).create(id, "edge").id();
+        servers.assignCluster(id, sw.id(), cluster);
+        Snapshot clustered = snapshots.snapshot(id, sw.id());
+        SwitchConfig inCluster = SwitchConfig.parse(clustered.json());
+        assertThat(inCluster.clusterId()).isEqualTo("cluster-" + cluster);
+        assertThat(inCluster.storeUri()).isEqualTo(SnapshotService.DEFAULT_CLUSTER_STORE);
+        assertThat(inCluster.version()).isGreaterThan(withRoute.version()).isEqualTo(clustered.version());
+
+        // Reading again without a change gives the same version and the same bytes.
+        assertThat(snapshots.snapshot(id, sw.id())).isEqualTo(clustered);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void dispatcherHasNoSnapshotYet(Databases.Db db) {
+        AccountService accounts = Fixtures.accounts(db, clock);
+        long id = Fixtures.readyAccount(accounts, 100_00, email()).accountId();
+        Server d = new ServerService(db.db(), clock, new InMemoryProvisioner())
+                .deploy(id, new DeployRequest("dispatcher", "us-east", null));
+        assertThatThrownBy(() -> new SnapshotService(db.db(), SnapshotService.DEFAULT_CLUSTER_STORE).snapshot(id, d.id()))
+                .isInstanceOf(RefusedException.class).hasMessageContaining("dispatcher");
+    }
+
+    private static String md5(String s) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5")
+                .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+}
