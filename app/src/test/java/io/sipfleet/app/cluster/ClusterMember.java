@@ -149,6 +149,21 @@ final class ClusterMember implements AutoCloseable {
 
     String serverId() { return serverId(ip); }
 
+    /** GET /metrics of this member. */
+    String scrape() {
+        var a = node.metricsServer().address();
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://" + a.getAddress().getHostAddress()
+                + ":" + a.getPort() + "/metrics")).timeout(Duration.ofSeconds(5)).build();
+        try (var http = java.net.http.HttpClient.newHttpClient()) {
+            return http.send(request, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
     /** Channels in use in the cluster, as this member's call tracker counts them (the store's count). */
     int channelsInUse() { return node.calls().channelsInUse().toCompletableFuture().join(); }
 
