@@ -71,4 +71,28 @@ class ExampleConfigTest {
             assertThat(json).as("the complete example shows every field").contains('"' + component.getName() + '"');
         }
     }
+
+    /** examples/cluster-3: three members of cluster c1 on Redis, the single switch's users and routes. */
+    @Test
+    void cluster_example_members_load_and_list_each_other() throws Exception {
+        SwitchConfig single = SwitchConfig.load(examples().resolve("switch-single.json"));
+        String[] names = {"a", "b", "c"};
+        for (int i = 0; i < 3; i++) {
+            SwitchConfig c = SwitchConfig.load(examples().resolve("cluster-3/switch-" + names[i] + ".json"));
+            assertThat(c.serverId()).isEqualTo("switch-" + names[i]);
+            assertThat(c.listen().get(0).address()).isEqualTo("127.0.0." + (2 + i));
+            assertThat(c.listen().get(0).port()).isEqualTo(5060);
+            assertThat(c.clusterId()).isEqualTo("c1");
+            assertThat(c.storeUri()).isEqualTo("redis://127.0.0.1:6379");
+            assertThat(c.sipUsers()).isEqualTo(single.sipUsers());
+            assertThat(c.carrierRoutes()).isEqualTo(single.carrierRoutes());
+            var members = ClusterMembers.of(c);
+            assertThat(members).hasSize(2).doesNotContainKey(c.serverId());
+            for (int j = 0; j < 3; j++) {
+                if (j == i) continue;
+                assertThat(members.get("switch-" + names[j]))
+                        .isEqualTo(new java.net.InetSocketAddress("127.0.0." + (2 + j), 5060));
+            }
+        }
+    }
 }
