@@ -1,6 +1,7 @@
 package io.sipfleet.dispatching;
 
 import io.sipfleet.sip.message.HeaderField;
+import io.sipfleet.sip.message.HeaderName;
 import io.sipfleet.sip.message.NameAddr;
 import io.sipfleet.sip.message.Responses;
 import io.sipfleet.sip.message.SipRequest;
@@ -40,6 +41,13 @@ import org.slf4j.LoggerFactory;
  * their Route set (the switch that recorded itself holds the dialog); ACKs of 2xx pass
  * statelessly. The dispatcher never relays between two addresses that are both outside the
  * cluster: an in-dialog request must come from a switch or go to one.
+ *
+ * <p>REGISTER through the dispatcher (RFC 3327 Path, as Kamailio does): a REGISTER from outside
+ * gets {@code Path: <sip:US;lr;flow=UA_IP~UA_PORT~udp>} ({@link FlowToken}); the switch stores it
+ * and sends requests for that binding to us with it as their Route. A request from a switch
+ * whose top Route is ours with a flow goes to that flow (the UA), from our listener. Initial
+ * dialog-creating requests from outside are record-routed the same way (the caller's flow), so
+ * requests the switch sends back to the caller also reach it through its NAT pinhole.
  */
 final class DispatcherCore implements TransactionUser {
     private static final Logger log = LoggerFactory.getLogger(DispatcherCore.class);
@@ -96,6 +104,13 @@ final class DispatcherCore implements TransactionUser {
             reject(tx, 416, "Unsupported URI Scheme");
             return;
         }
+        NameAddr flowRoute = flowRoute(request, from);
+        if (flowRoute != null) {
+            // Checked before the Via loop test: a request for a UA that registered through us comes
+            // back through us from the switch (a spiral, RFC 3261 16.3 step 4), not a loop.
+            toFlow(tx, request, from, flowRoute, inDialog);
+            return;
+        }
         if (viaLoop(request)) {
             // Our own Via below the top: the request went through us already and came back.
             reject(tx, 482, "Loop Detected");
@@ -138,7 +153,73 @@ final class DispatcherCore implements TransactionUser {
         List<Target> targets = new ArrayList<>(order.size());
         for (Destination d : order) targets.add(target(request, d));
         boolean dialogCreating = method == Methods.INVITE || method == Methods.SUBSCRIBE || method == Methods.REFER;
-        proxy.forwardSerial(tx, request, from, targets, policy, dialogCreating, CallEvents.NONE);
+        boolean outside = !isSwitch(from.remote().getAddress());
+        SipRequest out = request;
+        if (outside && method == Methods.REGISTER) {
+            // RFC 3327: the switch stores this Path with the binding and reaches the UA through us.
+            out = (SipRequest) request.edit().addFirst(HeaderName.PATH, ownEntry(from)).build();
+        } else if (outside && dialogCreating) {
+            // Our Record-Route names the caller's flow: requests the switch sends it later come to
+            // us and go to that flow (NAT-safe), see toFlow.
+            out = (SipRequest) request.edit().addFirst(HeaderName.RECORD_ROUTE, ownEntry(from)).build();
+        }
+        proxy.forwardSerial(tx, out, from, targets, policy, dialogCreating && !outside, CallEvents.NONE);
+    }
+
+    /** {@code <sip:OUR_IP:PORT;lr;flow=UA_IP~UA_PORT~udp>} for the listener {@code from} arrived on. */
+    private String ownEntry(Peer from) {
+        String rr = self.recordRoute(from.local(), from.transport());
+        return rr.substring(0, rr.length() - 1) + ";" + FlowToken.PARAM + "=" + FlowToken.encode(from) + ">";
+    }
+
+    /**
+     * The top Route when it is one of our own entries carrying a flow and the request comes from
+     * one of our switches (only they may send through a flow: no open relay); else null.
+     */
+    private NameAddr flowRoute(SipRequest request, Peer from) {
+        List<NameAddr> routes = request.routes();
+        if (routes.isEmpty()) return null;
+        SipUri top = routes.get(0).sipUri();
+        if (top == null || !top.params().has(FlowToken.PARAM) || !self.isLocal(top)) return null;
+        return isSwitch(from.remote().getAddress()) ? routes.get(0) : null;
+    }
+
+    /** The UA's flow named by our top Route, or null when it is malformed or one of ours (a loop). */
+    private Peer flowPeer(NameAddr route) {
+        FlowToken.Decoded f = FlowToken.decode(route.sipUri().param(FlowToken.PARAM));
+        if (f == null || self.isListener(f.address()) || byAddress.containsKey(f.address())
+                || isSwitch(f.address().getAddress())) {
+            return null;
+        }
+        return new Peer(f.transport(), f.address(), self.listenerFor(f.address()), 0);
+    }
+
+    /**
+     * A switch sends a request for a UA that registered (Path) or called (Record-Route) through
+     * us: pop our Route (the proxy does) and send it to the UA's flow from our own listener. A
+     * dialog-creating request gets our Record-Route with the same flow, so the rest of the dialog
+     * from the switch's side comes back through us too.
+     */
+    private void toFlow(ServerTransaction tx, SipRequest request, Peer from, NameAddr route, boolean inDialog) {
+        Peer to = flowPeer(route);
+        if (to == null) {
+            log.info("dispatcher: {} {} from {}: bad or looping flow in Route {}", request.method(), request.callId(),
+                    from.remote(), route);
+            reject(tx, 403, "Bad Flow");
+            return;
+        }
+        String method = request.method();
+        boolean dialogCreating = !inDialog
+                && (method == Methods.INVITE || method == Methods.SUBSCRIBE || method == Methods.REFER);
+        SipRequest out = request;
+        if (dialogCreating) {
+            String rr = self.recordRoute(self.listenerFor(to.remote()), to.transport());
+            out = (SipRequest) request.edit().addFirst(HeaderName.RECORD_ROUTE,
+                    rr.substring(0, rr.length() - 1) + ";" + FlowToken.PARAM + "=" + route.sipUri().param(FlowToken.PARAM)
+                            + ">").build();
+        }
+        proxy.forward(tx, out, from, List.of(new Target(request.requestUri(), to, "flow " + to.remote())), false,
+                CallEvents.NONE);
     }
 
     /** The AoR a request is for (To): a REGISTER's binding, a call's callee. */
@@ -202,6 +283,12 @@ final class DispatcherCore implements TransactionUser {
     @Override public void onAck(SipRequest ack, Peer from) {
         // ACK of a 2xx: end to end, statelessly along the route (16.11), same relay rule as any in-dialog request.
         if (ack.maxForwards() == 0) return;
+        NameAddr flowRoute = flowRoute(ack, from);
+        if (flowRoute != null) {
+            Peer to = flowPeer(flowRoute);
+            if (to != null) proxy.forwardStateless(ack, from, new Target(ack.requestUri(), to, "ack flow"));
+            return;
+        }
         InetSocketAddress hop = nextHop(ack);
         if (hop == null || self.isListener(hop)) return;
         if (!isSwitch(from.remote().getAddress()) && !byAddress.containsKey(hop)) return;

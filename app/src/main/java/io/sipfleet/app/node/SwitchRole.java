@@ -34,6 +34,12 @@ final class SwitchRole {
             System.err.println("sipfleet: bad configuration: " + e.getMessage());
             return 2;
         }
+        if (config.storeUri() != null && config.storeUri().regionMatches(true, 0, "memory:", 0, 7)) {
+            System.err.println("sipfleet: storeUri " + config.storeUri() + " is the in-memory state only `sipfleet up`"
+                    + " uses (its switches share one JVM); a switch of its own needs a Redis store, e.g."
+                    + " \"redis://127.0.0.1:6379\", or no clusterId/storeUri to run alone");
+            return 2;
+        }
         // A cluster member shares location, CPS and channels through Redis; alone, in memory.
         RedisClusterState redis = null;
         ClusterState state;

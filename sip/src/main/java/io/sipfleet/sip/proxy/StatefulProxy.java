@@ -135,6 +135,7 @@ public final class StatefulProxy {
         if (!b.target.requestUri().equals(request.requestUri())) {
             copy = (SipRequest) base.edit().requestUri(b.target.requestUri()).build();
         }
+        copy = withRouteSet(copy, b.target);
         Peer to = b.target.destination();
         String branch = Branches.next();
         SipRequest out = (SipRequest) copy.edit()
@@ -229,6 +230,15 @@ public final class StatefulProxy {
         if (recordRoute && settings.recordRoute()) {
             edit.addFirst(HeaderName.RECORD_ROUTE, self.recordRoute(from.local(), from.transport()));
         }
+        return (SipRequest) edit.build();
+    }
+
+    /** The target's preloaded Route values (a Path), first one on top, in front of the request's own. */
+    private static SipRequest withRouteSet(SipRequest request, Target target) {
+        List<String> set = target.routeSet();
+        if (set.isEmpty()) return request;
+        MessageEditor edit = request.edit();
+        for (int i = set.size() - 1; i >= 0; i--) edit.addFirst(HeaderName.ROUTE, set.get(i));
         return (SipRequest) edit.build();
     }
 
@@ -446,6 +456,7 @@ public final class StatefulProxy {
         if (!target.requestUri().equals(request.requestUri())) {
             base = (SipRequest) base.edit().requestUri(target.requestUri()).build();
         }
+        base = withRouteSet(base, target);
         Peer to = target.destination();
         if (self.isListener(to.remote())) {
             log.debug("proxy: not sending {} {} from {} to this switch itself", request.method(), request.callId(),

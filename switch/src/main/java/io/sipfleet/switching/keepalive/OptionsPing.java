@@ -45,6 +45,9 @@ final class OptionsPing {
                 .append(localHost).append(':').append(flow.localPort())
                 .append(";branch=").append(branch).append(";rport\r\n");
         s.append("Max-Forwards: ").append(MAX_FORWARDS).append("\r\n");
+        // RFC 3327: a binding registered through an edge proxy (the dispatcher) is pinged through
+        // its Path, like any request for it; the flow is that proxy's address.
+        if (b.path() != null) s.append("Route: ").append(b.path()).append("\r\n");
         s.append("To: <").append(b.aor()).append(">\r\n");
         s.append("From: <sip:ping@").append(fromDomain != null ? fromDomain : localHost)
                 .append(">;tag=").append(Branches.tag()).append("\r\n");

@@ -9,7 +9,9 @@ import io.sipfleet.sip.message.HeaderName;
 import io.sipfleet.sip.message.NameAddr;
 import io.sipfleet.sip.message.SipRequest;
 import io.sipfleet.sip.message.SipUri;
+import io.sipfleet.sip.parse.SipParseException;
 import io.sipfleet.sip.transport.Peer;
+import io.sipfleet.switching.routing.PathSet;
 import io.sipfleet.switching.auth.PeerText;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -25,6 +27,8 @@ final class RegisterDecoder {
 
     /** User-Agent is for operators only: a few hundred thousand bindings must not hold kilobytes each. */
     static final int MAX_USER_AGENT = 128;
+    /** A Path of a few edge proxies fits easily; anything longer is refused, not stored. */
+    static final int MAX_PATH = 1024;
 
     sealed interface Decoded {}
 
@@ -39,12 +43,25 @@ final class RegisterDecoder {
         String ua = r.header(HeaderName.USER_AGENT);
         if (ua != null && ua.length() > MAX_USER_AGENT) ua = ua.substring(0, MAX_USER_AGENT);
         long cseq = r.cseq().seq();
+        // RFC 3327: the Path the edge proxies added (first = nearest us), kept with the bindings;
+        // requests for them carry it as their route set.
+        List<String> pathLines = r.headerValues(HeaderName.PATH);
+        String path = pathLines.isEmpty() ? null : String.join(", ", pathLines).strip();
+        if (path != null && path.isEmpty()) path = null;
+        if (path != null) {
+            if (path.length() > MAX_PATH) return new Invalid(400, "Path Too Long", RegistrarEvents.BAD_REQUEST);
+            try {
+                PathSet.parse(path);
+            } catch (SipParseException e) {
+                return new Invalid(400, "Bad Path", RegistrarEvents.BAD_REQUEST);
+            }
+        }
         if (r.isContactStar()) {
             // Step 6: "*" only with Expires: 0 (the parser already refused it next to other Contacts).
             if (headerExpires != 0) {
                 return new Invalid(400, "Contact: * requires Expires: 0", RegistrarEvents.BAD_REQUEST);
             }
-            return new Valid(new RegisterRequest(r.callId(), cseq, true, List.of(), flow, ua, s.memberId(), null,
+            return new Valid(new RegisterRequest(r.callId(), cseq, true, List.of(), flow, ua, s.memberId(), path,
                     s.maxBindingsPerAor(), nowMillis));
         }
         List<ContactUpdate> updates = new ArrayList<>(r.contacts().size());
@@ -74,7 +91,7 @@ final class RegisterDecoder {
             // headers (regescrt) are.
             updates.add(new ContactUpdate(uri.toString(), granted, q < 0 ? Binding.Q_ABSENT : q, instance, regId));
         }
-        return new Valid(new RegisterRequest(r.callId(), cseq, false, updates, flow, ua, s.memberId(), null,
+        return new Valid(new RegisterRequest(r.callId(), cseq, false, updates, flow, ua, s.memberId(), path,
                 s.maxBindingsPerAor(), nowMillis));
     }
 

@@ -27,10 +27,16 @@ final class RegisterOk {
     private static final String CONTACT = HeaderName.CONTACT.canonical();
 
     static SipResponse create(SipRequest request, String toTag, List<Binding> bindings, long nowMillis) {
-        HeaderField[] fields = new HeaderField[bindings.size() + 1];
+        return create(request, toTag, bindings, nowMillis, null);
+    }
+
+    /** {@code path}: the request's Path to echo (RFC 3327 5.3), or null. */
+    static SipResponse create(SipRequest request, String toTag, List<Binding> bindings, long nowMillis, String path) {
+        HeaderField[] fields = new HeaderField[bindings.size() + (path == null ? 1 : 2)];
         int i = 0;
         for (Binding b : bindings) fields[i++] = new HeaderField(CONTACT, contactValue(b, nowMillis));
-        fields[i] = new HeaderField(HeaderName.DATE.canonical(), DATE.format(Instant.ofEpochMilli(nowMillis)));
+        fields[i++] = new HeaderField(HeaderName.DATE.canonical(), DATE.format(Instant.ofEpochMilli(nowMillis)));
+        if (path != null) fields[i] = new HeaderField(HeaderName.PATH.canonical(), path);
         return Responses.create(request, 200, "OK", toTag, fields);
     }
 

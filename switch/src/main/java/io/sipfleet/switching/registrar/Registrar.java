@@ -31,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * The registrar (RFC 3261 10.3). For each REGISTER, in this order:
  * <ol>
  *   <li>the To URI must be sip or sips, else 400 (RFC 4475 3.3.6, unksm2);</li>
- *   <li>step 2: a Require option tag we do not support gets 420 with Unsupported (we support none);</li>
+ *   <li>step 2: a Require option tag we do not support gets 420 with Unsupported (we support only
+ *       "path", RFC 3327: the Path is stored with the bindings and echoed in the 200 OK when the UA
+ *       sent Supported: path);</li>
  *   <li>step 3: digest authentication through the {@link AuthGate}: 401 challenge, 403, 400, and
  *       the scanner guard;</li>
  *   <li>step 4: the authenticated user must own the To AoR (step 5's canonical form, see
@@ -166,7 +168,9 @@ public final class Registrar {
                 // The store's time (Redis TIME for a cluster): expiries were computed with it,
                 // so remaining seconds are right even when this switch's clock is off.
                 long now = result.atMillis();
-                gate.respond(tx, RegisterOk.create(register, tx.toTag(), result.bindings(), now), from);
+                // RFC 3327 5.3: the Path goes back in the 200 only to a UA that said it supports path.
+                String path = request.path() != null && supportsPath(register) ? request.path() : null;
+                gate.respond(tx, RegisterOk.create(register, tx.toTag(), result.bindings(), now, path), from);
                 report(aor, request, result, now);
             }
         }
@@ -197,13 +201,23 @@ public final class Registrar {
         events.onResult(result);
     }
 
-    /** RFC 3261 8.2.2.3: every option tag of Require, since this registrar supports no extension. */
+    /** Supported (or Require) lists the "path" option tag. */
+    static boolean supportsPath(SipRequest r) {
+        for (HeaderName h : new HeaderName[] {HeaderName.SUPPORTED, HeaderName.REQUIRE}) {
+            for (String line : r.headerValues(h)) {
+                for (String tag : line.split(",")) if (tag.strip().equalsIgnoreCase("path")) return true;
+            }
+        }
+        return false;
+    }
+
+    /** RFC 3261 8.2.2.3: every option tag of Require this registrar does not support (it supports "path", RFC 3327). */
     private static List<String> unsupportedRequire(SipRequest r) {
         List<String> tags = new ArrayList<>(0);
         for (String line : r.headerValues(HeaderName.REQUIRE)) {
             for (String tag : line.split(",")) {
                 String t = tag.strip().toLowerCase(Locale.ROOT);
-                if (!t.isEmpty() && !tags.contains(t)) tags.add(t);
+                if (!t.isEmpty() && !t.equals("path") && !tags.contains(t)) tags.add(t);
             }
         }
         return tags;

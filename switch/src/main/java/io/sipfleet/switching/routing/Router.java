@@ -3,6 +3,7 @@ package io.sipfleet.switching.routing;
 import io.sipfleet.cluster.location.Binding;
 import io.sipfleet.cluster.location.Flow;
 import io.sipfleet.cluster.location.LocationStore;
+import io.sipfleet.sip.message.NameAddr;
 import io.sipfleet.sip.message.SipRequest;
 import io.sipfleet.sip.message.SipUri;
 import io.sipfleet.sip.message.TelUri;
@@ -107,7 +108,9 @@ public final class Router {
             Set<String> relayed = new LinkedHashSet<>();
             for (Binding b : bindings) {
                 String owner = b.memberId();
-                if (owner == null || owner.equals(c.serverId())) {
+                // A binding with a Path (registered through the dispatcher) is reachable from any
+                // member: the Path leads to the edge proxy holding the UA's flow, no owner relay.
+                if (owner == null || owner.equals(c.serverId()) || (b.path() != null && !fromMember)) {
                     Target t = bindingTarget(b);
                     if (t != null) targets.add(t);
                 } else if (members.containsKey(owner)) {
@@ -148,7 +151,13 @@ public final class Router {
         return membersCache;
     }
 
-    /** A binding's target: its Contact as Request-URI, sent to the flow it registered through (NAT). */
+    /**
+     * A binding's target: its Contact as Request-URI, sent to the flow it registered through (NAT).
+     * A binding with a Path (RFC 3327: it registered through an edge proxy such as our dispatcher)
+     * is reached through that Path instead: the request carries the Path entries as its Route
+     * set and goes to the first entry's host:port (over the transport the REGISTER came on,
+     * unless the entry names one), from the listener the REGISTER arrived on.
+     */
     public static Target bindingTarget(Binding b) {
         Uri contact;
         try {
@@ -162,9 +171,32 @@ public final class Router {
         InetAddress local = IpLiterals.parse(f.localIp());
         if (src == null || local == null) return null;
         Transport transport = Transport.valueOf(f.transport().name());
+        if (b.path() != null) return pathTarget(b, contact, transport, new InetSocketAddress(local, f.localPort()));
         Peer to = new Peer(transport, new InetSocketAddress(src, f.sourcePort()),
                 new InetSocketAddress(local, f.localPort()), 0);
         return new Target(contact, to, b.aor());
+    }
+
+    private static Target pathTarget(Binding b, Uri contact, Transport flowTransport, InetSocketAddress local) {
+        List<NameAddr> entries;
+        try {
+            entries = PathSet.parse(b.path());
+        } catch (SipParseException e) {
+            log.warn("routing: binding {} of {} has an unparsable Path {}: {}", b.contact(), b.aor(), b.path(), e.getMessage());
+            return null;
+        }
+        if (entries.isEmpty()) return null;
+        SipUri first = entries.get(0).sipUri();
+        InetAddress ip = IpLiterals.parse(first.maddr() != null ? first.maddr() : first.host());
+        if (ip == null) {
+            log.warn("routing: binding {} of {}: Path hop {} is not an IP address (no DNS on the call path)",
+                    b.contact(), b.aor(), first);
+            return null;
+        }
+        Transport t = first.transport() == null ? flowTransport : Transport.fromVia(first.transport());
+        if (t == null) t = flowTransport;
+        Peer to = new Peer(t, new InetSocketAddress(ip, first.portOrDefault()), local, 0);
+        return new Target(contact, to, b.aor(), PathSet.routeValues(entries));
     }
 
     private Target carrierTarget(CarrierRoute route, String number) {
