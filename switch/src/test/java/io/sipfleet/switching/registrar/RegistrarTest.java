@@ -203,6 +203,23 @@ class RegistrarTest {
         assertThat(r.header(HeaderName.UNSUPPORTED)).isEqualTo("foo, bar");
     }
 
+    @Test void aPathIsStoredAndEchoedOnlyToAUaThatSupportsIt() {
+        String path = "<sip:127.0.0.10:5060;lr;flow=192.0.2.7~5062~udp>";
+        SipResponse r = h.sendAuthenticated(Reg.of("alice").header("Path", path).header("Require", "path")
+                .header("Supported", "path"), alice);
+        assertThat(r.statusCode()).as("Require: path is supported (RFC 3327)").isEqualTo(200);
+        assertThat(r.header(HeaderName.PATH)).isEqualTo(path);
+        assertThat(h.bindings("sip:alice@example.com").get(0).path()).isEqualTo(path);
+    }
+
+    @Test void aPathIsNotEchoedWithoutSupportedPath() {
+        String path = "<sip:127.0.0.10:5060;lr;flow=192.0.2.7~5062~udp>";
+        SipResponse r = h.sendAuthenticated(Reg.of("alice").header("Path", path), alice);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.header(HeaderName.PATH)).isNull();
+        assertThat(h.bindings("sip:alice@example.com").get(0).path()).isEqualTo(path);
+    }
+
     @Test void retransmissionsAreAbsorbedByTheTransaction() {
         var request = Reg.of("alice").build();
         assertThat(h.deliver(request, NATTED)).hasSize(1);
