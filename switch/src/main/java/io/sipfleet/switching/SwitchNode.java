@@ -95,6 +95,7 @@ public final class SwitchNode implements AutoCloseable {
         this.users = new SwappableUserDirectory(SwitchWiring.users(initial));
         AuthFailureGuard guard = new AuthFailureGuard(SwitchWiring.guard(initial), clock);
         this.gate = new AuthGate(SwitchWiring.authenticator(initial, users, clock, nonceSecret), guard, timer);
+        gate.clients(new io.sipfleet.switching.auth.ClientAddress(SwitchWiring.dispatchers(initial)));
         gate.onFailure(metrics::authFailure);
         metrics.authGuard(guard);
         this.keepAlive = new KeepAliveScheduler(KeepAliveSettings.from(initial), layer, this::sendKeepAlive,
@@ -134,7 +135,7 @@ public final class SwitchNode implements AutoCloseable {
             throw new IllegalArgumentException("switch " + config.serverId() + ": " + e.getMessage(), e);
         }
         try {
-            for (SipTransportServer s : node.servers) s.start(new AuthGuardFilter(node.gate.guard(), node.layer));
+            for (SipTransportServer s : node.servers) s.start(new AuthGuardFilter(node.gate.guard(), node.gate::clients, node.layer));
         } catch (RuntimeException e) {
             node.close();
             throw e;
@@ -155,6 +156,7 @@ public final class SwitchNode implements AutoCloseable {
         calls.limits(SwitchWiring.limits(next));
         users.replace(SwitchWiring.users(next));
         gate.replace(SwitchWiring.authenticator(next, users, clock, nonceSecret));
+        gate.clients().dispatchers(SwitchWiring.dispatchers(next));
         keepAlive.apply(KeepAliveSettings.from(next));
         core.trustedSources(SwitchWiring.trustedSources(next));
         core.memberSources(SwitchWiring.memberSources(next));

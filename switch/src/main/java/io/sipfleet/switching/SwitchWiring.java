@@ -87,6 +87,16 @@ final class SwitchWiring {
         return Set.copyOf(out);
     }
 
+    /** Our dispatchers: requests they relay are attributed to the client in the next Via. */
+    static Set<InetAddress> dispatchers(SwitchConfig c) {
+        Set<InetAddress> out = new HashSet<>();
+        for (String d : c.dispatchers()) {
+            InetAddress ip = IpLiterals.parse(d);
+            if (ip != null) out.add(ip);
+        }
+        return Set.copyOf(out);
+    }
+
     /** Carrier gateways: their requests (inbound calls) are trusted by source address. */
     static Set<InetAddress> trustedSources(SwitchConfig c) {
         Set<InetAddress> out = new HashSet<>();

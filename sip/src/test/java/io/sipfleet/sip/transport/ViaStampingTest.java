@@ -70,4 +70,11 @@ class ViaStampingTest {
         assertThat(out).contains("v: SIP/2.0/UDP second.example.com;branch=z9hG4bK2\r\n");
         assertThat(m.header(HeaderName.CALL_ID)).isEqualTo("c1");
     }
+
+    @Test void aReceivedTheSenderWroteItselfIsReplacedByTheRealSource() throws Exception {
+        io.sipfleet.sip.message.Via forged = io.sipfleet.sip.message.Via.of("UDP", "192.0.2.4", 5060, "z9hG4bKf")
+                .withParam("received", "198.51.100.66");
+        java.net.InetSocketAddress src = new java.net.InetSocketAddress(java.net.InetAddress.getByName("192.0.2.4"), 5060);
+        assertThat(ViaStamping.stamp(forged, src).received()).isEqualTo("192.0.2.4");
+    }
 }

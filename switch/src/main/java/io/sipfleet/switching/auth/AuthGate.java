@@ -24,6 +24,7 @@ public final class AuthGate {
     private volatile RequestAuthenticator authenticator;
     private final AuthFailureGuard guard;
     private final Timer timer;
+    private volatile ClientAddress clients = ClientAddress.direct();
     private volatile Runnable failureListener = () -> {};
 
     public AuthGate(RequestAuthenticator authenticator, AuthFailureGuard guard, Timer timer) {
@@ -44,6 +45,11 @@ public final class AuthGate {
      */
     public void onFailure(Runnable listener) { failureListener = Objects.requireNonNull(listener, "listener"); }
 
+    /** Who requests are attributed to (the client behind a dispatcher); see {@link ClientAddress}. */
+    public void clients(ClientAddress attribution) { clients = Objects.requireNonNull(attribution, "attribution"); }
+
+    public ClientAddress clients() { return clients; }
+
     /**
      * Authenticates {@code request}. Returns {@link Outcome.Authenticated} for the caller to go on
      * with; for any other outcome the transaction has been answered (maybe with a delay) and the
@@ -52,7 +58,7 @@ public final class AuthGate {
      */
     public Outcome admit(ServerTransaction tx, SipRequest request, Peer from, boolean proxy) {
         RequestAuthenticator auth = authenticator;
-        InetAddress source = address(from);
+        InetAddress source = clients.of(request, from);
         Outcome outcome = auth.check(request, from, proxy);
         if (outcome instanceof Outcome.Authenticated) {
             guard.success(source);
@@ -72,7 +78,9 @@ public final class AuthGate {
      * through here, so a slowed source learns nothing faster from a 400 or 423 than from a 403.
      */
     public void respond(ServerTransaction tx, SipResponse response, Peer from) {
-        if (response.statusCode() >= 300 && guard.isSlowed(address(from))) {
+        SipRequest request = tx.request();
+        InetAddress client = request == null ? address(from) : clients.of(request, from);
+        if (response.statusCode() >= 300 && guard.isSlowed(client)) {
             long delay = guard.settings().slowDownDelay().toNanos();
             try {
                 timer.newTimeout(t -> tx.respond(response), delay, TimeUnit.NANOSECONDS);

@@ -18,17 +18,24 @@ import java.util.Objects;
 public final class AuthGuardFilter implements SipHandler {
     private final AuthFailureGuard guard;
     private final SipHandler next;
+    private final java.util.function.Supplier<ClientAddress> clients;
 
     public AuthGuardFilter(AuthFailureGuard guard, SipHandler next) {
+        this(guard, ClientAddress::direct, next);
+    }
+
+    /** {@code clients}: who a request is attributed to (behind a dispatcher: the relayed client). */
+    public AuthGuardFilter(AuthFailureGuard guard, java.util.function.Supplier<ClientAddress> clients, SipHandler next) {
         this.guard = Objects.requireNonNull(guard, "guard");
+        this.clients = Objects.requireNonNull(clients, "clients");
         this.next = Objects.requireNonNull(next, "next");
     }
 
     @Override public void onMessage(Inbound inbound, SipSender sender) {
-        if (inbound.message() instanceof SipRequest) {
+        if (inbound.message() instanceof SipRequest request) {
             InetSocketAddress remote = inbound.from().remote();
             // Silently: no 403, no 503. Counted and logged by the guard (once per block).
-            if (remote != null && guard.isBlocked(remote.getAddress())) return;
+            if (remote != null && guard.isBlocked(clients.get().of(request, inbound.from()))) return;
         }
         next.onMessage(inbound, sender);
     }

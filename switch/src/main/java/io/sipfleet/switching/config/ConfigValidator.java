@@ -247,6 +247,14 @@ final class ConfigValidator {
         if (c.storeUri() != null && c.clusterId() == null) {
             problems.add("clusterId", "required when storeUri is set (it names the cluster's keyspace)");
         }
+        if (problems.required("dispatchers", c.dispatchers())) {
+            for (int i = 0; i < c.dispatchers().size(); i++) {
+                String d = c.dispatchers().get(i);
+                if (d == null || io.sipfleet.sip.transport.IpLiterals.parse(d) == null) {
+                    problems.add("dispatchers[" + i + "]", "must be an IP address, was " + ConfigTree.quote(String.valueOf(d)));
+                }
+            }
+        }
         if (problems.required("digestAlgorithms", c.digestAlgorithms())) {
             if (c.digestAlgorithms().isEmpty()) problems.add("digestAlgorithms", "must name at least one algorithm");
             for (int i = 0; i < c.digestAlgorithms().size(); i++) {

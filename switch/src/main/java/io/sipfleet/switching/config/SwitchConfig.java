@@ -65,6 +65,11 @@ import java.util.Optional;
  *                              SHA-256 first; a UA that only reads the first challenge and only
  *                              knows MD5 (SIPp, older phones) needs ["MD5"] or MD5 first.
  *                              Default ["SHA-256", "MD5"].
+ * @param dispatchers           IP addresses of the dispatchers in front of this switch. A request
+ *                              they relay is attributed to the client they relayed it for (the
+ *                              next Via, which the dispatcher stamped with received/rport), so the
+ *                              scanner protection slows and blocks that client, never the
+ *                              dispatcher that every client shares. Default none.
  */
 public record SwitchConfig(
         long version,
@@ -89,7 +94,8 @@ public record SwitchConfig(
         @Default("null") String storeUri,
         @Default("[]") List<String> locationSharingPeers,
         @Default("false") boolean locationSharing,
-        @Default("[\"SHA-256\", \"MD5\"]") List<String> digestAlgorithms) {
+        @Default("[\"SHA-256\", \"MD5\"]") List<String> digestAlgorithms,
+        @Default("[]") List<String> dispatchers) {
 
     public SwitchConfig {
         listen = listen == null ? null : List.copyOf(listen);
@@ -98,6 +104,7 @@ public record SwitchConfig(
         allowedDestinations = allowedDestinations == null ? null : List.copyOf(allowedDestinations);
         locationSharingPeers = locationSharingPeers == null ? null : List.copyOf(locationSharingPeers);
         digestAlgorithms = digestAlgorithms == null ? null : List.copyOf(digestAlgorithms);
+        dispatchers = dispatchers == null ? null : List.copyOf(dispatchers);
         // Resolved here, not at use, so toJson() and the logs show the address actually bound.
         if (metricsAddress == null && listen != null && !listen.isEmpty() && listen.get(0) != null) {
             metricsAddress = listen.get(0).address();
@@ -152,6 +159,7 @@ public record SwitchConfig(
         return new SwitchConfig(newVersion, serverId, listen, extraPorts, cpsLimit, channelLimit,
                 capacityFailover, keepAlive, realm, sipUsers, registrar, carrierRoutes, cdrFile,
                 metricsPort, metricsAddress, sessionTimeoutSeconds, allowedDestinations, authFailure,
-                clusterId, storeUri, locationSharingPeers, locationSharing, digestAlgorithms);
+                clusterId, storeUri, locationSharingPeers, locationSharing, digestAlgorithms,
+                dispatchers);
     }
 }
