@@ -73,6 +73,16 @@ public final class SwitchCore implements TransactionUser {
         this.trustedSources = trustedSources;
     }
 
+    private volatile Set<InetAddress> dispatcherSources = Set.of();
+
+    /** Our dispatchers (Restrict Direct lets them in). */
+    public void dispatcherSources(Set<InetAddress> sources) { this.dispatcherSources = Set.copyOf(sources); }
+
+    private boolean directAllowed(Peer from) {
+        InetAddress a = from.remote().getAddress();
+        return dispatcherSources.contains(a) || trustedSources.contains(a) || memberSources.contains(a);
+    }
+
     /** Carrier gateways: their requests are authenticated by source address, not digest. */
     public void trustedSources(Set<InetAddress> sources) { this.trustedSources = sources; }
 
@@ -89,6 +99,12 @@ public final class SwitchCore implements TransactionUser {
 
     @Override public void onRequest(ServerTransaction tx, SipRequest request) {
         Peer from = tx.peer();
+        if (config.get().restrictDirect() && !directAllowed(from)) {
+            // Restrict Direct: this switch is reached only through its dispatchers (and by its
+            // carriers and fellow members); say so plainly rather than time out.
+            tx.respond(403, "Direct Access Not Allowed");
+            return;
+        }
         String method = request.method();
         boolean inDialog = request.to().tag() != null;
         if (method == Methods.REGISTER && !inDialog) {

@@ -120,6 +120,7 @@ public final class SwitchNode implements AutoCloseable {
                 SwitchWiring.trustedSources(initial));
         core.memberSources(SwitchWiring.memberSources(initial));
         tu.core = core;
+        core.dispatcherSources(SwitchWiring.dispatchers(initial));
         config.subscribe((previous, next) -> applied(next));
         this.metricsServer = MetricsServer.start(initial, metrics);
     }
@@ -157,6 +158,7 @@ public final class SwitchNode implements AutoCloseable {
         users.replace(SwitchWiring.users(next));
         gate.replace(SwitchWiring.authenticator(next, users, clock, nonceSecret));
         gate.clients().dispatchers(SwitchWiring.dispatchers(next));
+        core.dispatcherSources(SwitchWiring.dispatchers(next));
         keepAlive.apply(KeepAliveSettings.from(next));
         core.trustedSources(SwitchWiring.trustedSources(next));
         core.memberSources(SwitchWiring.memberSources(next));

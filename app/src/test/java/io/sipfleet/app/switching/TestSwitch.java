@@ -41,6 +41,8 @@ public final class TestSwitch implements AutoCloseable {
         int blockSeconds = 600;
         int sessionTimeoutSeconds = 7200;
         final List<String> routes = new ArrayList<>();
+        public final List<String> dispatchers = new ArrayList<>();
+        public boolean restrictDirect;
 
         public Config(String ip) { this.ip = ip; }
 
@@ -77,12 +79,15 @@ public final class TestSwitch implements AutoCloseable {
                   "metricsAddress": "%s",
                   "sessionTimeoutSeconds": %d,
                   "authFailure": {"maxFailuresPerWindow": %d, "windowSeconds": %d, "blockSeconds": %d},
-                  "digestAlgorithms": ["MD5", "SHA-256"]
+                  "digestAlgorithms": ["MD5", "SHA-256"],
+                  "dispatchers": [%s],
+                  "restrictDirect": %s
                 }
                 """.formatted(version, ip.replace('.', '-'), ip, PORT, cpsLimit, channelLimit,
                     capacityFailover == null ? "null" : "\"" + capacityFailover + "\"", keepAliveInterval,
                     lostPingLimit, keepAliveDisabled, REALM, String.join(", ", routes), ip, sessionTimeoutSeconds,
-                    maxFailuresPerWindow, windowSeconds, blockSeconds);
+                    maxFailuresPerWindow, windowSeconds, blockSeconds,
+                    String.join(", ", dispatchers.stream().map(d -> "\"" + d + "\"").toList()), restrictDirect);
         }
 
         SwitchConfig parse() {

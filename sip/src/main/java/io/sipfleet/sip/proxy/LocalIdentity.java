@@ -70,6 +70,17 @@ public record LocalIdentity(List<InetSocketAddress> listeners, String domain) {
         return "<sip:" + hostOf(local) + ":" + local.getPort() + t + ";lr>";
     }
 
+    /**
+     * {@code to}, leaving from one of OUR listeners: a target built from shared state (a binding
+     * registered through another cluster member) may name that member's listener as the local
+     * end, and a Via naming an address we do not send from sends the responses elsewhere.
+     */
+    public Peer fromOurs(Peer to) {
+        InetSocketAddress local = to.local();
+        if (local != null && listeners.contains(local)) return to;
+        return new Peer(to.transport(), to.remote(), listenerFor(to.remote()), to.connectionId());
+    }
+
     public Peer peerTo(Transport transport, InetSocketAddress remote) {
         return new Peer(transport, remote, listenerFor(remote), 0);
     }

@@ -136,7 +136,7 @@ public final class StatefulProxy {
             copy = (SipRequest) base.edit().requestUri(b.target.requestUri()).build();
         }
         copy = withRouteSet(copy, b.target);
-        Peer to = b.target.destination();
+        Peer to = self.fromOurs(b.target.destination());
         String branch = Branches.next();
         SipRequest out = (SipRequest) copy.edit()
                 .addFirst(HeaderName.VIA, self.via(to.transport(), to.local()).withParam("branch", branch).toString())
@@ -457,7 +457,7 @@ public final class StatefulProxy {
             base = (SipRequest) base.edit().requestUri(target.requestUri()).build();
         }
         base = withRouteSet(base, target);
-        Peer to = target.destination();
+        Peer to = self.fromOurs(target.destination());
         if (self.isListener(to.remote())) {
             log.debug("proxy: not sending {} {} from {} to this switch itself", request.method(), request.callId(),
                     from.remote());

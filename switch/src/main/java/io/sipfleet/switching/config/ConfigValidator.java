@@ -255,6 +255,9 @@ final class ConfigValidator {
                 }
             }
         }
+        if (c.restrictDirect() && c.dispatchers() != null && c.dispatchers().isEmpty()) {
+            problems.add("restrictDirect", "needs at least one address in dispatchers (or nobody but carriers could reach the switch)");
+        }
         if (problems.required("digestAlgorithms", c.digestAlgorithms())) {
             if (c.digestAlgorithms().isEmpty()) problems.add("digestAlgorithms", "must name at least one algorithm");
             for (int i = 0; i < c.digestAlgorithms().size(); i++) {

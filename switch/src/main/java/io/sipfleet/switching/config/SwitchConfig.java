@@ -70,6 +70,9 @@ import java.util.Optional;
  *                              next Via, which the dispatcher stamped with received/rport), so the
  *                              scanner protection slows and blocks that client, never the
  *                              dispatcher that every client shares. Default none.
+ * @param restrictDirect        the brief's "Restrict Direct": accept SIP only from the
+ *                              dispatchers, the carrier gateways and the cluster members; anyone
+ *                              else gets 403. Default false.
  */
 public record SwitchConfig(
         long version,
@@ -95,7 +98,8 @@ public record SwitchConfig(
         @Default("[]") List<String> locationSharingPeers,
         @Default("false") boolean locationSharing,
         @Default("[\"SHA-256\", \"MD5\"]") List<String> digestAlgorithms,
-        @Default("[]") List<String> dispatchers) {
+        @Default("[]") List<String> dispatchers,
+        @Default("false") boolean restrictDirect) {
 
     public SwitchConfig {
         listen = listen == null ? null : List.copyOf(listen);
@@ -160,6 +164,6 @@ public record SwitchConfig(
                 capacityFailover, keepAlive, realm, sipUsers, registrar, carrierRoutes, cdrFile,
                 metricsPort, metricsAddress, sessionTimeoutSeconds, allowedDestinations, authFailure,
                 clusterId, storeUri, locationSharingPeers, locationSharing, digestAlgorithms,
-                dispatchers);
+                dispatchers, restrictDirect);
     }
 }
