@@ -91,7 +91,8 @@ class SippTest {
     }
 
     /**
-     * 30 % of the 200 OKs "lost" (SIPp lost="30"): SIPp retransmits those OPTIONS (same branch),
+     * 10 % of the 200 OKs "lost" (SIPp lost="10"; a 30 s receive timeout leaves room for about ten
+     * retransmissions, so a run of losses never fails a call): SIPp retransmits those OPTIONS (same branch),
      * and every copy is absorbed by its transaction, answered with the stored 200 and never
      * handed to the echo user again: the layer's absorbed count equals SIPp's retransmissions.
      */
@@ -126,7 +127,7 @@ class SippTest {
         assertThat(counts[0]).as("successful calls\n%s", diagnostics).isEqualTo(calls);
         assertThat(counts[1]).isZero();
         long sippRetransmissions = lastValue(stat, "Retransmissions(C)");
-        assertThat(sippRetransmissions).as("lost responses made SIPp retransmit").isGreaterThan(calls / 4);
+        assertThat(sippRetransmissions).as("lost responses made SIPp retransmit").isGreaterThanOrEqualTo(10);
         assertThat(node.transactions().retransmissionsAbsorbed() - absorbedBefore)
                 .as("every retransmitted OPTIONS absorbed by its transaction").isEqualTo(sippRetransmissions);
         assertThat(node.transactions().retransmissionsSent() - resentBefore)
