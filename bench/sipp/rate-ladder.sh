@@ -23,6 +23,20 @@
 #   SIPP_LOCAL_IP  address SIPp binds (default 127.0.0.1)
 #   OUT_DIR        where SIPp's stat/screen files go (default bench/out/ladder-<time>)
 #   TSV            machine-readable results, appended (default $OUT_DIR/results.tsv)
+#   SIPP_ARGS      extra SIPp options for the client, word-split (e.g. "-inf users.csv
+#                  -auth_uri sipfleet.local" for the switch scenarios in switch/)
+#   TAIL_SECONDS   seconds each call lasts after the server's last answer SIPp waits for
+#                  (e.g. the hold time of a call scenario, -d): left out of the elapsed
+#                  time the achieved rate is computed over (default 0)
+#   UAS_SF         a callee scenario: then every step also runs a SIPp UAS with it, on
+#                  UAS_ADDR (IP:PORT, required) with UAS_ARGS (extra options), started
+#                  before the client and stopped after it; its retransmissions are added
+#                  to the step's, its failed calls to the failed ones, its CPU to sipp%
+#   QUIET_OTHER    before each step, wait until the rest of the machine uses at most this
+#                  % of one core (2 s samples), at most QUIET_WAIT seconds (default 120)
+#   RERUN_OTHER    a step during which the rest of the machine used more than this % of
+#                  one core is shown as "dist" (disturbed; TSV held=dist, ignored by the
+#                  summaries) and run again, at most RERUNS more times (default 2)
 #
 # Output: one table line per step on stdout; the same as TSV in $TSV. Columns:
 #   ok / failed / retrans   calls that got their 200 / did not / SIPp retransmissions
@@ -32,11 +46,13 @@
 #   srv% sipp% other%   CPU use during the step, in % of one core, of the server, of
 #              SIPp and of everything else on the machine (high other% = disturbed step)
 #   rtt_ms     SIPp's mean response time (its resolution is 1 ms)
+#   drops      UDP datagrams dropped on full socket receive buffers during the step,
+#              machine-wide (RcvbufErrors in /proc/net/snmp): a server that stalled
 # Needs Linux (/proc) and SIPp 3.6 (Debian: apt-get install sip-tester).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-usage() { sed -n '2,35p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,51p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 target="${1:-}"; [ -n "$target" ] || usage
 case "$target" in -h|--help) usage ;; esac
@@ -50,7 +66,22 @@ case "$scenario" in
   *)        scenario_file="$scenario"; scenario="$(basename "$scenario" .xml)" ;;
 esac
 [ -f "$scenario_file" ] || { echo "rate-ladder: no scenario file $scenario_file" >&2; exit 2; }
+scenario_file="$(cd "$(dirname "$scenario_file")" && pwd)/$(basename "$scenario_file")"  # SIPp runs in the step's dir
 rates=("$@"); [ ${#rates[@]} -gt 0 ] || rates=(2000 5000 10000 20000 40000)
+quiet_other="${QUIET_OTHER:-}"
+quiet_wait="${QUIET_WAIT:-120}"
+rerun_other="${RERUN_OTHER:-}"
+reruns="${RERUNS:-2}"
+read -r -a sipp_args <<<"${SIPP_ARGS:-}"
+tail_seconds="${TAIL_SECONDS:-0}"
+uas_sf="${UAS_SF:-}"
+uas_addr="${UAS_ADDR:-}"
+read -r -a uas_args <<<"${UAS_ARGS:-}"
+if [ -n "$uas_sf" ]; then
+  [ -f "$uas_sf" ] || { echo "rate-ladder: no UAS scenario file $uas_sf" >&2; exit 2; }
+  case "$uas_addr" in *:*) ;; *) echo "rate-ladder: UAS_SF needs UAS_ADDR=IP:PORT" >&2; exit 2 ;; esac
+  uas_sf="$(cd "$(dirname "$uas_sf")" && pwd)/$(basename "$uas_sf")"
+fi
 
 command -v sipp >/dev/null 2>&1 || { echo "rate-ladder: sipp not found (apt-get install -y sip-tester)" >&2; exit 2; }
 
@@ -71,8 +102,8 @@ fi
 clk_tck="$(getconf CLK_TCK)"
 
 # Never leave a SIPp behind (it runs detached with -bg), and never die silently.
-sipp_pid=""
-trap '[ -n "$sipp_pid" ] && kill "$sipp_pid" 2>/dev/null; true' EXIT
+sipp_pid=""; uas_pid=""
+trap '[ -n "$sipp_pid" ] && kill "$sipp_pid" 2>/dev/null; [ -n "$uas_pid" ] && kill "$uas_pid" 2>/dev/null; true' EXIT
 trap 'echo "rate-ladder: failed at line $LINENO" >&2' ERR
 
 # CPU ticks (utime+stime) of process $1 plus all its descendants. /proc/PID/stat sums
@@ -103,6 +134,12 @@ cpu_ticks_tree() {
 # What is neither the server nor SIPp is "other" load, which disturbs the step.
 cpu_ticks_machine() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat; }
 
+# UDP datagrams the kernel dropped because a socket's receive buffer was full, machine-wide
+# (RcvbufErrors of /proc/net/snmp): a server that stalls (GC pause, busy loop) shows here.
+udp_rcvbuf_errors() {
+  awk '$1 == "Udp:" { if (!n) { for (i = 2; i <= NF; i++) col[$i] = i; n = 1; next } print $col["RcvbufErrors"]; exit }' /proc/net/snmp
+}
+
 # CPU ticks of a single process (SIPp), empty when gone.
 cpu_ticks_one() {
   local s
@@ -125,21 +162,66 @@ epoch_of() { awk -F'\t' '{ print $NF }' <<<"$1"; }
 # "HH:MM:SS:micros" -> milliseconds
 hms_to_ms() { awk -F: '{ printf "%.3f", ($1 * 3600 + $2 * 60 + $3) * 1000 + $4 / 1000 }' <<<"$1"; }
 
-header="server	scenario	transport	rate	calls	successful	failed	retrans	achieved_per_s	held	cpu_us_per_op	server_cpu_pct	sipp_cpu_pct	other_cpu_pct	rtt_avg_ms"
+header="server	scenario	transport	rate	calls	successful	failed	retrans	achieved_per_s	held	cpu_us_per_op	server_cpu_pct	sipp_cpu_pct	other_cpu_pct	rtt_avg_ms	uas_retrans	uas_failed	udp_drops"
 [ -s "$tsv" ] || echo "$header" >"$tsv"
 
-printf '%-10s %-9s %-3s %6s %7s %7s %7s %7s %8s %-4s %9s %5s %5s %6s %6s\n' \
-  server scenario tr rate calls ok failed retrans achieved held "cpu_us/op" "srv%" "sipp%" "other%" "rtt_ms"
+printf '%-10s %-9s %-3s %6s %7s %7s %7s %7s %8s %-4s %9s %5s %5s %6s %6s %6s\n' \
+  server scenario tr rate calls ok failed retrans achieved held "cpu_us/op" "srv%" "sipp%" "other%" "rtt_ms" drops
 
-for rate in "${rates[@]}"; do
+# Busy CPU of the machine that is neither the server nor anything of ours, in % of one
+# core, over $1 seconds (no SIPp runs meanwhile).
+other_load() {
+  local m0 m1 c0="" c1="" t0 t1
+  m0="$(cpu_ticks_machine)"; [ -n "$server_pid" ] && c0="$(cpu_ticks_tree "$server_pid")"; t0="$EPOCHREALTIME"
+  sleep "$1"
+  m1="$(cpu_ticks_machine)"; [ -n "$server_pid" ] && c1="$(cpu_ticks_tree "$server_pid")"; t1="$EPOCHREALTIME"
+  awk -v m0="$m0" -v m1="$m1" -v c0="$c0" -v c1="$c1" -v t0="$t0" -v t1="$t1" -v hz="$clk_tck" \
+    'BEGIN { o = (m1 - m0) - ((c0 == "") ? 0 : c1 - c0); if (o < 0) o = 0; printf "%.0f\n", o / hz / (t1 - t0) * 100 }'
+}
+
+# With QUIET_OTHER: wait (at most QUIET_WAIT seconds) until the rest of the machine is quiet.
+wait_quiet() {
+  [ -n "$quiet_other" ] || return 0
+  local start load; start="$(date +%s)"
+  while :; do
+    load="$(other_load 2)"
+    [ "$load" -le "$quiet_other" ] && return 0
+    if [ $(( $(date +%s) - start )) -ge "$quiet_wait" ]; then
+      echo "rate-ladder: other load still ${load}% after ${quiet_wait}s; running the step anyway" >&2
+      return 0
+    fi
+  done
+}
+
+# One step at $1 calls/s (attempt $2): runs SIPp, sets calls ok failed retrans achieved held
+# cpu_us srv_pct sipp_pct other_pct rtt uas_retrans uas_failed.
+measure_step() {
+  local rate="$1" attempt="$2"
   calls=$((rate * step_seconds))
   step_dir="$out_dir/$label-$scenario-$transport-$rate"
+  [ "$attempt" -gt 1 ] && step_dir="$step_dir-try$attempt"
   step_dir="${step_dir//[: ]/_}"
   mkdir -p "$step_dir"
   rm -f "$step_dir"/*
 
+  # The callee, when the scenario has one: a fresh SIPp UAS per step on the same address
+  # (the address it registered from), so its statistics are this step's alone.
+  if [ -n "$uas_sf" ]; then
+    (cd "$step_dir" && sipp -sf "$uas_sf" -t "$transport" -i "${uas_addr%:*}" -p "${uas_addr##*:}" \
+        "${uas_args[@]}" -buff_size 4194304 -trace_stat -stf "$step_dir/uas-stat.csv" -fd 1 \
+        -trace_err -bg >"$step_dir/uas.out" 2>&1) || true
+    uas_pid="$(sed -n 's/.*PID=\[\([0-9]*\)\].*/\1/p' "$step_dir/uas.out" | head -n 1)"
+    if [ -z "$uas_pid" ]; then
+      echo "rate-ladder: the SIPp UAS did not start; see $step_dir/uas.out:" >&2
+      cat "$step_dir/uas.out" >&2
+      exit 1
+    fi
+    sleep 0.3
+  fi
+
   cpu0=""; [ -n "$server_pid" ] && cpu0="$(cpu_ticks_tree "$server_pid")"
   m0="$(cpu_ticks_machine)"
+  d0="$(udp_rcvbuf_errors)"
   t0="$EPOCHREALTIME"
 
   # -bg: SIPp forks into the background and prints its pid; no screen is drawn, so
@@ -148,7 +230,7 @@ for rate in "${rates[@]}"; do
   # -buff_size: 4 MB socket buffers, so SIPp's own buffers do not drop at high rates.
   (cd "$step_dir" && sipp -sf "$scenario_file" -t "$transport" -i "$local_ip" \
       -r "$rate" -rp 1000 -m "$calls" -l "$((rate * 10))" -timeout "${step_timeout}s" \
-      -default_behaviors all,-bye -buff_size 4194304 \
+      -default_behaviors all,-bye -buff_size 4194304 "${sipp_args[@]}" \
       -trace_stat -stf "$step_dir/stat.csv" -fd 1 -trace_screen -trace_err \
       -bg "$target" >"$step_dir/sipp.out" 2>&1) || true
   sipp_pid="$(sed -n 's/.*PID=\[\([0-9]*\)\].*/\1/p' "$step_dir/sipp.out" | head -n 1)"
@@ -160,10 +242,11 @@ for rate in "${rates[@]}"; do
 
   # Wait for SIPp, sampling its CPU time while it runs (it is not our child, so this
   # is the only way to see it). Hard stop well after SIPp's own -timeout.
-  sipp_ticks=0
+  sipp_ticks=0; uas_ticks=0
   deadline=$(( $(date +%s) + step_timeout + 20 ))
   while kill -0 "$sipp_pid" 2>/dev/null; do
     t="$(cpu_ticks_one "$sipp_pid")"; [ -n "$t" ] && sipp_ticks="$t"
+    if [ -n "$uas_pid" ]; then t="$(cpu_ticks_one "$uas_pid")"; [ -n "$t" ] && uas_ticks="$t"; fi
     if [ "$(date +%s)" -gt "$deadline" ]; then
       echo "rate-ladder: SIPp $sipp_pid still running after ${step_timeout}s+20s, killing it" >&2
       kill "$sipp_pid" 2>/dev/null || true; sleep 1; kill -9 "$sipp_pid" 2>/dev/null || true
@@ -171,8 +254,29 @@ for rate in "${rates[@]}"; do
     sleep 0.2
   done
   sipp_pid=""
+  uas_retrans=0; uas_failed=0
+  if [ -n "$uas_pid" ]; then
+    # SIGUSR1: SIPp stops taking calls and exits once the current ones are over (all of
+    # them are: the client is done), writing its final statistics.
+    kill -USR1 "$uas_pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do
+      kill -0 "$uas_pid" 2>/dev/null || break
+      t="$(cpu_ticks_one "$uas_pid")"; [ -n "$t" ] && uas_ticks="$t"
+      sleep 0.1
+    done
+    if kill -0 "$uas_pid" 2>/dev/null; then
+      kill "$uas_pid" 2>/dev/null || true; sleep 0.5; kill -9 "$uas_pid" 2>/dev/null || true
+    fi
+    uas_pid=""
+    if [ -s "$step_dir/uas-stat.csv" ]; then
+      uas_retrans="$(stat_field "$step_dir/uas-stat.csv" 'Retransmissions(C)')"
+      uas_failed="$(stat_field "$step_dir/uas-stat.csv" 'FailedCall(C)')"
+    fi
+    sipp_ticks=$((sipp_ticks + uas_ticks))
+  fi
   t1="$EPOCHREALTIME"
   m1="$(cpu_ticks_machine)"
+  drops=$(( $(udp_rcvbuf_errors) - d0 ))
   cpu1=""; [ -n "$server_pid" ] && cpu1="$(cpu_ticks_tree "$server_pid")"
 
   stat="$step_dir/stat.csv"
@@ -184,14 +288,15 @@ for rate in "${rates[@]}"; do
   start="$(epoch_of "$(stat_field "$stat" StartTime)")"
   now="$(epoch_of "$(stat_field "$stat" CurrentTime)")"
   rtt="$(hms_to_ms "$(stat_field "$stat" 'ResponseTime1(C)')")"
-  failed=$((calls - ok))    # failed or never answered: anything that did not get its 200
+  failed=$((calls - ok + uas_failed))  # anything that did not get its 200, or failed at the callee
+  retrans=$((retrans + uas_retrans))
 
   read -r achieved held cpu_us srv_pct sipp_pct other_pct < <(awk \
     -v calls="$calls" -v ok="$ok" -v failed="$failed" -v retrans="$retrans" -v rate="$rate" \
     -v start="$start" -v now="$now" -v t0="$t0" -v t1="$t1" -v c0="$cpu0" -v c1="$cpu1" \
-    -v hz="$clk_tck" -v st="$sipp_ticks" -v m0="$m0" -v m1="$m1" '
+    -v hz="$clk_tck" -v st="$sipp_ticks" -v m0="$m0" -v m1="$m1" -v tail="$tail_seconds" '
     BEGIN {
-      elapsed = now - start; if (elapsed <= 0) elapsed = 1e-9
+      elapsed = now - start - tail; if (elapsed <= 0) elapsed = 1e-9
       achieved = ok / elapsed
       held = (failed < 0.001 * calls && retrans < 0.001 * calls && achieved >= 0.95 * rate) ? "yes" : "no"
       wall = t1 - t0
@@ -200,14 +305,35 @@ for rate in "${rates[@]}"; do
       other = (m1 - m0) - st - ((c0 == "") ? 0 : c1 - c0); if (other < 0) other = 0
       printf "%.0f %s %s %s %.0f %.0f\n", achieved, held, cpu_us, srv, st / hz / elapsed * 100, other / hz / wall * 100
     }')
+}
 
-  printf '%-10s %-9s %-3s %6s %7s %7s %7s %7s %8s %-4s %9s %5s %5s %6s %6s\n' \
+# One table line and one TSV line for the step just measured; $1 overrides the held column.
+report_step() {
+  local shown="${1:-$held}"
+  printf '%-10s %-9s %-3s %6s %7s %7s %7s %7s %8s %-4s %9s %5s %5s %6s %6s %6s\n' \
     "$label" "$scenario" "$transport" "$rate" "$calls" "$ok" "$failed" "$retrans" \
-    "$achieved" "$held" "$cpu_us" "$srv_pct" "$sipp_pct" "$other_pct" "$rtt"
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
+    "$achieved" "$shown" "$cpu_us" "$srv_pct" "$sipp_pct" "$other_pct" "$rtt" "$drops"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
     "$label" "$scenario" "$transport" "$rate" "$calls" "$ok" "$failed" "$retrans" \
-    "$achieved" "$held" "$cpu_us" "$srv_pct" "$sipp_pct" "$other_pct" "$rtt" >>"$tsv"
+    "$achieved" "$shown" "$cpu_us" "$srv_pct" "$sipp_pct" "$other_pct" "$rtt" "$uas_retrans" "$uas_failed" "$drops" >>"$tsv"
+}
 
+for rate in "${rates[@]}"; do
+  attempt=1
+  while :; do
+    wait_quiet
+    measure_step "$rate" "$attempt"
+    # A step during which other work took more than RERUN_OTHER % of a core is reported as
+    # "dist" (disturbed; ignored by the summaries) and run again, at most RERUNS times.
+    if [ -n "$rerun_other" ] && [ "$other_pct" -gt "$rerun_other" ] && [ "$attempt" -le "$reruns" ]; then
+      report_step dist
+      attempt=$((attempt + 1))
+      sleep "$pause"
+      continue
+    fi
+    report_step
+    break
+  done
   if [ "$held" != yes ] && [ "$stop_on_fail" = 1 ]; then break; fi
   sleep "$pause"
 done
