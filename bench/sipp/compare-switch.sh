@@ -28,7 +28,7 @@
 # sipfleet / Kamailio with the goals (rate >= 1.5x, CPU <= 0.67x).
 #
 # Everything is on loopback, every step is bounded in time, and whatever this script
-# started is stopped on exit. About 10 minutes with the defaults on 2 cores (more when it
+# started is stopped on exit. About 11-15 minutes with the defaults on 2 cores (more when it
 # waits for a quiet machine).
 #
 # Environment (defaults in brackets):
