@@ -31,7 +31,10 @@ public final class ConfigFileWatcher implements AutoCloseable {
     private final ReentrantLock reloadLock = new ReentrantLock();
     private final Thread poller;
     private final Subscription hangup;
-    /** Stamp of the file last read, good or bad; null forces a read on the first poll. */
+    /**
+     * Stamp of the file last read, good or bad. Taken at start: the caller has just loaded the
+     * file, and reading it again on the first poll only logged a spurious "changed; reloading".
+     */
     private Stamp lastSeen;
     private volatile boolean closed;
 
@@ -41,6 +44,7 @@ public final class ConfigFileWatcher implements AutoCloseable {
         this.file = file.toAbsolutePath();
         this.holder = holder;
         this.interval = interval;
+        this.lastSeen = stamp();
         this.hangup = onSighup ? HangupSignal.onHangup("reload " + this.file, this::reloadOnSignal) : null;
         this.poller = Thread.ofVirtual().name("config-watch " + this.file.getFileName()).start(this::pollLoop);
     }
