@@ -8,7 +8,8 @@ public enum Algorithm {
     ROUND_ROBIN("round-robin"),
     WEIGHTED("weighted"),
     CALL_ID_HASH("call-id-hash"),
-    AOR_HASH("aor-hash");
+    AOR_HASH("aor-hash"),
+    LEAST_LOADED("least-loaded");
 
     public final String configName;
 

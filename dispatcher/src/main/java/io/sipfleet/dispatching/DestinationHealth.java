@@ -5,25 +5,16 @@ package io.sipfleet.dispatching;
  * unanswered, then down until {@code successesToUp} in a row are answered. Any answer counts,
  * a 503 included: a switch at its limit is alive, it only has no capacity for that call.
  * Starts up, so a fresh dispatcher sends traffic at once (a dead switch costs the first calls
- * one no-answer timeout each, then failover, until the probes take it out).
+ * one no-answer timeout each, then failover, until the probes take it out). The thresholds are
+ * passed with each outcome, so a config reload changes them without losing the counts.
  */
 final class DestinationHealth {
-    private final Destination destination;
-    private final int failuresToDown, successesToUp;
     private volatile boolean up = true; // read on every request: no lock
     private int failures, successes;
     private long probes, answered;
 
-    DestinationHealth(Destination destination, int failuresToDown, int successesToUp) {
-        this.destination = destination;
-        this.failuresToDown = failuresToDown;
-        this.successesToUp = successesToUp;
-    }
-
-    Destination destination() { return destination; }
-
     /** Records one probe's outcome; returns true when it changed the state (up to down or back). */
-    synchronized boolean record(boolean answeredProbe) {
+    synchronized boolean record(boolean answeredProbe, int failuresToDown, int successesToUp) {
         probes++;
         if (answeredProbe) {
             answered++;
@@ -46,11 +37,14 @@ final class DestinationHealth {
 
     boolean isUp() { return up; }
 
+    /** True while up with at least one failure counted: the next probe goes at once. */
+    synchronized boolean suspect() { return up && failures > 0; }
+
     /** For the status endpoint. */
-    synchronized Snapshot snapshot() {
-        return new Snapshot(destination.uri(), up, destination.weight(), failures, successes, probes, answered);
+    synchronized Snapshot snapshot(Destination d, LoadReport load) {
+        return new Snapshot(d.uri(), up, d.weight(), failures, successes, probes, answered, load);
     }
 
     record Snapshot(String uri, boolean up, int weight, int consecutiveFailures, int consecutiveSuccesses,
-                    long probes, long answered) {}
+                    long probes, long answered, LoadReport load) {}
 }

@@ -14,8 +14,13 @@ import java.util.List;
  * @param serverId         name in logs and metrics: letters, digits, '.', '_', '-'. Required.
  * @param listen           SIP listen sockets, at least one. Required.
  * @param destinations     the switches requests are spread over, at least one. Required.
- * @param algorithm        "round-robin" (default), "weighted", "call-id-hash" or "aor-hash".
- *                         REGISTERs always go by AoR hash, so refreshes reach the same switch.
+ * @param algorithm        how an INVITE picks its switch: "round-robin" (default), "weighted",
+ *                         "call-id-hash", "aor-hash" or "least-loaded" (the switch with the most
+ *                         headroom by the {@code X-Load} header of its probe answers, see
+ *                         {@link LoadReport}). Requests forwarded statelessly (everything but
+ *                         INVITE) go by hash whatever this says, so a retransmission reaches the
+ *                         same switch: REGISTER by AoR (refreshes land where the binding is),
+ *                         the rest by Call-ID.
  * @param probe            OPTIONS health probing. Default: all {@link Probe} defaults.
  * @param failoverCodes    final responses from a switch that make an initial request go on to
  *                         the next switch (a timeout always does). Default [408, 500, 503].
@@ -29,6 +34,12 @@ import java.util.List;
  *                         port (tests). Default 9190.
  * @param metricsAddress   IP the metrics endpoint binds. Default (null): the first listen address.
  * @param allowedDestinations CIDR blocks the dispatcher may send SIP to. Default anywhere.
+ * @param recordRoute      true: the dispatcher Record-Routes dialog-creating requests from
+ *                         outside (INVITE, SUBSCRIBE, REFER), so the rest of the dialog comes
+ *                         back through it and reaches a caller behind NAT through its flow.
+ *                         Needed when the switches restrict direct access or callers are behind
+ *                         NAT; false lets in-dialog requests go straight between the caller and
+ *                         the switch (less work here). REGISTERs always get a Path. Default true.
  */
 public record DispatcherConfig(
         long version,
@@ -42,7 +53,8 @@ public record DispatcherConfig(
         Integer maxSourceRate,
         Integer metricsPort,
         String metricsAddress,
-        List<String> allowedDestinations) {
+        List<String> allowedDestinations,
+        Boolean recordRoute) {
 
     /** A listen socket; transports "udp" and/or "tcp" (default ["udp"]). */
     public record Listen(String address, Integer port, List<String> transports) {
@@ -60,15 +72,29 @@ public record DispatcherConfig(
     }
 
     /**
-     * @param intervalSeconds  seconds between OPTIONS to each switch, >= 1. Default 5.
+     * OPTIONS health probing. A dead switch is out within two intervals: a probe that gets no
+     * answer within {@code timeoutMillis} fails, and while a switch is up each failure is
+     * followed at once by the next probe (not by the next round), so {@code failuresToDown}
+     * failures take {@code failuresToDown × timeoutMillis}, which must fit in one interval. A
+     * switch that stops answering INVITEs is probed at once too. A down switch is probed once
+     * per interval and is back after {@code successesToUp} answered rounds.
+     *
+     * @param intervalSeconds  seconds between probe rounds, >= 1. Default 5.
      * @param failuresToDown   consecutive failed probes that take a switch out, >= 1. Default 3.
      * @param successesToUp    consecutive answered probes that put it back, >= 1. Default 2.
+     * @param timeoutMillis    a probe unanswered this long has failed, >= 50, with
+     *                         {@code failuresToDown × timeoutMillis <= intervalSeconds × 1000}.
+     *                         Default min(1000, intervalSeconds × 1000 / failuresToDown).
      */
-    public record Probe(Integer intervalSeconds, Integer failuresToDown, Integer successesToUp) {
+    public record Probe(Integer intervalSeconds, Integer failuresToDown, Integer successesToUp, Integer timeoutMillis) {
         public Probe {
             if (intervalSeconds == null) intervalSeconds = 5;
             if (failuresToDown == null) failuresToDown = 3;
             if (successesToUp == null) successesToUp = 2;
+            if (timeoutMillis == null) {
+                timeoutMillis = failuresToDown > 0 && intervalSeconds > 0
+                        ? (int) Math.min(1000L, intervalSeconds * 1000L / failuresToDown) : 1000;
+            }
         }
     }
 
@@ -76,7 +102,7 @@ public record DispatcherConfig(
         listen = listen == null ? null : List.copyOf(listen);
         destinations = destinations == null ? null : List.copyOf(destinations);
         if (algorithm == null) algorithm = "round-robin";
-        if (probe == null) probe = new Probe(null, null, null);
+        if (probe == null) probe = new Probe(null, null, null, null);
         failoverCodes = failoverCodes == null ? List.of(408, 500, 503) : List.copyOf(failoverCodes);
         if (noAnswerMillis == null) noAnswerMillis = 2000;
         if (maxSourceRate == null) maxSourceRate = 200;
@@ -85,6 +111,7 @@ public record DispatcherConfig(
             metricsAddress = listen.get(0).address();
         }
         allowedDestinations = allowedDestinations == null ? List.of("0.0.0.0/0", "::/0") : List.copyOf(allowedDestinations);
+        if (recordRoute == null) recordRoute = true;
     }
 
     /** Parses and validates; the exception names the field ({@code destinations[1].uri}). */

@@ -54,6 +54,12 @@ final class DispatcherConfigValidator {
         if (pr.intervalSeconds() < 1 || pr.intervalSeconds() > 3600) p.add("probe.intervalSeconds: must be 1..3600");
         if (pr.failuresToDown() < 1 || pr.failuresToDown() > 100) p.add("probe.failuresToDown: must be 1..100");
         if (pr.successesToUp() < 1 || pr.successesToUp() > 100) p.add("probe.successesToUp: must be 1..100");
+        if (pr.timeoutMillis() < 50) p.add("probe.timeoutMillis: must be >= 50");
+        else if ((long) pr.failuresToDown() * pr.timeoutMillis() > pr.intervalSeconds() * 1000L) {
+            // else a dead switch could stay in rotation longer than two intervals
+            p.add("probe.timeoutMillis: failuresToDown × timeoutMillis (" + pr.failuresToDown() + " × " + pr.timeoutMillis()
+                    + " ms) must fit in one interval (" + pr.intervalSeconds() * 1000L + " ms)");
+        }
         for (int i = 0; i < c.failoverCodes().size(); i++) {
             Integer code = c.failoverCodes().get(i);
             if (code == null || code < 300 || code > 699) p.add("failoverCodes[" + i + "]: must be a final status 300..699");

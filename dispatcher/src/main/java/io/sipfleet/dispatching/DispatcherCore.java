@@ -22,16 +22,16 @@ import io.sipfleet.sip.transaction.Transaction;
 import io.sipfleet.sip.transaction.TransactionUser;
 import io.sipfleet.sip.transport.IpLiterals;
 import io.sipfleet.sip.transport.Peer;
+import io.sipfleet.sip.transport.ResponseRouting;
+import io.sipfleet.sip.transport.SipSender;
 import io.sipfleet.sip.transport.Transport;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +48,13 @@ import org.slf4j.LoggerFactory;
  * whose top Route is ours with a flow goes to that flow (the UA), from our listener. Initial
  * dialog-creating requests from outside are record-routed the same way (the caller's flow), so
  * requests the switch sends back to the caller also reach it through its NAT pinhole.
+ *
+ * <p>Only INVITEs are transaction-stateful (they may fail over to the next switch, and CANCEL
+ * must find them); ACKs of 2xx and every other request (REGISTER, OPTIONS, BYE, in-dialog
+ * requests ...) are forwarded statelessly (RFC 3261 16.11): no transaction, the Via branch
+ * derived from the incoming one so a retransmission is forwarded the same way, the response
+ * relayed by its Via when it comes back. A stateless request goes to one switch chosen by hash
+ * (AoR for REGISTER, else Call-ID), so its retransmissions reach the same switch.
  */
 final class DispatcherCore implements TransactionUser {
     private static final Logger log = LoggerFactory.getLogger(DispatcherCore.class);
@@ -55,69 +62,95 @@ final class DispatcherCore implements TransactionUser {
 
     private final LocalIdentity self;
     private final StatefulProxy proxy;
-    private final Selector selector;
-    private final Algorithm algorithm;
+    private final SipSender sender;
     private final HealthProber prober;
     private final OptionsProbes probes;
     private final DispatcherMetrics metrics;
-    private final Set<Integer> failoverCodes;
-    private final Duration noAnswer;
-    private final Map<InetSocketAddress, Destination> byAddress = new HashMap<>();
-    private final Set<InetAddress> switchIps = new HashSet<>();
-    private final SerialPolicy policy;
+    private final SerialPolicy policy = new Failover();
+    private volatile DispatchPlan plan;
+    /**
+     * Every switch address of this plan and of earlier ones: a switch removed by a reload still
+     * carries calls, whose in-dialog requests must still pass (never selected for new ones).
+     * Grows only with the switches ever configured.
+     */
+    private final Set<InetSocketAddress> switchAddresses = ConcurrentHashMap.newKeySet();
+    private final Set<InetAddress> switchIps = ConcurrentHashMap.newKeySet();
 
-    DispatcherCore(DispatcherConfig config, LocalIdentity self, StatefulProxy proxy, Selector selector,
+    DispatcherCore(DispatchPlan plan, LocalIdentity self, StatefulProxy proxy, SipSender sender,
                    HealthProber prober, OptionsProbes probes, DispatcherMetrics metrics) {
         this.self = self;
         this.proxy = proxy;
-        this.selector = selector;
-        this.algorithm = config.algorithmValue();
+        this.sender = sender;
         this.prober = prober;
         this.probes = probes;
         this.metrics = metrics;
-        this.failoverCodes = Set.copyOf(config.failoverCodes());
-        this.noAnswer = Duration.ofMillis(config.noAnswerMillis());
-        for (Destination d : selector.all()) {
-            byAddress.put(d.address(), d);
+        plan(plan);
+    }
+
+    /** Swaps in a new plan (config reload): requests from now on use it, those in progress keep theirs. */
+    void plan(DispatchPlan next) {
+        for (Destination d : next.destinations()) {
+            switchAddresses.add(d.address());
             switchIps.add(d.address().getAddress());
         }
-        this.policy = new Failover();
+        this.plan = next;
     }
+
+    DispatchPlan plan() { return plan; }
 
     /** True for a switch's address: exempt from rate limiting, trusted as the source of in-dialog requests. */
     boolean isSwitch(InetAddress a) { return switchIps.contains(a); }
 
+    /** Methods forwarded without transactions: all but INVITE, and CANCEL/ACK, which the transaction layer sorts out. */
+    static boolean stateless(String method) {
+        return method != Methods.INVITE && method != Methods.CANCEL && method != Methods.ACK;
+    }
+
+    /** A request handled without a transaction ({@link #stateless}): the transport's handler calls this. */
+    void onStatelessRequest(SipRequest request, Peer from, SipSender replies) {
+        try {
+            handle(null, request, from, replies);
+        } catch (RuntimeException e) {
+            log.error("dispatcher: {} {} from {} failed", request.method(), request.callId(), from.remote(), e);
+            answer(null, request, from, replies, 500, "Server Internal Error");
+        }
+    }
+
     @Override public void onRequest(ServerTransaction tx, SipRequest request) {
-        Peer from = tx.peer();
+        handle(tx, request, tx.peer(), sender);
+    }
+
+    /** {@code tx}: the INVITE's server transaction, or null when forwarded statelessly. */
+    private void handle(ServerTransaction tx, SipRequest request, Peer from, SipSender replies) {
         String method = request.method();
         metrics.request(method);
         boolean inDialog = request.to().tag() != null;
         if (request.maxForwards() == 0 && !isForUs(request)) {
-            reject(tx, 483, "Too Many Hops"); // RFC 3261 16.3 step 3
+            reject(tx, request, from, replies, 483, "Too Many Hops"); // RFC 3261 16.3 step 3
             return;
         }
         if (!inDialog && method == Methods.OPTIONS && isForUs(request)) {
-            tx.respond(Responses.create(request, 200, "OK", tx.toTag(), new HeaderField("Allow", ALLOW)));
+            answer(tx, request, from, replies, 200, "OK", new HeaderField("Allow", ALLOW));
             return;
         }
         if (!(request.requestUri() instanceof SipUri) && !(request.requestUri() instanceof TelUri)) {
-            reject(tx, 416, "Unsupported URI Scheme");
+            reject(tx, request, from, replies, 416, "Unsupported URI Scheme");
             return;
         }
         NameAddr flowRoute = flowRoute(request, from);
         if (flowRoute != null) {
             // Checked before the Via loop test: a request for a UA that registered through us comes
             // back through us from the switch (a spiral, RFC 3261 16.3 step 4), not a loop.
-            toFlow(tx, request, from, flowRoute, inDialog);
+            toFlow(tx, request, from, replies, flowRoute, inDialog);
             return;
         }
         if (viaLoop(request)) {
             // Our own Via below the top: the request went through us already and came back.
-            reject(tx, 482, "Loop Detected");
+            reject(tx, request, from, replies, 482, "Loop Detected");
             return;
         }
-        if (inDialog) inDialog(tx, request, from);
-        else initial(tx, request, from);
+        if (inDialog) inDialog(tx, request, from, replies);
+        else initial(tx, request, from, replies);
     }
 
     private boolean isForUs(SipRequest request) {
@@ -134,36 +167,48 @@ final class DispatcherCore implements TransactionUser {
         return false;
     }
 
-    private void initial(ServerTransaction tx, SipRequest request, Peer from) {
+    /** The switches an initial request may go to, the chosen one first. */
+    private List<Destination> order(DispatchPlan p, SipRequest request, boolean stateful) {
+        Selector selector = p.selector();
         String method = request.method();
-        List<Destination> order;
-        if (method == Methods.REGISTER) order = selector.byKey(aorOf(request), prober::isUp);
-        else order = switch (algorithm) {
+        if (method == Methods.REGISTER) return selector.byKey(aorOf(request), prober::isUp);
+        if (!stateful) return selector.byKey(request.callId(), prober::isUp); // retransmissions: same switch
+        return switch (p.algorithm()) {
             case ROUND_ROBIN -> selector.roundRobin(prober::isUp);
             case WEIGHTED -> selector.weighted(prober::isUp);
             case CALL_ID_HASH -> selector.byKey(request.callId(), prober::isUp);
             case AOR_HASH -> selector.byKey(aorOf(request), prober::isUp);
+            case LEAST_LOADED -> selector.leastLoaded(prober::isUp, prober);
         };
+    }
+
+    private void initial(ServerTransaction tx, SipRequest request, Peer from, SipSender replies) {
+        DispatchPlan p = plan;
+        String method = request.method();
+        List<Destination> order = order(p, request, tx != null);
         if (order.isEmpty()) {
-            metrics.rejected(503);
-            tx.respond(Responses.create(request, 503, "No Switch Available", tx.toTag(),
-                    new HeaderField("Retry-After", "5")));
+            reject(tx, request, from, replies, 503, "No Switch Available", new HeaderField("Retry-After", "5"));
             return;
         }
-        List<Target> targets = new ArrayList<>(order.size());
-        for (Destination d : order) targets.add(target(request, d));
         boolean dialogCreating = method == Methods.INVITE || method == Methods.SUBSCRIBE || method == Methods.REFER;
         boolean outside = !isSwitch(from.remote().getAddress());
         SipRequest out = request;
         if (outside && method == Methods.REGISTER) {
             // RFC 3327: the switch stores this Path with the binding and reaches the UA through us.
             out = (SipRequest) request.edit().addFirst(HeaderName.PATH, ownEntry(from)).build();
-        } else if (outside && dialogCreating) {
+        } else if (outside && dialogCreating && p.recordRoute()) {
             // Our Record-Route names the caller's flow: requests the switch sends it later come to
             // us and go to that flow (NAT-safe), see toFlow.
             out = (SipRequest) request.edit().addFirst(HeaderName.RECORD_ROUTE, ownEntry(from)).build();
         }
-        proxy.forwardSerial(tx, out, from, targets, policy, dialogCreating && !outside, CallEvents.NONE);
+        if (tx == null) {
+            proxy.forwardStateless(out, from, target(request, order.get(0)));
+            return;
+        }
+        List<Target> targets = new ArrayList<>(order.size());
+        for (Destination d : order) targets.add(target(request, d));
+        if (method == Methods.INVITE) prober.sent(order.get(0));
+        proxy.forwardSerial(tx, out, from, targets, policy, dialogCreating && !outside && p.recordRoute(), CallEvents.NONE);
     }
 
     /** {@code <sip:OUR_IP:PORT;lr;flow=UA_IP~UA_PORT~udp>} for the listener {@code from} arrived on. */
@@ -187,7 +232,7 @@ final class DispatcherCore implements TransactionUser {
     /** The UA's flow named by our top Route, or null when it is malformed or one of ours (a loop). */
     private Peer flowPeer(NameAddr route) {
         FlowToken.Decoded f = FlowToken.decode(route.sipUri().param(FlowToken.PARAM));
-        if (f == null || self.isListener(f.address()) || byAddress.containsKey(f.address())
+        if (f == null || self.isListener(f.address()) || switchAddresses.contains(f.address())
                 || isSwitch(f.address().getAddress())) {
             return null;
         }
@@ -200,12 +245,13 @@ final class DispatcherCore implements TransactionUser {
      * dialog-creating request gets our Record-Route with the same flow, so the rest of the dialog
      * from the switch's side comes back through us too.
      */
-    private void toFlow(ServerTransaction tx, SipRequest request, Peer from, NameAddr route, boolean inDialog) {
+    private void toFlow(ServerTransaction tx, SipRequest request, Peer from, SipSender replies, NameAddr route,
+                        boolean inDialog) {
         Peer to = flowPeer(route);
         if (to == null) {
             log.info("dispatcher: {} {} from {}: bad or looping flow in Route {}", request.method(), request.callId(),
                     from.remote(), route);
-            reject(tx, 403, "Bad Flow");
+            reject(tx, request, from, replies, 403, "Bad Flow");
             return;
         }
         String method = request.method();
@@ -218,8 +264,9 @@ final class DispatcherCore implements TransactionUser {
                     rr.substring(0, rr.length() - 1) + ";" + FlowToken.PARAM + "=" + route.sipUri().param(FlowToken.PARAM)
                             + ">").build();
         }
-        proxy.forward(tx, out, from, List.of(new Target(request.requestUri(), to, "flow " + to.remote())), false,
-                CallEvents.NONE);
+        Target t = new Target(request.requestUri(), to, "flow " + to.remote());
+        if (tx == null) proxy.forwardStateless(out, from, t);
+        else proxy.forward(tx, out, from, List.of(t), false, CallEvents.NONE);
     }
 
     /** The AoR a request is for (To): a REGISTER's binding, a call's callee. */
@@ -241,22 +288,23 @@ final class DispatcherCore implements TransactionUser {
      * In-dialog: pop our Route entries (the proxy does), then the next Route, else the
      * Request-URI, is the next hop. Only between a switch and the outside, never outside to outside.
      */
-    private void inDialog(ServerTransaction tx, SipRequest request, Peer from) {
+    private void inDialog(ServerTransaction tx, SipRequest request, Peer from, SipSender replies) {
         InetSocketAddress hop = nextHop(request);
         if (hop == null) {
-            reject(tx, 404, "Not Found");
+            reject(tx, request, from, replies, 404, "Not Found");
             return;
         }
-        if (!isSwitch(from.remote().getAddress()) && !byAddress.containsKey(hop)) {
-            reject(tx, 403, "Relaying Denied");
+        if (!isSwitch(from.remote().getAddress()) && !switchAddresses.contains(hop)) {
+            reject(tx, request, from, replies, 403, "Relaying Denied");
             return;
         }
         if (self.isListener(hop)) {
-            reject(tx, 482, "Loop Detected");
+            reject(tx, request, from, replies, 482, "Loop Detected");
             return;
         }
-        proxy.forward(tx, request, from, List.of(new Target(request.requestUri(), peer(hop), "dialog")), false,
-                CallEvents.NONE);
+        Target t = new Target(request.requestUri(), peer(hop), "dialog");
+        if (tx == null) proxy.forwardStateless(request, from, t);
+        else proxy.forward(tx, request, from, List.of(t), false, CallEvents.NONE);
     }
 
     /** The first Route that is not ours, else the Request-URI; null if not an IP literal (no DNS here). */
@@ -275,9 +323,25 @@ final class DispatcherCore implements TransactionUser {
         return ip == null ? null : new InetSocketAddress(ip, next.portOrDefault());
     }
 
-    private void reject(ServerTransaction tx, int status, String reason) {
+    private void reject(ServerTransaction tx, SipRequest request, Peer from, SipSender replies, int status, String reason,
+                        HeaderField... extra) {
         metrics.rejected(status);
-        tx.respond(status, reason);
+        answer(tx, request, from, replies, status, reason, extra);
+    }
+
+    /** Our own answer: through the server transaction, or (stateless) straight back by the Via. */
+    private void answer(ServerTransaction tx, SipRequest request, Peer from, SipSender replies, int status, String reason,
+                        HeaderField... extra) {
+        if (tx != null) {
+            tx.respond(Responses.create(request, status, reason, tx.toTag(), extra));
+            return;
+        }
+        // A tag from the branch: a retransmitted request gets the same answer (RFC 3261 8.2.6.2).
+        Via top = request.topVia();
+        String tag = Long.toHexString(Hashing.fnv1a64(top == null || top.branch() == null ? request.callId() : top.branch()));
+        SipResponse r = Responses.create(request, status, reason, tag, extra);
+        Peer to = ResponseRouting.destination(r, from);
+        if (to != null) replies.send(r, to);
     }
 
     @Override public void onAck(SipRequest ack, Peer from) {
@@ -291,7 +355,7 @@ final class DispatcherCore implements TransactionUser {
         }
         InetSocketAddress hop = nextHop(ack);
         if (hop == null || self.isListener(hop)) return;
-        if (!isSwitch(from.remote().getAddress()) && !byAddress.containsKey(hop)) return;
+        if (!isSwitch(from.remote().getAddress()) && !switchAddresses.contains(hop)) return;
         proxy.forwardStateless(ack, from, new Target(ack.requestUri(), peer(hop), "ack"));
     }
 
@@ -305,6 +369,7 @@ final class DispatcherCore implements TransactionUser {
         if (!probes.onTimeout(tx)) proxy.onTimeout(tx);
     }
 
+    /** Responses to what we forwarded statelessly, and late 2xx retransmissions: by the next Via. */
     @Override public void onStrayResponse(SipResponse response, Peer from) { proxy.forwardStrayResponse(response, from); }
 
     @Override public void onTerminated(Transaction tx) {
@@ -314,16 +379,18 @@ final class DispatcherCore implements TransactionUser {
     /**
      * When an initial request goes on to the next switch: a timeout or a configured code; a 3xx
      * pointing at another switch of ours (its capacity failover) is followed here, so the caller
-     * never sees it. When every switch refused, the caller gets 503 with Retry-After.
+     * never sees it. When every switch refused, the caller gets 503 with Retry-After. A switch
+     * that stayed silent is probed at once: it may have died.
      */
     private final class Failover implements SerialPolicy {
         @Override public boolean failover(SipResponse response, Target target) {
             int code = response.statusCode();
-            boolean move = failoverCodes.contains(code) || code == 408 || redirectDestination(response) != null;
+            boolean move = plan.failoverCodes().contains(code) || code == 408 || redirectDestination(response) != null;
             if (move) {
-                Destination d = byAddress.get(target.destination().remote());
+                Destination d = plan.byAddress().get(target.destination().remote());
                 if (d != null) metrics.failover(d, code);
             }
+            if (code == 408) prober.probeNow(target.destination().remote());
             return move;
         }
 
@@ -341,7 +408,7 @@ final class DispatcherCore implements TransactionUser {
                     new HeaderField("Retry-After", "5"));
         }
 
-        @Override public Duration noAnswerTimeout() { return noAnswer; }
+        @Override public Duration noAnswerTimeout() { return plan.noAnswer(); }
     }
 
     /** The switch of ours a 3xx's first Contact points at, or null. */
@@ -352,6 +419,6 @@ final class DispatcherCore implements TransactionUser {
         if (c == null) return null;
         String host = c.host().startsWith("[") ? c.host().substring(1, c.host().length() - 1) : c.host();
         InetAddress ip = IpLiterals.parse(host);
-        return ip == null ? null : byAddress.get(new InetSocketAddress(ip, c.portOrDefault()));
+        return ip == null ? null : plan.byAddress().get(new InetSocketAddress(ip, c.portOrDefault()));
     }
 }

@@ -16,16 +16,28 @@ import java.util.concurrent.ConcurrentHashMap;
 final class DispatcherMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
+    private final java.util.Map<String, Gauge> upGauges = new java.util.HashMap<>();
 
     DispatcherMetrics(String serverId, SourceRateLimiter limiter) {
         registry.config().commonTags("server", serverId);
         FunctionCounterSupport.register(registry, limiter);
     }
 
-    void destination(Destination d, HealthProber prober) {
-        Gauge.builder("sipfleet_dispatcher_destination_up", () -> prober.isUp(d) ? 1 : 0)
-                .description("1 while the switch answers its probes, 0 once taken out")
-                .tag("destination", d.uri()).register(registry);
+    /** One up/down gauge per switch of {@code destinations}; gauges of switches no longer listed are removed (reload). */
+    synchronized void destinations(java.util.List<Destination> destinations, HealthProber prober) {
+        java.util.Set<String> keep = new java.util.HashSet<>();
+        for (Destination d : destinations) {
+            keep.add(d.uri());
+            upGauges.computeIfAbsent(d.uri(), uri -> Gauge.builder("sipfleet_dispatcher_destination_up",
+                            () -> prober.isUp(d) ? 1 : 0)
+                    .description("1 while the switch answers its probes, 0 once taken out")
+                    .tag("destination", uri).register(registry));
+        }
+        upGauges.entrySet().removeIf(e -> {
+            if (keep.contains(e.getKey())) return false;
+            registry.remove(e.getValue());
+            return true;
+        });
     }
 
     void request(String method) { counter("sipfleet_dispatcher_requests", "method", method).increment(); }

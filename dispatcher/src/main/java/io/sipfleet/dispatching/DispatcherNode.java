@@ -29,15 +29,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One dispatcher: listeners, rate limiter, transaction layer, serial-failover proxy, health
- * probes, metrics and status, assembled from a snapshot (read once at start).
+ * One dispatcher: listeners, rate limiter, stateless front, transaction layer, serial-failover
+ * proxy, health probes, metrics and status, assembled from a snapshot. {@link #reload} applies a
+ * new snapshot's routing (switches, algorithm, weights, probing, failover codes, rate limit) in
+ * one swap while calls go on; listeners and the metrics socket need a restart.
  */
 public final class DispatcherNode implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DispatcherNode.class);
     /** Sources tracked by the rate limiter at most (about 100 bytes each). */
     static final int MAX_TRACKED_SOURCES = 100_000;
 
-    private final DispatcherConfig config;
+    private volatile DispatcherConfig config;
+    private final OptionsProbes probes;
+    private final DispatcherCore core;
     private final HashedWheelTimer timer;
     private final List<SipTransportServer> servers = new ArrayList<>();
     private final TransactionLayer layer;
@@ -61,26 +65,24 @@ public final class DispatcherNode implements AutoCloseable {
             servers.add(new SipTransportServer(ListenerConfig.of(ip, l.port()).withTransports(transports).withAllowList(allow)));
             addresses.add(new InetSocketAddress(ip, l.port()));
         }
-        List<Destination> destinations = new ArrayList<>();
-        for (DispatcherConfig.Destination d : config.destinations()) destinations.add(Destination.parse(d.uri(), d.weight()));
+        DispatchPlan plan = DispatchPlan.of(config);
         LocalIdentity self = new LocalIdentity(addresses, addresses.get(0).getAddress().getHostAddress());
         CoreHolder tu = new CoreHolder();
         this.layer = new TransactionLayer(tu, this::send, timer, TimerConfig.defaults(), false);
-        OptionsProbes probes = new OptionsProbes(layer, self, config.serverId());
-        this.prober = new HealthProber(destinations, config.probe().failuresToDown(), config.probe().successesToUp(),
-                probes, (d, up) -> log.warn("dispatcher {}: switch {} is {}", config.serverId(), d.uri(),
+        this.probes = new OptionsProbes(layer, self, config.serverId(), timer, config.probe().timeoutMillis());
+        String id = config.serverId();
+        this.prober = new HealthProber(plan.destinations(), config.probe().failuresToDown(), config.probe().successesToUp(),
+                probes, (d, up) -> log.warn("dispatcher {}: switch {} is {}", id, d.uri(),
                         up ? "UP again: back in rotation" : "DOWN: taken out of rotation"));
         probes.prober(prober);
         this.proxy = new StatefulProxy(layer, this::send, self, ProxySettings.defaults(), timer);
-        Selector selector = new Selector(destinations);
-        // the limiter needs the core's switch addresses; the metrics need the limiter
-        java.util.Set<InetAddress> switchIps = new java.util.HashSet<>();
-        for (Destination d : destinations) switchIps.add(d.address().getAddress());
-        this.limiter = new SourceRateLimiter(config.maxSourceRate(), MAX_TRACKED_SOURCES, switchIps::contains, layer,
-                System::nanoTime);
+        // The limiter exempts the core's switches; the metrics read the limiter; the core needs the metrics.
+        this.limiter = new SourceRateLimiter(config.maxSourceRate(), MAX_TRACKED_SOURCES,
+                a -> tu.core != null && tu.core.isSwitch(a), new StatelessFront(tu, layer), System::nanoTime);
         this.metrics = new DispatcherMetrics(config.serverId(), limiter);
-        for (Destination d : destinations) metrics.destination(d, prober);
-        tu.core = new DispatcherCore(config, self, proxy, selector, prober, probes, metrics);
+        metrics.destinations(plan.destinations(), prober);
+        this.core = new DispatcherCore(plan, self, proxy, this::send, prober, probes, metrics);
+        tu.core = core;
         this.status = StatusServer.start(new InetSocketAddress(IpLiterals.parse(config.metricsAddress()), config.metricsPort()),
                 metrics.registry(), this::status);
     }
@@ -139,8 +141,51 @@ public final class DispatcherNode implements AutoCloseable {
         s.send(message, to);
     }
 
+    /**
+     * Applies {@code next} (a reload: SIGHUP or the file changed): all of it or nothing. Refused,
+     * the running config staying, when it changes what needs a restart (serverId, listen,
+     * metricsPort/metricsAddress, allowedDestinations) or has a lower version, or the same version
+     * with other content. Calls in progress keep the switch they are on; a switch removed from
+     * the list still receives the in-dialog requests of its calls.
+     */
+    public synchronized ReloadResult reload(DispatcherConfig next) {
+        DispatcherConfig current = config;
+        if (next.equals(current)) return new ReloadResult(false, "unchanged (v" + current.version() + ")");
+        java.util.List<String> restart = new java.util.ArrayList<>();
+        if (!next.serverId().equals(current.serverId())) restart.add("serverId");
+        if (!next.listen().equals(current.listen())) restart.add("listen");
+        if (!next.metricsPort().equals(current.metricsPort())) restart.add("metricsPort");
+        if (!java.util.Objects.equals(next.metricsAddress(), current.metricsAddress())) restart.add("metricsAddress");
+        if (!next.allowedDestinations().equals(current.allowedDestinations())) restart.add("allowedDestinations");
+        String refused = null;
+        if (!restart.isEmpty()) refused = "changes " + restart + ", which need a restart";
+        else if (next.version() < current.version()) refused = "version " + next.version() + " is older than the running " + current.version();
+        else if (next.version() == current.version()) refused = "same version " + next.version() + " with other content: bump the version";
+        if (refused != null) {
+            log.warn("dispatcher {}: config v{} refused: {}; still running v{}", current.serverId(), next.version(), refused,
+                    current.version());
+            return new ReloadResult(false, refused);
+        }
+        DispatchPlan plan = DispatchPlan.of(next);
+        // Prober first: a new switch is known (up) before any request can pick it.
+        prober.reconfigure(plan.destinations(), next.probe().failuresToDown(), next.probe().successesToUp());
+        probes.timeoutMillis(next.probe().timeoutMillis());
+        limiter.maxPerSecond(next.maxSourceRate());
+        metrics.destinations(plan.destinations(), prober);
+        core.plan(plan);
+        this.config = next;
+        String msg = "v" + current.version() + " -> v" + next.version() + ": " + next.algorithm() + " over "
+                + plan.destinations().stream().map(Destination::uri).toList();
+        log.info("dispatcher {}: config applied, {}", next.serverId(), msg);
+        return new ReloadResult(true, msg);
+    }
+
+    /** What a reload did: {@code applied} false when refused or unchanged, {@code message} says which and why. */
+    public record ReloadResult(boolean applied, String message) {}
+
     /** What {@code GET /status} shows. */
     public Object status() {
+        DispatcherConfig config = this.config;
         return StatusServer.map("serverId", config.serverId(), "version", config.version(),
                 "algorithm", config.algorithm(), "destinations", prober.snapshot(),
                 "activeTransactions", StatusServer.map("server", layer.activeServerTransactions(),
@@ -167,6 +212,20 @@ public final class DispatcherNode implements AutoCloseable {
         timer.stop();
         if (status != null) status.close();
         log.info("dispatcher {} stopped", config.serverId());
+    }
+
+    /**
+     * Requests the core forwards statelessly go to it directly (no transaction); INVITE, CANCEL,
+     * ACK and every response go to the transaction layer.
+     */
+    private record StatelessFront(CoreHolder tu, TransactionLayer layer) implements io.sipfleet.sip.transport.SipHandler {
+        @Override public void onMessage(io.sipfleet.sip.transport.Inbound inbound, io.sipfleet.sip.transport.SipSender replies) {
+            if (inbound.message() instanceof io.sipfleet.sip.message.SipRequest r && DispatcherCore.stateless(r.method())) {
+                tu.core.onStatelessRequest(r, inbound.from(), replies);
+            } else {
+                layer.onMessage(inbound, replies);
+            }
+        }
     }
 
     /** Breaks the construction cycle: the layer needs its TU before the core exists. */

@@ -1,89 +1,184 @@
 package io.sipfleet.dispatching;
 
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
+import java.util.function.LongSupplier;
 
 /**
  * Probes every switch once per {@link #round()} (the node calls it every probe interval) and
- * keeps each one's {@link DestinationHealth}. A probe is answered when any final response comes
- * back (even 503); it fails when the transaction times out, or when it is still unanswered at
- * the next round (Timer F is 32 s, far longer than an interval). Time is the caller's: tests
- * drive rounds and answers by hand.
+ * keeps each one's {@link DestinationHealth} and last {@link LoadReport}. A probe is answered
+ * when any final response comes back (even 503); it fails when the sender reports its timeout
+ * ({@code probe.timeoutMillis}). While a switch is up, a failed probe is followed at once by the
+ * next one, so {@code failuresToDown} failures take {@code failuresToDown × timeout}, well inside
+ * an interval: a dead switch is out within two intervals of dying, whatever the interval. Time
+ * is the caller's: tests drive rounds, answers and timeouts by hand.
+ *
+ * <p>Switches are keyed by address; {@link #reconfigure} (a config reload) keeps the state of
+ * the ones that stay.
  */
-final class HealthProber {
+final class HealthProber implements Selector.LoadView {
     /** Sends one probe to {@code d}; its outcome comes back through {@link #answered} / {@link #failed}. */
     interface ProbeSender {
         void send(Destination d, long seq);
     }
 
     private static final class Slot {
-        final DestinationHealth health;
-        long seq;          // the probe in flight; 0 = none yet
-        boolean resolved = true;
+        volatile Destination destination;
+        final DestinationHealth health = new DestinationHealth();
+        long seq;          // the last probe sent; 0 = none yet
+        boolean inFlight;  // that probe has no outcome yet
+        volatile LoadReport load;
+        final AtomicInteger sentSinceReport = new AtomicInteger();
+        volatile long second;
+        final AtomicInteger sentThisSecond = new AtomicInteger();
 
-        Slot(DestinationHealth health) { this.health = health; }
+        Slot(Destination destination) { this.destination = destination; }
     }
 
-    private final Map<Destination, Slot> slots = new LinkedHashMap<>();
+    private volatile Map<InetSocketAddress, Slot> slots;
+    private volatile int failuresToDown, successesToUp;
     private final ProbeSender sender;
     private final BiConsumer<Destination, Boolean> onChange;
+    private final LongSupplier nanos;
 
     HealthProber(List<Destination> destinations, int failuresToDown, int successesToUp, ProbeSender sender,
                  BiConsumer<Destination, Boolean> onChange) {
-        for (Destination d : destinations) slots.put(d, new Slot(new DestinationHealth(d, failuresToDown, successesToUp)));
+        this(destinations, failuresToDown, successesToUp, sender, onChange, System::nanoTime);
+    }
+
+    HealthProber(List<Destination> destinations, int failuresToDown, int successesToUp, ProbeSender sender,
+                 BiConsumer<Destination, Boolean> onChange, LongSupplier nanos) {
         this.sender = sender;
         this.onChange = onChange;
+        this.nanos = nanos;
+        this.slots = Map.of();
+        reconfigure(destinations, failuresToDown, successesToUp);
     }
 
-    /** One round: the previous probe, if still unanswered, counts as failed; a new one goes out. */
+    /**
+     * The switches and thresholds of a new config: a switch that stays (same address) keeps its
+     * state and counts; a new one starts up (like at start); a removed one is forgotten, late
+     * answers to its probes ignored.
+     */
+    synchronized void reconfigure(List<Destination> destinations, int failuresToDown, int successesToUp) {
+        Map<InetSocketAddress, Slot> next = new LinkedHashMap<>();
+        for (Destination d : destinations) {
+            Slot s = slots.get(d.address());
+            if (s == null) s = new Slot(d);
+            else s.destination = d;
+            next.put(d.address(), s);
+        }
+        this.failuresToDown = failuresToDown;
+        this.successesToUp = successesToUp;
+        this.slots = java.util.Collections.unmodifiableMap(next);
+    }
+
+    /** One round: a new probe to every switch without one in flight (that one's timeout is coming). */
     void round() {
-        for (Map.Entry<Destination, Slot> e : slots.entrySet()) {
-            Slot slot = e.getValue();
-            long seq;
-            boolean lost;
-            synchronized (slot) {
-                lost = !slot.resolved;
-                slot.resolved = false;
-                seq = ++slot.seq;
-            }
-            if (lost) record(slot, false);
-            try {
-                sender.send(e.getKey(), seq);
-            } catch (RuntimeException ex) {
-                failed(e.getKey(), seq); // could not even send: no answer will come
-            }
+        for (Slot slot : slots.values()) probe(slot);
+    }
+
+    /**
+     * A switch failed to answer a request (an INVITE met silence): probe it now rather than at
+     * the next round, so a switch that died under load is out within a few probe timeouts.
+     */
+    void probeNow(InetSocketAddress address) {
+        Slot slot = slots.get(address);
+        if (slot != null && slot.health.isUp()) probe(slot);
+    }
+
+    private void probe(Slot slot) {
+        long seq;
+        synchronized (slot) {
+            if (slot.inFlight) return;
+            slot.inFlight = true;
+            seq = ++slot.seq;
+        }
+        try {
+            sender.send(slot.destination, seq);
+        } catch (RuntimeException ex) {
+            failed(slot.destination, seq); // could not even send: no answer will come
         }
     }
 
-    void answered(Destination d, long seq) { resolve(d, seq, true); }
+    void answered(Destination d, long seq) { answered(d, seq, null); }
 
-    void failed(Destination d, long seq) { resolve(d, seq, false); }
-
-    private void resolve(Destination d, long seq, boolean ok) {
-        Slot slot = slots.get(d);
+    /** The probe {@code seq} was answered; {@code load}: its X-Load, or null. */
+    void answered(Destination d, long seq, LoadReport load) {
+        Slot slot = resolve(d, seq);
         if (slot == null) return;
-        synchronized (slot) {
-            if (slot.seq != seq || slot.resolved) return; // late: already counted as lost
-            slot.resolved = true;
+        if (load != null) {
+            slot.load = load;
+            slot.sentSinceReport.set(0);
         }
-        record(slot, ok);
+        record(slot, true);
+    }
+
+    void failed(Destination d, long seq) {
+        Slot slot = resolve(d, seq);
+        if (slot == null) return;
+        record(slot, false);
+        if (slot.health.suspect()) probe(slot);
+    }
+
+    /** The slot whose probe {@code seq} this outcome is, or null when late or unknown. */
+    private Slot resolve(Destination d, long seq) {
+        Slot slot = slots.get(d.address());
+        if (slot == null) return null;
+        synchronized (slot) {
+            if (slot.seq != seq || !slot.inFlight) return null; // late: already counted
+            slot.inFlight = false;
+        }
+        return slot;
     }
 
     private void record(Slot slot, boolean ok) {
-        if (slot.health.record(ok)) onChange.accept(slot.health.destination(), slot.health.isUp());
+        if (slot.health.record(ok, failuresToDown, successesToUp)) {
+            onChange.accept(slot.destination, slot.health.isUp());
+        }
     }
 
     boolean isUp(Destination d) {
-        Slot s = slots.get(d);
+        Slot s = slots.get(d.address());
         return s != null && s.health.isUp();
+    }
+
+    /** The dispatcher sent a new call to {@code d}: counted against its last report until the next. */
+    void sent(Destination d) {
+        Slot s = slots.get(d.address());
+        if (s == null) return;
+        s.sentSinceReport.incrementAndGet();
+        long second = nanos.getAsLong() / 1_000_000_000L;
+        if (s.second != second) {
+            s.second = second; // a race at the edge costs a count, never a lock
+            s.sentThisSecond.set(0);
+        }
+        s.sentThisSecond.incrementAndGet();
+    }
+
+    @Override public double headroom(Destination d) {
+        Slot s = slots.get(d.address());
+        if (s == null) return 0;
+        LoadReport load = s.load;
+        int nowCps = s.second == nanos.getAsLong() / 1_000_000_000L ? s.sentThisSecond.get() : 0;
+        return load == null ? 1.0 : load.headroom(s.sentSinceReport.get(), nowCps);
+    }
+
+    @Override public int calls(Destination d) {
+        Slot s = slots.get(d.address());
+        if (s == null) return Integer.MAX_VALUE;
+        LoadReport load = s.load;
+        return (load == null ? 0 : load.channels()) + s.sentSinceReport.get();
     }
 
     List<DestinationHealth.Snapshot> snapshot() {
         List<DestinationHealth.Snapshot> out = new ArrayList<>();
-        for (Slot s : slots.values()) out.add(s.health.snapshot());
+        for (Slot s : slots.values()) out.add(s.health.snapshot(s.destination, s.load));
         return out;
     }
 }

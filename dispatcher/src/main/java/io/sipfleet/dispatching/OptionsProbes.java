@@ -12,13 +12,17 @@ import io.sipfleet.sip.transaction.TransactionKey;
 import io.sipfleet.sip.transaction.TransactionLayer;
 import io.sipfleet.sip.transport.Peer;
 import io.sipfleet.sip.transport.Transport;
+import io.netty.util.Timer;
 import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The OPTIONS health probes on the wire: one non-INVITE client transaction each (so they are
- * retransmitted over UDP like any request, Timer F ends them), their outcome reported to the
- * {@link HealthProber}. Any final response means alive.
+ * retransmitted over UDP like any request), their outcome reported to the {@link HealthProber}.
+ * Any final response means alive, and its {@code X-Load} header is the switch's load
+ * ({@link LoadReport}); no final response within the probe timeout means failed (Timer F, 32 s,
+ * is far too long to notice a dead switch; the transaction runs on and a late answer is ignored).
  */
 final class OptionsProbes implements HealthProber.ProbeSender {
     private record Pending(Destination destination, long seq) {}
@@ -27,13 +31,19 @@ final class OptionsProbes implements HealthProber.ProbeSender {
     private final LocalIdentity self;
     private final String serverId;
     private final ConcurrentHashMap<TransactionKey, Pending> pending = new ConcurrentHashMap<>();
+    private final Timer timer;
     private volatile HealthProber prober;
+    private volatile int timeoutMillis;
 
-    OptionsProbes(TransactionLayer layer, LocalIdentity self, String serverId) {
+    OptionsProbes(TransactionLayer layer, LocalIdentity self, String serverId, Timer timer, int timeoutMillis) {
         this.layer = layer;
         this.self = self;
         this.serverId = serverId;
+        this.timer = timer;
+        this.timeoutMillis = timeoutMillis;
     }
+
+    void timeoutMillis(int millis) { this.timeoutMillis = millis; }
 
     void prober(HealthProber p) { this.prober = p; }
 
@@ -57,7 +67,12 @@ final class OptionsProbes implements HealthProber.ProbeSender {
         } catch (SipParseException e) {
             throw new IllegalStateException("probe OPTIONS did not parse: " + e.getMessage(), e);
         }
-        pending.put(TransactionKey.forClient(branch, "OPTIONS"), new Pending(d, seq));
+        TransactionKey key = TransactionKey.forClient(branch, "OPTIONS");
+        Pending p = new Pending(d, seq);
+        pending.put(key, p);
+        timer.newTimeout(t -> {
+            if (pending.remove(key, p)) prober.failed(d, seq);
+        }, timeoutMillis, TimeUnit.MILLISECONDS);
         layer.sendRequest(r, new Peer(Transport.UDP, to, local, 0));
     }
 
@@ -65,7 +80,9 @@ final class OptionsProbes implements HealthProber.ProbeSender {
     boolean onResponse(ClientTransaction tx, SipResponse r) {
         Pending p = pending.get(tx.key());
         if (p == null) return false;
-        if (r.statusCode() >= 200 && pending.remove(tx.key(), p)) prober.answered(p.destination(), p.seq());
+        if (r.statusCode() >= 200 && pending.remove(tx.key(), p)) {
+            prober.answered(p.destination(), p.seq(), LoadReport.parse(r.header(LoadReport.HEADER)));
+        }
         return true;
     }
 

@@ -17,6 +17,13 @@ import java.util.function.Predicate;
  * they spread over the rest (a modulo hash would reshuffle every key).
  */
 final class Selector {
+    /** What least-loaded reads: each switch's headroom (0..1) and estimated calls in progress. */
+    interface LoadView {
+        double headroom(Destination d);
+
+        int calls(Destination d);
+    }
+
     private final List<Destination> all;
     private final int[] weightedCycle; // smooth weighted round-robin sequence of indexes into all
     private final AtomicLong counter = new AtomicLong();
@@ -51,6 +58,34 @@ final class Selector {
             if (up.contains(d)) first = d;
         }
         return rotate(up, up.indexOf(first));
+    }
+
+    /**
+     * Least-loaded: the most headroom first (the free share of the tightest limit the switch
+     * reports), then the fewest calls; ties in round-robin order, so equal switches share the load
+     * instead of the first one taking every call until its next report.
+     */
+    List<Destination> leastLoaded(Predicate<Destination> usable, LoadView load) {
+        List<Destination> up = usable(usable);
+        int n = up.size();
+        if (n <= 1) return up;
+        double[] free = new double[n];
+        int[] calls = new int[n];
+        for (int i = 0; i < n; i++) {
+            free[i] = load.headroom(up.get(i));
+            calls[i] = load.calls(up.get(i));
+        }
+        Integer[] idx = new Integer[n];
+        for (int i = 0; i < n; i++) idx[i] = i;
+        java.util.Arrays.sort(idx, (x, y) -> free[x] != free[y] ? Double.compare(free[y], free[x])
+                : Integer.compare(calls[x], calls[y]));
+        int tied = 1;
+        while (tied < n && free[idx[tied]] == free[idx[0]] && calls[idx[tied]] == calls[idx[0]]) tied++;
+        int start = tied > 1 ? (int) Math.floorMod(counter.getAndIncrement(), (long) tied) : 0;
+        List<Destination> out = new ArrayList<>(n);
+        for (int i = 0; i < tied; i++) out.add(up.get(idx[(start + i) % tied]));
+        for (int i = tied; i < n; i++) out.add(up.get(idx[i]));
+        return out;
     }
 
     /** Rendezvous order for {@code key} (a Call-ID, an AoR). */

@@ -29,7 +29,7 @@ final class SourceRateLimiter implements SipHandler {
         final AtomicInteger count = new AtomicInteger();
     }
 
-    private final int maxPerSecond;
+    private volatile int maxPerSecond;
     private final int maxSources;
     private final Predicate<InetAddress> exempt;
     private final SipHandler next;
@@ -48,15 +48,18 @@ final class SourceRateLimiter implements SipHandler {
     }
 
     @Override public void onMessage(Inbound inbound, SipSender sender) {
-        if (maxPerSecond > 0 && inbound.message() instanceof SipRequest && inbound.from().remote() != null
-                && !admit(inbound.from().remote().getAddress())) {
+        int max = maxPerSecond;
+        if (max > 0 && inbound.message() instanceof SipRequest && inbound.from().remote() != null
+                && !admit(inbound.from().remote().getAddress(), max)) {
             return;
         }
         next.onMessage(inbound, sender);
     }
 
     /** True when a request from {@code source} may go on now. */
-    boolean admit(InetAddress source) {
+    boolean admit(InetAddress source) { return admit(source, maxPerSecond); }
+
+    private boolean admit(InetAddress source, int maxPerSecond) {
         if (exempt.test(source)) return true;
         long second = nanos.getAsLong() / 1_000_000_000L;
         Window w = windows.get(source);
@@ -89,6 +92,9 @@ final class SourceRateLimiter implements SipHandler {
         lastSweep = second;
         windows.entrySet().removeIf(e -> e.getValue().second < second - 1);
     }
+
+    /** A config reload's new limit, in force from the next request. */
+    void maxPerSecond(int limit) { this.maxPerSecond = limit; }
 
     long limited() { return limited.sum(); }
 

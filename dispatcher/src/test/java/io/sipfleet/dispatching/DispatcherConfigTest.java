@@ -23,6 +23,18 @@ class DispatcherConfigTest {
         assertThat(c.destinations().get(0).weight()).isEqualTo(1);
         assertThat(c.listen().get(0).transports()).containsExactly("udp");
         assertThat(c.metricsAddress()).isEqualTo("127.0.0.10");
+        assertThat(c.probe().timeoutMillis()).isEqualTo(1000);
+        assertThat(c.recordRoute()).isTrue();
+    }
+
+    @Test void theProbeTimeoutMustLetNFailuresFitInOneInterval() throws Exception {
+        String fast = MINIMAL.replace("\"serverId\"", "\"probe\": {\"intervalSeconds\": 1, \"failuresToDown\": 4}, \"serverId\"");
+        assertThat(DispatcherConfig.parse(fast).probe().timeoutMillis()).as("default: interval / failures").isEqualTo(250);
+        assertThatThrownBy(() -> DispatcherConfig.parse(MINIMAL.replace("\"serverId\"",
+                "\"probe\": {\"intervalSeconds\": 2, \"failuresToDown\": 3, \"timeoutMillis\": 1000}, \"serverId\"")))
+                .hasMessageContaining("probe.timeoutMillis").hasMessageContaining("3 × 1000 ms");
+        assertThat(DispatcherConfig.parse(MINIMAL.replace("\"serverId\"", "\"algorithm\": \"least-loaded\", \"serverId\""))
+                .algorithmValue()).isEqualTo(Algorithm.LEAST_LOADED);
     }
 
     @Test void unknownFieldsAndBadValuesAreNamed() {

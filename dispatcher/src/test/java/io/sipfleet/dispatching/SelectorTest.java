@@ -65,4 +65,20 @@ class SelectorTest {
         Selector other = new Selector(List.of(c, b, a));
         for (var e : home.entrySet()) assertThat(other.byKey(e.getKey(), x -> true).get(0)).isEqualTo(e.getValue());
     }
+
+    @Test void leastLoadedPicksTheMostHeadroomThenTheFewestCallsAndSharesTies() {
+        Map<Destination, Double> free = new HashMap<>(Map.of(a, 0.5, b, 0.9, c, 0.9));
+        Map<Destination, Integer> calls = new HashMap<>(Map.of(a, 0, b, 7, c, 3));
+        Selector.LoadView view = new Selector.LoadView() {
+            @Override public double headroom(Destination d) { return free.get(d); }
+            @Override public int calls(Destination d) { return calls.get(d); }
+        };
+        assertThat(selector.leastLoaded(x -> true, view)).containsExactly(c, b, a);
+        assertThat(selector.leastLoaded(x -> x != c, view)).containsExactly(b, a);
+        calls.put(b, 3); // b and c tie: they alternate
+        Map<Destination, Integer> first = new HashMap<>();
+        for (int i = 0; i < 100; i++) first.merge(selector.leastLoaded(x -> true, view).get(0), 1, Integer::sum);
+        assertThat(first).doesNotContainKey(a);
+        assertThat(first.get(b)).isBetween(40, 60);
+    }
 }

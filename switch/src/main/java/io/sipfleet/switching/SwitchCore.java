@@ -128,8 +128,11 @@ public final class SwitchCore implements TransactionUser {
             return;
         }
         if (method == Methods.OPTIONS && isForUs(request)) {
-            tx.respond(Responses.create(request, 200, "OK", tx.toTag(), new HeaderField("Allow", ALLOW),
-                    new HeaderField("Accept", "application/sdp"), new HeaderField("Supported", "path")));
+            HeaderField allow = new HeaderField("Allow", ALLOW), accept = new HeaderField("Accept", "application/sdp"),
+                    supported = new HeaderField("Supported", "path");
+            tx.respond(loadReportTo(from)
+                    ? Responses.create(request, 200, "OK", tx.toTag(), allow, accept, supported, new HeaderField("X-Load", load()))
+                    : Responses.create(request, 200, "OK", tx.toTag(), allow, accept, supported));
             return;
         }
         if (!(request.requestUri() instanceof SipUri) && !(request.requestUri() instanceof TelUri)) {
@@ -138,6 +141,22 @@ public final class SwitchCore implements TransactionUser {
         }
         if (!authorized(tx, request, from)) return;
         initial(tx, request, from);
+    }
+
+    /** Our dispatchers get the load report (anyone when none are configured): it is not for scanners. */
+    private boolean loadReportTo(Peer from) {
+        Set<InetAddress> d = dispatcherSources;
+        return d.isEmpty() || d.contains(from.remote().getAddress());
+    }
+
+    /**
+     * The X-Load header a dispatcher's least-loaded algorithm reads from its OPTIONS probe:
+     * {@code ch=CALLS/CHANNEL_LIMIT; cps=ADMITTED_LAST_SECOND/CPS_LIMIT}, counts of this switch, 0 =
+     * no limit (format: the dispatcher's LoadReport).
+     */
+    private String load() {
+        CallTracker.Limits l = calls.limits();
+        return "ch=" + calls.active() + "/" + l.channelLimit() + "; cps=" + calls.admittedLastSecond() + "/" + l.cpsLimit();
     }
 
     /**

@@ -94,7 +94,7 @@ public final class SwitchNode implements AutoCloseable {
         LocalIdentity self = new LocalIdentity(SwitchWiring.addresses(initial), initial.realm());
         this.users = new SwappableUserDirectory(SwitchWiring.users(initial));
         AuthFailureGuard guard = new AuthFailureGuard(SwitchWiring.guard(initial), clock);
-        this.gate = new AuthGate(SwitchWiring.authenticator(initial, users, clock, nonceSecret), guard, timer);
+        this.gate = new AuthGate(SwitchWiring.authenticator(initial, users, clock, nonceSecret(initial)), guard, timer);
         gate.clients(new io.sipfleet.switching.auth.ClientAddress(SwitchWiring.dispatchers(initial)));
         gate.onFailure(metrics::authFailure);
         metrics.authGuard(guard);
@@ -150,13 +150,19 @@ public final class SwitchNode implements AutoCloseable {
         return node;
     }
 
+    /** The cluster's shared nonce key when the snapshot has one, else this process's random one. */
+    private byte[] nonceSecret(SwitchConfig c) {
+        byte[] shared = c.nonceSecretBytes();
+        return shared != null ? shared : nonceSecret;
+    }
+
     /** Takes a new snapshot atomically; a bad one is refused and logged, the running one stays. */
     public io.sipfleet.switching.config.ApplyResult apply(SwitchConfig next) { return config.apply(next); }
 
     private void applied(SwitchConfig next) {
         calls.limits(SwitchWiring.limits(next));
         users.replace(SwitchWiring.users(next));
-        gate.replace(SwitchWiring.authenticator(next, users, clock, nonceSecret));
+        gate.replace(SwitchWiring.authenticator(next, users, clock, nonceSecret(next)));
         gate.clients().dispatchers(SwitchWiring.dispatchers(next));
         core.dispatcherSources(SwitchWiring.dispatchers(next));
         keepAlive.apply(KeepAliveSettings.from(next));

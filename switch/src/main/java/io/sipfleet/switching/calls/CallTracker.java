@@ -38,6 +38,9 @@ public final class CallTracker {
     private final Consumer<Cdr> cdrSink;
     private final ConcurrentHashMap<String, Call> calls = new ConcurrentHashMap<>();
     private volatile Limits limits;
+    // INVITEs admitted here per whole second (this switch only), for the X-Load a dispatcher reads
+    private long admitSecond;
+    private int admittedThisSecond, admittedPreviousSecond;
 
     /** The limits in force (replaced atomically on a config reload). 0 = unlimited. */
     public record Limits(int cpsLimit, int channelLimit, Duration sessionTimeout) {}
@@ -98,6 +101,7 @@ public final class CallTracker {
         int limit = l.channelLimit() > 0 ? l.channelLimit() : Integer.MAX_VALUE;
         return channels.tryAcquire(serverScope(), key, limit).thenApply(ok -> {
             if (!ok) return Admission.CHANNEL_LIMIT;
+            countAdmitted();
             start(invite, from, key, l);
             return Admission.ADMITTED;
         });
@@ -192,6 +196,23 @@ public final class CallTracker {
         for (Call c : calls.values()) {
             if (c.channelKey != null) channels.refresh(serverScope(), c.channelKey);
         }
+    }
+
+    private synchronized void countAdmitted() {
+        long now = clock.millis() / 1000;
+        if (now != admitSecond) {
+            admittedPreviousSecond = now == admitSecond + 1 ? admittedThisSecond : 0;
+            admittedThisSecond = 0;
+            admitSecond = now;
+        }
+        admittedThisSecond++;
+    }
+
+    /** INVITEs this switch admitted in the last whole second (its own, whatever the limit's scope). */
+    public synchronized int admittedLastSecond() {
+        long now = clock.millis() / 1000;
+        if (now == admitSecond) return admittedPreviousSecond;
+        return now == admitSecond + 1 ? admittedThisSecond : 0;
     }
 
     /** Calls tracked right now (answered or ringing). */

@@ -255,6 +255,13 @@ final class ConfigValidator {
                 }
             }
         }
+        if (c.nonceSecret() != null) {
+            String k = c.nonceSecret();
+            boolean hex = k.length() % 2 == 0 && k.chars().allMatch(ch -> Character.digit(ch, 16) >= 0);
+            if (!hex || k.length() < 32 || k.length() > 128) {
+                problems.add("nonceSecret", "must be 32..128 hex digits (16..64 bytes), e.g. from `openssl rand -hex 32`");
+            }
+        }
         if (c.restrictDirect() && c.dispatchers() != null && c.dispatchers().isEmpty()) {
             problems.add("restrictDirect", "needs at least one address in dispatchers (or nobody but carriers could reach the switch)");
         }

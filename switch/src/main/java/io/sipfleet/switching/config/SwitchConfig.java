@@ -73,6 +73,12 @@ import java.util.Optional;
  * @param restrictDirect        the brief's "Restrict Direct": accept SIP only from the
  *                              dispatchers, the carrier gateways and the cluster members; anyone
  *                              else gets 403. Default false.
+ * @param nonceSecret           key of the digest nonces, hex, 32..128 digits (16..64 bytes). Give
+ *                              every switch of a cluster the same one: behind a round-robin
+ *                              dispatcher the request answering a 401/407 often reaches another
+ *                              member than the one that challenged, which must accept the nonce.
+ *                              null = a random key per process (nonces are good only on this
+ *                              switch, and only until it restarts). Default null.
  */
 public record SwitchConfig(
         long version,
@@ -99,7 +105,8 @@ public record SwitchConfig(
         @Default("false") boolean locationSharing,
         @Default("[\"SHA-256\", \"MD5\"]") List<String> digestAlgorithms,
         @Default("[]") List<String> dispatchers,
-        @Default("false") boolean restrictDirect) {
+        @Default("false") boolean restrictDirect,
+        @Default("null") String nonceSecret) {
 
     public SwitchConfig {
         listen = listen == null ? null : List.copyOf(listen);
@@ -158,12 +165,17 @@ public record SwitchConfig(
         return CarrierRoutes.of(carrierRoutes);
     }
 
+    /** The nonce key's bytes, or null when none is configured. */
+    public byte[] nonceSecretBytes() {
+        return nonceSecret == null ? null : java.util.HexFormat.of().parseHex(nonceSecret);
+    }
+
     /** A copy with another version: what a control plane does before pushing an edited snapshot. */
     public SwitchConfig withVersion(long newVersion) {
         return new SwitchConfig(newVersion, serverId, listen, extraPorts, cpsLimit, channelLimit,
                 capacityFailover, keepAlive, realm, sipUsers, registrar, carrierRoutes, cdrFile,
                 metricsPort, metricsAddress, sessionTimeoutSeconds, allowedDestinations, authFailure,
                 clusterId, storeUri, locationSharingPeers, locationSharing, digestAlgorithms,
-                dispatchers, restrictDirect);
+                dispatchers, restrictDirect, nonceSecret);
     }
 }

@@ -1,0 +1,29 @@
+package io.sipfleet.dispatching;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What a config says about routing, in the form requests read it: the switches, the algorithm and
+ * its selector, the failover codes. Immutable: a reload builds a new plan and swaps it in one
+ * write, so each request sees either the old plan or the new one, never half of each; requests
+ * in progress keep the targets they were given.
+ */
+record DispatchPlan(List<Destination> destinations, Selector selector, Algorithm algorithm,
+                    Set<Integer> failoverCodes, Duration noAnswer, boolean recordRoute,
+                    Map<InetSocketAddress, Destination> byAddress) {
+
+    static DispatchPlan of(DispatcherConfig c) {
+        List<Destination> destinations = new ArrayList<>();
+        for (DispatcherConfig.Destination d : c.destinations()) destinations.add(Destination.parse(d.uri(), d.weight()));
+        Map<InetSocketAddress, Destination> byAddress = new HashMap<>();
+        for (Destination d : destinations) byAddress.put(d.address(), d);
+        return new DispatchPlan(List.copyOf(destinations), new Selector(destinations), c.algorithmValue(),
+                Set.copyOf(c.failoverCodes()), Duration.ofMillis(c.noAnswerMillis()), c.recordRoute(), Map.copyOf(byAddress));
+    }
+}
