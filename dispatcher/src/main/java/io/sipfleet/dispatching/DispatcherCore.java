@@ -207,7 +207,10 @@ final class DispatcherCore implements TransactionUser {
         }
         List<Target> targets = new ArrayList<>(order.size());
         for (Destination d : order) targets.add(target(request, d));
-        if (method == Methods.INVITE) prober.sent(order.get(0));
+        if (method == Methods.INVITE) {
+            prober.sent(order.get(0));
+            metrics.offered(order.get(0));
+        }
         proxy.forwardSerial(tx, out, from, targets, policy, dialogCreating && !outside && p.recordRoute(), CallEvents.NONE);
     }
 

@@ -46,6 +46,9 @@ final class DispatcherMetrics {
         counter2("sipfleet_dispatcher_failovers", "destination", from.uri(), "status", Integer.toString(status)).increment();
     }
 
+    /** A new call (INVITE) whose first choice is {@code d} (failovers are counted by {@link #failover}). */
+    void offered(Destination d) { counter("sipfleet_dispatcher_calls_offered", "destination", d.uri()).increment(); }
+
     void rejected(int status) { counter("sipfleet_dispatcher_rejected", "status", Integer.toString(status)).increment(); }
 
     private Counter counter(String name, String tag, String value) {

@@ -11,7 +11,9 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,6 +24,8 @@ import java.util.List;
  * (their snapshots say {@code "storeUri": "memory://up"}, a value only {@code up} accepts).
  * Phones use the domain sipfleet.local as registrar and the dispatcher as outbound proxy; the
  * dispatcher adds a Path (RFC 3327) to their REGISTERs, so calls for them come back through it.
+ * The dispatcher spreads calls round-robin, so a call's authenticated INVITE usually reaches the
+ * other switch than the one that challenged it: both switches get one nonce key, fresh per run.
  */
 public final class Fleet implements AutoCloseable {
     /** The {@code storeUri} of {@code up}'s switches: the state is the fleet's shared in-memory instance. */
@@ -49,8 +53,12 @@ public final class Fleet implements AutoCloseable {
         try {
             Files.createDirectories(cdrDir);
             ClusterState state = ClusterState.inMemory(Clock.systemUTC());
+            byte[] key = new byte[32];
+            new SecureRandom().nextBytes(key);
+            String nonceSecret = HexFormat.of().formatHex(key);
             for (String name : SWITCHES) {
-                String json = resource(name).replace("\".sipfleet/", "\"" + jsonPath(cdrDir) + "/");
+                String json = resource(name).replace("\".sipfleet/", "\"" + jsonPath(cdrDir) + "/")
+                        .replace("\"clusterId\":", "\"nonceSecret\": \"" + nonceSecret + "\",\n  \"clusterId\":");
                 if (testMode) json = json.replaceAll("\"metricsPort\": \\d+", "\"metricsPort\": 0");
                 SwitchConfig config = SwitchConfig.parse(json);
                 SwitchNode node = SwitchNode.start(config, state, Clock.systemUTC());

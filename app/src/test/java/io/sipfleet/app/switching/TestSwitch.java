@@ -31,7 +31,7 @@ public final class TestSwitch implements AutoCloseable {
         final String ip;
         long version = 1;
         public int cpsLimit;
-        int channelLimit;
+        public int channelLimit;
         public String capacityFailover;
         int keepAliveInterval = 30;
         int lostPingLimit = 3;
@@ -43,6 +43,10 @@ public final class TestSwitch implements AutoCloseable {
         final List<String> routes = new ArrayList<>();
         public final List<String> dispatchers = new ArrayList<>();
         public boolean restrictDirect;
+        /** The digest nonce key (hex), shared by switches behind a round-robin dispatcher; null = random. */
+        public String nonceSecret;
+        /** Fixed metrics port (a switch run as its own process); 0 = free port. */
+        public int metricsPort;
 
         public Config(String ip) { this.ip = ip; }
 
@@ -52,7 +56,8 @@ public final class TestSwitch implements AutoCloseable {
             return this;
         }
 
-        String json() {
+        /** The snapshot as JSON text (e.g. the config file of a switch run as its own process). */
+        public String json() {
             return """
                 {
                   "version": %d,
@@ -75,19 +80,21 @@ public final class TestSwitch implements AutoCloseable {
                      "ha1Sha256": "1fe00e798dbab74033ef44d44b8a64c50268ba4d3db1b4a86b8674d0039325d3"}
                   ],
                   "carrierRoutes": [%s],
-                  "metricsPort": 0,
+                  "metricsPort": %d,
                   "metricsAddress": "%s",
                   "sessionTimeoutSeconds": %d,
                   "authFailure": {"maxFailuresPerWindow": %d, "windowSeconds": %d, "blockSeconds": %d},
                   "digestAlgorithms": ["MD5", "SHA-256"],
                   "dispatchers": [%s],
-                  "restrictDirect": %s
+                  "restrictDirect": %s,
+                  "nonceSecret": %s
                 }
                 """.formatted(version, ip.replace('.', '-'), ip, PORT, cpsLimit, channelLimit,
                     capacityFailover == null ? "null" : "\"" + capacityFailover + "\"", keepAliveInterval,
-                    lostPingLimit, keepAliveDisabled, REALM, String.join(", ", routes), ip, sessionTimeoutSeconds,
+                    lostPingLimit, keepAliveDisabled, REALM, String.join(", ", routes), metricsPort, ip, sessionTimeoutSeconds,
                     maxFailuresPerWindow, windowSeconds, blockSeconds,
-                    String.join(", ", dispatchers.stream().map(d -> "\"" + d + "\"").toList()), restrictDirect);
+                    String.join(", ", dispatchers.stream().map(d -> "\"" + d + "\"").toList()), restrictDirect,
+                    nonceSecret == null ? "null" : "\"" + nonceSecret + "\"");
         }
 
         SwitchConfig parse() {
