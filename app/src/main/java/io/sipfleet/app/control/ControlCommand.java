@@ -11,8 +11,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code sipfleet control}: the control plane's REST API on its database, in the foreground until
- * SIGINT/SIGTERM. No provisioning engine yet: deployed servers are recorded and stay "deploying"
- * until the host agent exists.
+ * SIGINT/SIGTERM. With {@code --agent-token}, host agents ({@code sipfleet agent}) register and run
+ * the servers (deploy, actions, health); without it deployed servers are recorded and stay "deploying".
  */
 @Command(name = "control", mixinStandardHelpOptions = true,
         description = "Run the control plane (REST API, /openapi.json) until Ctrl-C.")
@@ -34,6 +34,14 @@ public final class ControlCommand implements Callable<Integer> {
             description = "store clustered switches share, written into their snapshots (default ${DEFAULT-VALUE})")
     String clusterStore;
 
+    @Option(names = "--agent-token", paramLabel = "TOKEN",
+            description = "shared secret of the host agents (sipfleet agent --token); without it no agent can register")
+    String agentToken;
+
+    @Option(names = "--address-pool", paramLabel = "RANGE", defaultValue = "127.0.0.2-254",
+            description = "addresses given to new servers (default ${DEFAULT-VALUE})")
+    String addressPool;
+
     @Override
     public Integer call() throws Exception {
         String url = db != null ? db : "jdbc:h2:file:" + defaultDataDir().resolve("control").toAbsolutePath();
@@ -41,7 +49,10 @@ public final class ControlCommand implements Callable<Integer> {
         ControlServer server;
         try {
             server = ControlServer.start(port, database, Clock.systemUTC(),
-                    new ControlServer.Options(host, io.sipfleet.control.server.Provisioner.NONE, clusterStore));
+                    new ControlServer.Options(host, io.sipfleet.control.server.Provisioner.NONE, clusterStore,
+                            agentToken == null ? null : io.sipfleet.control.agent.FleetOptions.of(
+                                    io.sipfleet.control.server.AddressPool.parse(addressPool), agentToken,
+                                    io.sipfleet.app.Version.sipfleet())));
         } catch (RuntimeException e) {
             database.close();
             throw e;

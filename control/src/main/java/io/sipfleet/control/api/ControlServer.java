@@ -10,6 +10,8 @@ import io.sipfleet.control.RefusedException;
 import io.sipfleet.control.account.AccountApi;
 import io.sipfleet.control.account.AccountService;
 import io.sipfleet.control.account.Principal;
+import io.sipfleet.control.agent.FleetOptions;
+import io.sipfleet.control.agent.FleetRuntime;
 import io.sipfleet.control.cluster.ClusterApi;
 import io.sipfleet.control.cluster.ClusterService;
 import io.sipfleet.control.config.ConfigApi;
@@ -39,10 +41,12 @@ public final class ControlServer implements AutoCloseable {
 
     private final Javalin app;
     private final List<ApiRoute> routes;
+    private final FleetRuntime fleet;
 
-    private ControlServer(Javalin app, List<ApiRoute> routes) {
+    private ControlServer(Javalin app, List<ApiRoute> routes, FleetRuntime fleet) {
         this.app = app;
         this.routes = routes;
+        this.fleet = fleet;
     }
 
     /**
@@ -51,19 +55,30 @@ public final class ControlServer implements AutoCloseable {
      * @param host            address to bind
      * @param provisioner     engine that installs deployed servers
      * @param clusterStoreUri store clustered switches share (in their snapshots)
+     * @param fleet           host agents run the servers (deploy, actions, health); null: none,
+     *                        and {@code provisioner} alone handles deploys
      */
-    public record Options(String host, Provisioner provisioner, String clusterStoreUri) {
+    public record Options(String host, Provisioner provisioner, String clusterStoreUri, FleetOptions fleet) {
         /** Loopback only, no provisioning engine (servers stay deploying), the local Redis as cluster store. */
         public static Options defaults() {
-            return new Options("127.0.0.1", Provisioner.NONE, SnapshotService.DEFAULT_CLUSTER_STORE);
+            return new Options("127.0.0.1", Provisioner.NONE, SnapshotService.DEFAULT_CLUSTER_STORE, null);
         }
 
         public Options withHost(String newHost) {
-            return new Options(newHost, provisioner, clusterStoreUri);
+            return new Options(newHost, provisioner, clusterStoreUri, fleet);
         }
 
         public Options withProvisioner(Provisioner p) {
-            return new Options(host, p, clusterStoreUri);
+            return new Options(host, p, clusterStoreUri, fleet);
+        }
+
+        public Options withClusterStore(String uri) {
+            return new Options(host, provisioner, uri, fleet);
+        }
+
+        /** Servers are run by host agents (the provisioner is replaced by the agents' deploy). */
+        public Options withFleet(FleetOptions f) {
+            return new Options(host, provisioner, clusterStoreUri, f);
         }
     }
 
@@ -76,12 +91,18 @@ public final class ControlServer implements AutoCloseable {
         String host = options.host();
         Provisioner provisioner = options.provisioner();
         AccountService accounts = new AccountService(db, clock);
-        ServerService servers = new ServerService(db, clock, provisioner);
+        SnapshotService snapshots = new SnapshotService(db, options.clusterStoreUri());
+        FleetRuntime fleet = options.fleet() == null ? null : FleetRuntime.start(db, clock, snapshots, options.fleet());
+        ServerService servers = fleet == null ? new ServerService(db, clock, provisioner)
+                : new ServerService(db, clock, fleet.provisioner(), options.fleet().addressPool());
         List<ApiRoute> routes = new ArrayList<>();
         routes.addAll(AccountApi.routes(accounts, id -> servers.list(id).size()));
         routes.addAll(ZoneApi.routes(new ZoneService(db)));
-        routes.addAll(ServerApi.routes(servers));
-        routes.addAll(ConfigApi.routes(new SnapshotService(db, options.clusterStoreUri())));
+        routes.addAll(fleet == null ? ServerApi.routes(servers) : ServerApi.routes(servers, fleet.live()::of));
+        routes.addAll(ConfigApi.routes(snapshots));
+        if (fleet != null) {
+            routes.addAll(fleet.routes());
+        }
         routes.addAll(ClusterApi.routes(new ClusterService(db, clock)));
         routes.addAll(SipUserApi.routes(new SipUserService(db, clock)));
         routes.addAll(RouteApi.routes(new RouteService(db)));
@@ -109,7 +130,7 @@ public final class ControlServer implements AutoCloseable {
                 error(ctx, 500, "internal error (incident " + incident + "); the control plane log has the details");
             });
         }).start(host, port);
-        return new ControlServer(app, List.copyOf(routes));
+        return new ControlServer(app, List.copyOf(routes), fleet);
     }
 
     private static Principal principal(Context ctx, ApiRoute route, AccountService accounts) {
@@ -144,8 +165,16 @@ public final class ControlServer implements AutoCloseable {
                 .toList();
     }
 
+    /** The fleet machinery (actions, agents), or null when control runs without agents. */
+    public FleetRuntime fleet() {
+        return fleet;
+    }
+
     @Override
     public void close() {
+        if (fleet != null) {
+            fleet.close();
+        }
         app.stop();
     }
 }

@@ -1,8 +1,8 @@
 package io.sipfleet.control.api;
 
 /** No or an unknown bearer token (HTTP 401). */
-final class Unauthorized extends RuntimeException {
-    Unauthorized(String message) {
+public final class Unauthorized extends RuntimeException {
+    public Unauthorized(String message) {
         super(message);
     }
 }

@@ -83,7 +83,8 @@ final class SwitchSnapshot {
         }
         root.putArray("locationSharingPeers");
         root.put("locationSharing", false);
-        root.putArray("digestAlgorithms").add("SHA-256").add("MD5");
+        // MD5 challenge first: many phones (and SIPp) answer only the first challenge and know only MD5.
+        root.putArray("digestAlgorithms").add("MD5").add("SHA-256");
         return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root);
     }
 }

@@ -33,12 +33,18 @@ public final class ServerService {
     private final Clock clock;
     private final ZoneService zones;
     private final Provisioner provisioner;
+    private final AddressPool addresses;
 
     public ServerService(ControlDatabase db, Clock clock, Provisioner provisioner) {
+        this(db, clock, provisioner, AddressPool.DEFAULT);
+    }
+
+    public ServerService(ControlDatabase db, Clock clock, Provisioner provisioner, AddressPool addresses) {
         this.jdbi = db.jdbi();
         this.clock = clock;
         this.zones = new ZoneService(db);
         this.provisioner = provisioner;
+        this.addresses = addresses;
     }
 
     /**
@@ -60,8 +66,8 @@ public final class ServerService {
             requireBalance(accounts.balance(accountId), servers.count(accountId));
             Host host = h.attach(ZoneDao.class).leastLoadedHost(zone).orElseThrow(() -> new RefusedException(
                     RefusedException.CONFLICT, "zone '" + zone + "' has no host yet; choose another zone"));
-            String address = Addresses.nextFree(servers.usedAddresses()).orElseThrow(() -> new RefusedException(
-                    RefusedException.CONFLICT, "no free server address left (127.0.0.2-254 all taken)"));
+            String address = addresses.nextFree(servers.usedAddresses()).orElseThrow(() -> new RefusedException(
+                    RefusedException.CONFLICT, "no free server address left (" + addresses + " all taken)"));
             Instant now = clock.instant();
             long id = servers.insert(new Server(0, accountId, type, zone, host.id(), request.clusterId(), address,
                     SIP_PORT, Server.DEPLOYING, DEFAULT_CHANNELS, DEFAULT_CPS, 1, now, now.plus(TEST_PERIOD)));

@@ -25,11 +25,15 @@ public interface ZoneDao {
     @GetGeneratedKeys("id")
     long insertHost(String zoneId, String name, String address);
 
-    /** The host of the zone with the fewest servers: spreads a zone's servers over its hosts. */
+    /**
+     * The host of the zone with the fewest servers: spreads a zone's servers over its hosts. Hosts
+     * whose agent registered come first (a host without an agent cannot start anything).
+     */
     @SqlQuery("""
             SELECT h.* FROM host h
              WHERE h.zone_id = :zoneId
-             ORDER BY (SELECT COUNT(*) FROM server s WHERE s.host_id = h.id), h.id
+             ORDER BY CASE WHEN h.agent_url IS NULL THEN 1 ELSE 0 END,
+                      (SELECT COUNT(*) FROM server s WHERE s.host_id = h.id), h.id
              LIMIT 1""")
     Optional<Host> leastLoadedHost(String zoneId);
 }

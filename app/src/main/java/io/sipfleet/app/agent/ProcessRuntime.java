@@ -1,0 +1,84 @@
+package io.sipfleet.app.agent;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Nodes as child OS processes: {@code java -cp IMAGE io.sipfleet.app.Main node --role R --config FILE}. */
+public final class ProcessRuntime implements NodeRuntime {
+
+    @Override
+    public Running start(String name, String role, Path config, Image image, Path dir) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(image.java());
+        cmd.addAll(image.jvmArgs());
+        cmd.addAll(List.of("-cp", image.classPath(), "io.sipfleet.app.Main", "node", "--role", role,
+                "--config", config.toAbsolutePath().toString()));
+        Path log = dir.resolve("node.log");
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        return new Child(p, log);
+    }
+
+    private record Child(Process process, Path log) implements Running {
+        @Override
+        public long pid() {
+            return process.pid();
+        }
+
+        @Override
+        public boolean alive() {
+            return process.isAlive();
+        }
+
+        @Override
+        public void stop(Duration grace) {
+            process.destroy();
+            try {
+                if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                process.destroyForcibly();
+            }
+        }
+
+        @Override
+        public void kill() {
+            process.destroyForcibly(); // SIGKILL on Linux: no shutdown hook runs
+            try {
+                process.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        @Override
+        public String exitDetail() {
+            if (process.isAlive()) {
+                return null;
+            }
+            return "exited with code " + process.exitValue() + lastLine();
+        }
+
+        private String lastLine() {
+            try {
+                List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+                for (int i = lines.size() - 1; i >= 0; i--) {
+                    if (!lines.get(i).isBlank()) {
+                        return "; last log line: " + lines.get(i).strip();
+                    }
+                }
+            } catch (IOException ignored) {
+                // no log: nothing to add
+            }
+            return "";
+        }
+    }
+}
