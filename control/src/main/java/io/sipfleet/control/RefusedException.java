@@ -7,6 +7,8 @@ package io.sipfleet.control;
 public final class RefusedException extends RuntimeException {
     /** 402: the request needs more money on the account. */
     public static final int PAYMENT_REQUIRED = 402;
+    /** 403: the caller may not do this at all (e.g. an account token on an operator endpoint). */
+    public static final int FORBIDDEN = 403;
     /** 409: conflicts with the account's current state. */
     public static final int CONFLICT = 409;
 

@@ -139,6 +139,14 @@ public final class SwitchCore implements TransactionUser {
             tx.respond(416, "Unsupported URI Scheme"); // RFC 4475 3.3.2: never route on To instead
             return;
         }
+        if (method == Methods.INVITE && config.get().callsStopped()) {
+            // The control plane stopped this server (test period over, or the account out of
+            // credit): refuse new calls at once, before auth or routing spend anything on them.
+            String state = config.get().serviceState();
+            metrics.call("rejected-503");
+            tx.respond(503, "Service " + Character.toUpperCase(state.charAt(0)) + state.substring(1));
+            return;
+        }
         if (!authorized(tx, request, from)) return;
         initial(tx, request, from);
     }

@@ -3,7 +3,9 @@ package io.sipfleet.app.control;
 import io.sipfleet.control.api.ControlServer;
 import io.sipfleet.control.db.ControlDatabase;
 import java.nio.file.Path;
+import io.sipfleet.control.secret.Secrets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -42,23 +44,50 @@ public final class ControlCommand implements Callable<Integer> {
             description = "addresses given to new servers (default ${DEFAULT-VALUE})")
     String addressPool;
 
+    @Option(names = "--secret-key-file", paramLabel = "FILE",
+            description = "AES-256 key sealing UAC passwords and certificate keys in the database; created if "
+                    + "missing (back it up apart from the database); default: control-secret.key in the data folder")
+    Path secretKeyFile;
+
+    @Option(names = "--operator-token-file", paramLabel = "FILE",
+            description = "the operator's API token (records top-ups, registers media servers); created if "
+                    + "missing; default: operator-token in the data folder")
+    Path operatorTokenFile;
+
+    @Option(names = "--billing-every", paramLabel = "SECONDS", defaultValue = "60",
+            description = "how often expiry and daily charges run (default ${DEFAULT-VALUE}; 0 = never)")
+    long billingEverySeconds;
+
+    @Option(names = "--demo-self-top-ups",
+            description = "demo only: let accounts credit their own balance (there is no payment provider)")
+    boolean demoSelfTopUps;
+
     @Override
     public Integer call() throws Exception {
         String url = db != null ? db : "jdbc:h2:file:" + defaultDataDir().resolve("control").toAbsolutePath();
         ControlDatabase database = ControlDatabase.open(url);
         ControlServer server;
         try {
+            Path data = defaultDataDir();
             server = ControlServer.start(port, database, Clock.systemUTC(),
                     new ControlServer.Options(host, io.sipfleet.control.server.Provisioner.NONE, clusterStore,
                             agentToken == null ? null : io.sipfleet.control.agent.FleetOptions.of(
                                     io.sipfleet.control.server.AddressPool.parse(addressPool), agentToken,
-                                    io.sipfleet.app.Version.sipfleet())));
+                                    io.sipfleet.app.Version.sipfleet()))
+                            .withSecrets(Secrets.fromFile(secretKeyFile != null ? secretKeyFile : data.resolve("control-secret.key")))
+                            .withOperatorToken(OperatorTokenFile.readOrCreate(
+                                    operatorTokenFile != null ? operatorTokenFile : data.resolve("operator-token")))
+                            .withSelfTopUps(demoSelfTopUps)
+                            .withBillingEvery(billingEverySeconds > 0 ? Duration.ofSeconds(billingEverySeconds) : null));
         } catch (RuntimeException e) {
             database.close();
             throw e;
         }
         System.out.println("control plane on http://" + host + ":" + server.port() + "  (API description: /openapi.json)");
         System.out.println("database: " + database.describe());
+        System.out.println("operator token: in " + (operatorTokenFile != null ? operatorTokenFile
+                : defaultDataDir().resolve("operator-token")).toAbsolutePath() + " (top-ups: POST /api/operator/accounts/{id}/top-ups)");
+        System.out.println("billing: " + (billingEverySeconds > 0 ? "expiry and daily charges every " + billingEverySeconds + " s" : "off"));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

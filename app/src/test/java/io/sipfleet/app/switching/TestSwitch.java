@@ -47,6 +47,7 @@ public final class TestSwitch implements AutoCloseable {
         public String nonceSecret;
         /** Fixed metrics port (a switch run as its own process); 0 = free port. */
         public int metricsPort;
+        public String serviceState = "active";
 
         public Config(String ip) { this.ip = ip; }
 
@@ -87,14 +88,15 @@ public final class TestSwitch implements AutoCloseable {
                   "digestAlgorithms": ["MD5", "SHA-256"],
                   "dispatchers": [%s],
                   "restrictDirect": %s,
-                  "nonceSecret": %s
+                  "nonceSecret": %s,
+                  "serviceState": "%s"
                 }
                 """.formatted(version, ip.replace('.', '-'), ip, PORT, cpsLimit, channelLimit,
                     capacityFailover == null ? "null" : "\"" + capacityFailover + "\"", keepAliveInterval,
                     lostPingLimit, keepAliveDisabled, REALM, String.join(", ", routes), metricsPort, ip, sessionTimeoutSeconds,
                     maxFailuresPerWindow, windowSeconds, blockSeconds,
                     String.join(", ", dispatchers.stream().map(d -> "\"" + d + "\"").toList()), restrictDirect,
-                    nonceSecret == null ? "null" : "\"" + nonceSecret + "\"");
+                    nonceSecret == null ? "null" : "\"" + nonceSecret + "\"", serviceState);
         }
 
         SwitchConfig parse() {

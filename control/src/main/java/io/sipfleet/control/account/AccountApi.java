@@ -5,6 +5,7 @@ import static io.sipfleet.control.api.ApiRoute.post;
 import static io.sipfleet.control.api.ApiRoute.put;
 
 import io.sipfleet.control.InvalidInputException;
+import io.sipfleet.control.RefusedException;
 import io.sipfleet.control.api.ApiRoute;
 import io.sipfleet.control.api.Json;
 import java.time.Instant;
@@ -44,6 +45,15 @@ public final class AccountApi {
 
     /** {@code serverCount} answers how many servers the account has (for the next deploy's deposit). */
     public static List<ApiRoute> routes(AccountService accounts, ServerCounter serverCount) {
+        return routes(accounts, serverCount, false);
+    }
+
+    /**
+     * @param selfTopUps demo only: let an account credit itself. Without a payment provider this
+     *                   would be free money, so by default top-ups are recorded only by the
+     *                   operator (POST /api/operator/accounts/{id}/top-ups) once paid.
+     */
+    public static List<ApiRoute> routes(AccountService accounts, ServerCounter serverCount, boolean selfTopUps) {
         return List.of(
                 post("/api/accounts", "Create an account and its first user; the token is shown once", SignupBody.class,
                         "201 {account_id, token}", (ctx, p) -> {
@@ -76,8 +86,15 @@ public final class AccountApi {
                             ctx.json(new BalanceView(cents, Money.format(cents), servers,
                                     Money.DEPOSIT_PER_SERVER_CENTS * (servers + 1L)));
                         }),
-                post("/api/account/top-ups", "Add money to the balance (no payment provider yet)", TopUpBody.class,
-                        "201 ledger entry", (ctx, p) -> {
+                post("/api/account/top-ups", "Add money to the balance yourself: demo installations only "
+                                + "(control --demo-self-top-ups); otherwise 403, the operator records payments",
+                        TopUpBody.class, "201 ledger entry", (ctx, p) -> {
+                            if (!selfTopUps) {
+                                throw new RefusedException(RefusedException.FORBIDDEN, "self top-ups are off: there is no "
+                                        + "payment provider, so the operator records a payment once received "
+                                        + "(POST /api/operator/accounts/{id}/top-ups); demo installations run "
+                                        + "control with --demo-self-top-ups");
+                            }
                             TopUpBody b = Json.read(ctx, TopUpBody.class);
                             ctx.status(201).json(accounts.topUp(p.accountId(), Json.required("amount_cents", b.amountCents())));
                         }),

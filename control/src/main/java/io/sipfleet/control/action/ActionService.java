@@ -388,11 +388,9 @@ public final class ActionService {
      * feature owns that field; absent means off).
      */
     public boolean autoUpgrade(long serverId) {
-        return jdbi.withHandle(h -> {
-            Map<String, Object> row = h.createQuery("SELECT * FROM server WHERE id = :id").bind("id", serverId)
-                    .mapToMap().findOne().orElse(Map.of());
-            return Boolean.TRUE.equals(row.get("auto_upgrade"));
-        });
+        // The config feature keeps it in server_config (no row: never saved, so off).
+        return jdbi.withHandle(h -> h.createQuery("SELECT auto_upgrade FROM server_config WHERE server_id = :id")
+                .bind("id", serverId).mapTo(Boolean.class).findOne().orElse(false));
     }
 
     private static void sleep(Duration d) {

@@ -12,7 +12,12 @@ import io.sipfleet.control.account.Principal;
  * @param response short description of the 2xx answer, for the OpenAPI document
  */
 public record ApiRoute(HandlerType method, String path, String summary, boolean authenticated,
-                       Class<?> body, String response, Action action) {
+                       Class<?> body, String response, Action action, boolean operator) {
+
+    public ApiRoute(HandlerType method, String path, String summary, boolean authenticated,
+                    Class<?> body, String response, Action action) {
+        this(method, path, summary, authenticated, body, response, action, false);
+    }
 
     /** A handler that gets the caller's account resolved from the bearer token (null if unauthenticated). */
     @FunctionalInterface
@@ -37,7 +42,15 @@ public record ApiRoute(HandlerType method, String path, String summary, boolean 
     }
 
     public ApiRoute unauthenticated() {
-        return new ApiRoute(method, path, summary, false, body, response, action);
+        return new ApiRoute(method, path, summary, false, body, response, action, false);
+    }
+
+    /**
+     * Only for the platform operator's token (money, platform-wide resources), never an account's:
+     * the action gets a null principal.
+     */
+    public ApiRoute operatorOnly() {
+        return new ApiRoute(method, path, summary, true, body, response, action, true);
     }
 
     /** {@code /api/servers/{id}} -> its path parameter names, for the document and the isolation test. */

@@ -24,9 +24,14 @@ final class OpenApi {
         info.put("version", version);
         info.put("description", "Errors are JSON {\"error\": \"...\"}. Money is integer cents.");
         ObjectNode components = root.putObject("components");
-        ObjectNode bearer = components.putObject("securitySchemes").putObject("bearer");
+        ObjectNode schemes = components.putObject("securitySchemes");
+        ObjectNode bearer = schemes.putObject("bearer");
         bearer.put("type", "http");
         bearer.put("scheme", "bearer");
+        ObjectNode operator = schemes.putObject("operator");
+        operator.put("type", "http");
+        operator.put("scheme", "bearer");
+        operator.put("description", "the platform operator's token (control --operator-token-file), not an account's");
         ObjectNode schemas = components.putObject("schemas");
         ObjectNode error = schemas.putObject("Error");
         error.put("type", "object");
@@ -38,7 +43,7 @@ final class OpenApi {
             ObjectNode op = path.putObject(r.method().name().toLowerCase());
             op.put("summary", r.summary());
             if (r.authenticated()) {
-                op.putArray("security").addObject().putArray("bearer");
+                op.putArray("security").addObject().putArray(r.operator() ? "operator" : "bearer");
             } else {
                 op.putArray("security");
             }
@@ -60,7 +65,9 @@ final class OpenApi {
             ObjectNode responses = op.putObject("responses");
             String ok = r.response().startsWith("201") ? "201" : r.response().contains("204") ? "204" : "200";
             responses.putObject(ok).put("description", r.response());
-            for (String code : r.authenticated() ? List.of("400", "401", "404") : List.of("400")) {
+            List<String> errors = !r.authenticated() ? List.of("400")
+                    : r.operator() ? List.of("400", "401", "403", "404") : List.of("400", "401", "402", "403", "404", "409");
+            for (String code : errors) {
                 responses.putObject(code).put("description", "error").putObject("content")
                         .putObject("application/json").putObject("schema").put("$ref", "#/components/schemas/Error");
             }
@@ -75,9 +82,25 @@ final class OpenApi {
         s.put("additionalProperties", false);
         ObjectNode props = s.putObject("properties");
         for (RecordComponent c : record.getRecordComponents()) {
-            props.putObject(snake(c.getName())).put("type", type(c.getType()));
+            props.set(snake(c.getName()), schemaOf(c.getGenericType()));
         }
         return s;
+    }
+
+    /** Lists become arrays of their element's schema; nested records are described inline. */
+    private static ObjectNode schemaOf(java.lang.reflect.Type t) {
+        if (t instanceof java.lang.reflect.ParameterizedType p && p.getRawType() == List.class) {
+            ObjectNode a = JSON.createObjectNode();
+            a.put("type", "array");
+            a.set("items", schemaOf(p.getActualTypeArguments()[0]));
+            return a;
+        }
+        if (t instanceof Class<?> c && c.isRecord()) {
+            return schema(c);
+        }
+        ObjectNode n = JSON.createObjectNode();
+        n.put("type", t instanceof Class<?> c ? type(c) : "object");
+        return n;
     }
 
     /** Same rule as the API mapper's SNAKE_CASE: amountCents -> amount_cents. */

@@ -10,6 +10,11 @@ import io.sipfleet.control.route.RouteDao;
 import io.sipfleet.control.server.Server;
 import io.sipfleet.control.server.ServerDao;
 import io.sipfleet.control.sipuser.SipUserDao;
+import io.sipfleet.control.serverconfig.ServerSettings;
+import io.sipfleet.control.serverconfig.ServerSettingsDao;
+import io.sipfleet.control.serverconfig.ServerSettingsService;
+import java.util.List;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /** Builds a server's snapshot from one consistent read (one transaction), so version and content match. */
@@ -41,8 +46,43 @@ public final class SnapshotService {
             String realm = h.attach(AccountDao.class).find(accountId).orElseThrow().sipRealm();
             Cluster cluster = server.clusterId() == null ? null : ClusterService.get(h, accountId, server.clusterId());
             String json = SwitchSnapshot.json(server, realm, cluster, clusterStoreUri,
-                    h.attach(SipUserDao.class).list(accountId), h.attach(RouteDao.class).list(accountId));
+                    h.attach(SipUserDao.class).list(accountId), h.attach(RouteDao.class).list(accountId),
+                    extras(h, server));
             return new Snapshot(serverId, server.configVersion(), json);
         });
+    }
+
+    /** The server's config, and what it says about its peers, in the switch's terms. */
+    private static SwitchSnapshot.Extras extras(Handle h, Server server) {
+        ServerSettings settings = ServerSettingsService.load(h, server);
+        List<Server> fleet = h.attach(ServerDao.class).list(server.accountId());
+        String failover = fleet.stream()
+                .filter(s -> settings.capacityFailoverServerId() != null && s.id() == settings.capacityFailoverServerId())
+                .map(s -> "sip:" + s.address() + ":" + s.sipPort())
+                .findFirst().orElse(null);
+        List<String> dispatchers = fleet.stream()
+                .filter(s -> Server.DISPATCHER.equals(s.type()))
+                .filter(s -> server.clusterId() == null || server.clusterId().equals(s.clusterId()))
+                .map(Server::address)
+                .toList();
+        List<String> peers;
+        if (server.clusterId() != null) {
+            // Members reach each other's bindings and trust each other's relayed requests.
+            peers = fleet.stream()
+                    .filter(s -> s.id() != server.id() && Server.SWITCH.equals(s.type())
+                            && server.clusterId().equals(s.clusterId()))
+                    .map(s -> s.serverId() + "=sip:" + s.address() + ":" + s.sipPort())
+                    .toList();
+        } else if (settings.uacLocationSharing()) {
+            List<Long> sharing = h.attach(ServerSettingsDao.class).sharingServers(server.accountId());
+            peers = fleet.stream()
+                    .filter(s -> s.id() != server.id() && Server.SWITCH.equals(s.type()) && s.clusterId() == null
+                            && sharing.contains(s.id()))
+                    .map(Server::serverId)
+                    .toList();
+        } else {
+            peers = List.of();
+        }
+        return new SwitchSnapshot.Extras(settings, failover, dispatchers, peers, server.serviceState());
     }
 }

@@ -3,6 +3,7 @@ package io.sipfleet.control.config;
 import io.sipfleet.control.cluster.Cluster;
 import io.sipfleet.control.route.CarrierRoute;
 import io.sipfleet.control.server.Server;
+import io.sipfleet.control.serverconfig.ServerSettings;
 import io.sipfleet.control.sipuser.SipUser;
 import java.util.List;
 import tools.jackson.databind.json.JsonMapper;
@@ -23,7 +24,21 @@ final class SwitchSnapshot {
     private SwitchSnapshot() {
     }
 
-    static String json(Server server, String realm, Cluster cluster, String storeUri, List<SipUser> users, List<CarrierRoute> routes) {
+    /**
+     * What the server's config and its peers add to the snapshot.
+     *
+     * @param capacityFailover    "sip:IP:port" of the failover target, or null
+     * @param dispatchers         addresses of the dispatchers in front of the switch
+     * @param peers               locationSharingPeers entries (cluster members as "serverId=sip:IP:port",
+     *                            or sharing peers' server ids)
+     * @param serviceState        "active", or "expired" / "suspended": the switch answers new calls 503
+     */
+    record Extras(ServerSettings settings, String capacityFailover, List<String> dispatchers, List<String> peers,
+                  String serviceState) {
+    }
+
+    static String json(Server server, String realm, Cluster cluster, String storeUri, List<SipUser> users,
+                       List<CarrierRoute> routes, Extras x) {
         ObjectNode root = JSON.createObjectNode();
         root.put("version", server.configVersion());
         root.put("serverId", server.serverId());
@@ -32,16 +47,16 @@ final class SwitchSnapshot {
         listen.put("port", server.sipPort());
         listen.putArray("transports").add("udp").add("tcp");
         ObjectNode extra = root.putObject("extraPorts");
-        extra.putArray("udp");
-        extra.putArray("tcp");
+        x.settings().extraUdpPorts().forEach(extra.putArray("udp")::add);
+        x.settings().extraTcpPorts().forEach(extra.putArray("tcp")::add);
         root.put("cpsLimit", server.cpsMax());
         root.put("channelLimit", server.channelsMax());
-        root.putNull("capacityFailover");
+        root.put("capacityFailover", x.capacityFailover());
         ObjectNode keepAlive = root.putObject("keepAlive");
         keepAlive.put("mode", "options");
         keepAlive.put("intervalSeconds", 30);
         keepAlive.put("lostPingLimit", 3);
-        keepAlive.put("disabled", false);
+        keepAlive.put("disabled", x.settings().disableUacPing());
         root.put("realm", realm);
         ArrayNode sipUsers = root.putArray("sipUsers");
         for (SipUser u : users) {
@@ -81,10 +96,13 @@ final class SwitchSnapshot {
             root.put("clusterId", cluster.scopeId());
             root.put("storeUri", storeUri);
         }
-        root.putArray("locationSharingPeers");
-        root.put("locationSharing", false);
+        x.peers().forEach(root.putArray("locationSharingPeers")::add);
+        root.put("locationSharing", x.settings().uacLocationSharing());
         // MD5 challenge first: many phones (and SIPp) answer only the first challenge and know only MD5.
         root.putArray("digestAlgorithms").add("MD5").add("SHA-256");
+        x.dispatchers().forEach(root.putArray("dispatchers")::add);
+        root.put("restrictDirect", x.settings().restrictDirect());
+        root.put("serviceState", x.serviceState());
         return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root);
     }
 }

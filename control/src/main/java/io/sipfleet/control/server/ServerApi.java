@@ -70,7 +70,7 @@ public final class ServerApi {
     }
 
     public static ServerView view(Server s, Live l) {
-        return new ServerView(s.id(), s.address(), s.sipPort(), s.type(), s.zoneId(), s.clusterId(), s.status(),
+        return new ServerView(s.id(), s.address(), s.sipPort(), s.type(), s.zoneId(), s.clusterId(), s.effectiveStatus(),
                 l.channelsInUse(), s.channelsMax(), s.cpsMax(), l.sipLatencyMs(), null, l.tcpConnectLatencyMs(),
                 l.latencyMethod(), l.version(), l.pendingUpdate(), l.statusReason(), s.configVersion(),
                 s.createdAt(), s.expiresAt());

@@ -70,7 +70,8 @@ public final class ServerService {
                     RefusedException.CONFLICT, "no free server address left (" + addresses + " all taken)"));
             Instant now = clock.instant();
             long id = servers.insert(new Server(0, accountId, type, zone, host.id(), request.clusterId(), address,
-                    SIP_PORT, Server.DEPLOYING, DEFAULT_CHANNELS, DEFAULT_CPS, 1, now, now.plus(TEST_PERIOD)));
+                    SIP_PORT, Server.DEPLOYING, DEFAULT_CHANNELS, DEFAULT_CPS, 1, now, now.plus(TEST_PERIOD),
+                    Server.ACTIVE, Server.TEST_PLAN));
             return servers.find(accountId, id).orElseThrow();
         });
         try {

@@ -19,13 +19,14 @@ import tools.jackson.databind.JsonNode;
 /** The REST API end to end over HTTP, on each database. */
 class ApiTest extends DatabaseTest {
 
+    static final String OPERATOR = "op-" + java.util.UUID.randomUUID();
     private final Map<String, ControlServer> servers = new HashMap<>();
 
     @BeforeAll
     void startServers() {
         for (Databases.Db db : databases()) {
             servers.put(db.name(), ControlServer.start(0, db.db(), clock,
-                    ControlServer.Options.defaults().withProvisioner(new InMemoryProvisioner())));
+                    ControlServer.Options.defaults().withProvisioner(new InMemoryProvisioner()).withOperatorToken(OPERATOR)));
         }
     }
 
@@ -47,7 +48,9 @@ class ApiTest extends DatabaseTest {
         assertThat(api.call("PUT", "/api/account/contact", token,
                 "{\"name\": \"Ada\", \"email\": \"" + email + "\", \"phone\": \"+1 555 0100\"}").status()).isEqualTo(200);
         assertThat(api.post("/api/account/terms", token, "{\"accept\": true}").status()).isEqualTo(200);
-        assertThat(api.post("/api/account/top-ups", token, "{\"amount_cents\": " + topUpCents + "}").status()).isEqualTo(201);
+        long account = api.get("/api/account", token).json().get("id").asLong();
+        assertThat(api.post("/api/operator/accounts/" + account + "/top-ups", OPERATOR,
+                "{\"amount_cents\": " + topUpCents + "}").status()).isEqualTo(201);
         return token;
     }
 
@@ -120,8 +123,9 @@ class ApiTest extends DatabaseTest {
         cases.put("{}", "amount_cents");
         cases.put("[1]", "body");
         cases.put("{\"amount_cents\": ", "body");
+        long account = api.get("/api/account", token).json().get("id").asLong();
         for (Map.Entry<String, String> c : cases.entrySet()) {
-            ApiClient.Answer a = api.post("/api/account/top-ups", token, c.getKey());
+            ApiClient.Answer a = api.post("/api/operator/accounts/" + account + "/top-ups", OPERATOR, c.getKey());
             assertThat(a.status()).as(c.getKey() + " -> " + a.body()).isEqualTo(400);
             assertThat(a.error()).as(c.getKey()).startsWith(c.getValue() + ":");
         }
@@ -137,45 +141,114 @@ class ApiTest extends DatabaseTest {
         assertThat(api.get("/api/servers/abc", token).error()).startsWith("id:");
     }
 
+    /**
+     * Walks every operation of /openapi.json that names a resource by id: with account B's token on
+     * account A's resources each is 404 (account routes) or 403 (operator routes), and nothing of A's
+     * changed. A new endpoint is walked without touching this test, unless it names a new kind of
+     * resource, which then fails here until the walk knows which of A's ids to use.
+     */
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
     void anotherAccountsTokenGets404OnEveryResourceEndpoint(Databases.Db db) {
         ApiClient api = client(db);
         String a = readyAccount(api, 100_00);
         String b = readyAccount(api, 100_00);
+        long accountA = api.get("/api/account", a).json().get("id").asLong();
         long cluster = api.post("/api/clusters", a, "{\"name\": \"edge\"}").json().get("id").asLong();
         long server = api.post("/api/servers", a, "{\"type\": \"switch\", \"zone\": \"us-east\", \"cluster_id\": " + cluster + "}")
                 .json().get("id").asLong();
         long sipUser = api.post("/api/sip-users", a, "{\"username\": \"1001\", \"password\": \"pass1001\"}").json().get("id").asLong();
         long route = api.post("/api/routes", a, "{\"name\": \"out\", \"prefix\": \"9\", \"gateway\": \"sip:127.0.0.9:5060\"}")
                 .json().get("id").asLong();
-        Map<String, Long> idOf = Map.of("/api/servers/", server, "/api/clusters/", cluster,
-                "/api/sip-users/", sipUser, "/api/routes/", route);
-        Map<String, String> bodyOf = Map.of("/api/servers/{id}/cluster", "{\"cluster_id\": null}");
+        var issued = io.sipfleet.control.certificate.TestCerts.selfSigned("sip.a.example", clock.instant().minusSeconds(60),
+                clock.instant().plusSeconds(86_400 * 90), "sip.a.example");
+        ApiClient.Answer uploaded = api.post("/api/certificates", a, Json.MAPPER.writeValueAsString(Map.of(
+                "name", "a-cert", "certificate", issued.chainPem(), "private_key", issued.keyPem())));
+        assertThat(uploaded.status()).as(uploaded.body()).isEqualTo(201);
+        long cert = uploaded.json().get("id").asLong();
+        assertThat(api.post("/api/servers/" + server + "/certificates", a,
+                "{\"certificate_id\": " + cert + ", \"kind\": \"server\"}").status()).isEqualTo(200);
+        String settingsBefore = api.get("/api/servers/" + server + "/settings", a).body();
 
+        Map<String, Long> idOf = Map.of("/api/servers/", server, "/api/clusters/", cluster,
+                "/api/sip-users/", sipUser, "/api/routes/", route, "/api/certificates/", cert,
+                "/api/operator/accounts/", accountA);
+        // Valid bodies, so a 404 cannot come from the body being refused first.
+        Map<String, String> bodyOf = Map.of(
+                "/api/servers/{id}/cluster", "{\"cluster_id\": null}",
+                "/api/servers/{id}/settings", "{\"fqdn\": \"b.example\"}",
+                "/api/servers/{id}/certificates", "{\"certificate_id\": " + cert + ", \"kind\": \"client\"}",
+                "/api/operator/accounts/{id}/top-ups", "{\"amount_cents\": 100000}");
+
+        JsonNode paths = api.get("/openapi.json", null).json().get("paths");
         List<String> walked = new ArrayList<>();
-        for (ApiRoute r : servers.get(db.name()).routes()) {
-            if (r.pathParams().isEmpty()) {
+        for (String template : paths.propertyNames()) {
+            if (!template.contains("{")) {
                 continue;
             }
-            String prefix = idOf.keySet().stream().filter(r.path()::startsWith).findFirst()
-                    .orElseThrow(() -> new AssertionError("isolation walk does not know " + r.path() + ": add it"));
-            String path = r.path().replace("{id}", Long.toString(idOf.get(prefix)));
-            ApiClient.Answer answer = api.call(r.method().name(), path, b, bodyOf.getOrDefault(r.path(), null));
-            assertThat(answer.status()).as(r.method() + " " + path + " -> " + answer.body()).isEqualTo(404);
-            walked.add(r.method() + " " + r.path());
+            String prefix = idOf.keySet().stream().filter(template::startsWith).findFirst()
+                    .orElseThrow(() -> new AssertionError("isolation walk does not know " + template + ": add it"));
+            String path = template.replace("{id}", Long.toString(idOf.get(prefix)))
+                    .replace("{certificateId}", Long.toString(cert));
+            assertThat(path).as(template + ": unknown path parameter").doesNotContain("{");
+            for (String method : paths.get(template).propertyNames()) {
+                JsonNode op = paths.get(template).get(method);
+                boolean operator = op.get("security").toString().contains("operator");
+                ApiClient.Answer answer = api.call(method.toUpperCase(), path, b, bodyOf.getOrDefault(template,
+                        op.has("requestBody") ? "{}" : null));
+                assertThat(answer.status()).as(method + " " + path + " -> " + answer.body()).isEqualTo(operator ? 403 : 404);
+                walked.add(method + " " + template);
+            }
         }
-        assertThat(walked).hasSizeGreaterThanOrEqualTo(8);
+        assertThat(walked).hasSizeGreaterThanOrEqualTo(16)
+                .contains("post /api/servers/{id}/reactivate", "put /api/servers/{id}/settings",
+                        "delete /api/certificates/{id}", "post /api/operator/accounts/{id}/top-ups");
         // B also cannot use A's cluster when deploying, and sees none of A's things in its lists.
         assertThat(api.post("/api/servers", b, "{\"type\": \"switch\", \"zone\": \"us-east\", \"cluster_id\": " + cluster + "}")
                 .status()).isEqualTo(404);
-        for (String list : List.of("/api/servers", "/api/clusters", "/api/sip-users", "/api/routes")) {
+        for (String list : List.of("/api/servers", "/api/clusters", "/api/sip-users", "/api/routes", "/api/certificates")) {
             assertThat(api.get(list, b).json().size()).as(list).isZero();
         }
-        // Nothing of A's was changed or deleted by B's attempts.
+        // Nothing of A's was changed or deleted by B's attempts; A's balance got no top-up from B.
         assertThat(api.get("/api/servers/" + server, a).json().get("cluster").asLong()).isEqualTo(cluster);
+        assertThat(api.get("/api/servers/" + server, a).json().get("status").asString()).isEqualTo("running");
+        assertThat(api.get("/api/servers/" + server + "/settings", a).body()).isEqualTo(settingsBefore);
+        assertThat(api.get("/api/servers/" + server + "/certificates", a).json().size()).isEqualTo(1);
+        assertThat(api.get("/api/certificates/" + cert, a).status()).isEqualTo(200);
         assertThat(api.get("/api/sip-users/" + sipUser, a).status()).isEqualTo(200);
         assertThat(api.get("/api/routes/" + route, a).status()).isEqualTo(200);
+        assertThat(api.get("/api/account/balance", a).json().get("balance_cents").asLong()).isEqualTo(100_00);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void anAccountCannotCreditItselfOnlyTheOperatorCan(Databases.Db db) {
+        ApiClient api = client(db);
+        String token = readyAccount(api, 20_00);
+        long account = api.get("/api/account", token).json().get("id").asLong();
+        ApiClient.Answer self = api.post("/api/account/top-ups", token, "{\"amount_cents\": 1000000}");
+        assertThat(self.status()).isEqualTo(403);
+        assertThat(self.error()).contains("operator");
+        ApiClient.Answer withAccountToken = api.post("/api/operator/accounts/" + account + "/top-ups", token,
+                "{\"amount_cents\": 1000000}");
+        assertThat(withAccountToken.status()).isEqualTo(403);
+        assertThat(withAccountToken.error()).contains("operator token");
+        assertThat(api.post("/api/operator/accounts/" + account + "/top-ups", null, "{\"amount_cents\": 1}").status())
+                .isEqualTo(401);
+        assertThat(api.get("/api/account/balance", token).json().get("balance_cents").asLong()).isEqualTo(20_00);
+        assertThat(api.post("/api/operator/accounts/999999999/top-ups", OPERATOR, "{\"amount_cents\": 1}").status())
+                .isEqualTo(404);
+        assertThat(api.post("/api/operator/accounts/" + account + "/top-ups", OPERATOR, "{\"amount_cents\": 5}").status())
+                .isEqualTo(201);
+        assertThat(api.get("/api/account/balance", token).json().get("balance_cents").asLong()).isEqualTo(20_05);
+
+        // The demo flag turns self top-ups on (what a local demo installation uses).
+        try (ControlServer demo = ControlServer.start(0, db.db(), clock,
+                ControlServer.Options.defaults().withSelfTopUps(true))) {
+            ApiClient.Answer ok = new ApiClient(demo.port()).post("/api/account/top-ups", token, "{\"amount_cents\": 100}");
+            assertThat(ok.status()).as(ok.body()).isEqualTo(201);
+        }
+        assertThat(api.get("/api/account/balance", token).json().get("balance_cents").asLong()).isEqualTo(21_05);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -193,6 +266,11 @@ class ApiTest extends DatabaseTest {
             assertThat(path).as(endpoint + " missing from /openapi.json").isNotNull();
             assertThat(path.get(parts[0].toLowerCase())).as(endpoint + " missing from /openapi.json").isNotNull();
         }
-        assertThat(doc.get("components").get("schemas").get("TopUpBody").get("properties").has("amount_cents")).isTrue();
+        assertThat(doc.get("components").get("schemas").get("OperatorTopUpBody").get("properties").has("amount_cents")).isTrue();
+        JsonNode settings = doc.get("components").get("schemas").get("ServerSettings").get("properties");
+        assertThat(settings.get("extra_udp_ports").get("items").get("type").asString()).isEqualTo("integer");
+        assertThat(settings.get("uac_registrations").get("items").get("properties").has("registrar")).isTrue();
+        assertThat(doc.get("paths").get("/api/operator/billing/run").get("post").get("security").toString())
+                .contains("operator");
     }
 }

@@ -262,6 +262,9 @@ final class ConfigValidator {
                 problems.add("nonceSecret", "must be 32..128 hex digits (16..64 bytes), e.g. from `openssl rand -hex 32`");
             }
         }
+        if (problems.required("serviceState", c.serviceState()) && !SwitchConfig.SERVICE_STATES.contains(c.serviceState())) {
+            problems.add("serviceState", "must be \"active\", \"expired\" or \"suspended\", was " + ConfigTree.quote(c.serviceState()));
+        }
         if (c.restrictDirect() && c.dispatchers() != null && c.dispatchers().isEmpty()) {
             problems.add("restrictDirect", "needs at least one address in dispatchers (or nobody but carriers could reach the switch)");
         }

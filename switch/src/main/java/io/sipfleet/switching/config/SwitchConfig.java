@@ -79,6 +79,12 @@ import java.util.Optional;
  *                              member than the one that challenged, which must accept the nonce.
  *                              null = a random key per process (nonces are good only on this
  *                              switch, and only until it restarts). Default null.
+ * @param serviceState          whether the control plane lets this server take calls:
+ *                              {@code "active"}, or {@code "expired"} (test period over) /
+ *                              {@code "suspended"} (the account ran out of credit), when new calls
+ *                              (INVITE outside a dialog) are answered 503 with the state as reason;
+ *                              calls in progress, registrations and pings carry on, so phones stay
+ *                              registered for when the server is reactivated. Default "active".
  */
 public record SwitchConfig(
         long version,
@@ -106,7 +112,17 @@ public record SwitchConfig(
         @Default("[\"SHA-256\", \"MD5\"]") List<String> digestAlgorithms,
         @Default("[]") List<String> dispatchers,
         @Default("false") boolean restrictDirect,
-        @Default("null") String nonceSecret) {
+        @Default("null") String nonceSecret,
+        @Default("\"active\"") String serviceState) {
+
+    /** The serviceState values: the switch takes new calls only when active. */
+    public static final java.util.Set<String> SERVICE_STATES = java.util.Set.of("active", "expired", "suspended");
+
+    /** True when new calls are refused because the server expired or was suspended. */
+    public boolean callsStopped() {
+        return !"active".equals(serviceState);
+    }
+
 
     public SwitchConfig {
         listen = listen == null ? null : List.copyOf(listen);
@@ -176,6 +192,6 @@ public record SwitchConfig(
                 capacityFailover, keepAlive, realm, sipUsers, registrar, carrierRoutes, cdrFile,
                 metricsPort, metricsAddress, sessionTimeoutSeconds, allowedDestinations, authFailure,
                 clusterId, storeUri, locationSharingPeers, locationSharing, digestAlgorithms,
-                dispatchers, restrictDirect, nonceSecret);
+                dispatchers, restrictDirect, nonceSecret, serviceState);
     }
 }
