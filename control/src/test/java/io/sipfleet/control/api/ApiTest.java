@@ -180,6 +180,35 @@ class ApiTest extends DatabaseTest {
                 "/api/servers/{id}/certificates", "{\"certificate_id\": " + cert + ", \"kind\": \"client\"}",
                 "/api/operator/accounts/{id}/top-ups", "{\"amount_cents\": 100000}");
 
+        // Walked on a control plane with the fleet machinery too (actions, resize, audit exist only
+        // there); its health monitor is set never to run, so it leaves A's server as it is.
+        try (ControlServer full = ControlServer.start(0, db.db(), clock, ControlServer.Options.defaults()
+                .withOperatorToken(OPERATOR)
+                .withFleet(io.sipfleet.control.agent.FleetOptions.of(io.sipfleet.control.server.AddressPool.parse(
+                        "127.0.9.100-127.0.9.120"), "agent-secret", "test").withMonitorInterval(java.time.Duration.ofHours(1))))) {
+            assertThat(walk(new ApiClient(full.port()), b, idOf, cert, bodyOf)).contains(
+                    "post /api/servers/{id}/actions", "post /api/servers/{id}/resize", "get /api/servers/{id}/audit");
+        }
+        walk(api, b, idOf, cert, bodyOf);
+
+        // B also cannot use A's cluster when deploying, and sees none of A's things in its lists.
+        assertThat(api.post("/api/servers", b, "{\"type\": \"switch\", \"zone\": \"us-east\", \"cluster_id\": " + cluster + "}")
+                .status()).isEqualTo(404);
+        for (String list : List.of("/api/servers", "/api/clusters", "/api/sip-users", "/api/routes", "/api/certificates")) {
+            assertThat(api.get(list, b).json().size()).as(list).isZero();
+        }
+        // Nothing of A's was changed or deleted by B's attempts; A's balance got no top-up from B.
+        assertThat(api.get("/api/servers/" + server, a).json().get("cluster").asLong()).isEqualTo(cluster);
+        assertThat(api.get("/api/servers/" + server, a).json().get("status").asString()).isEqualTo("running");
+        assertThat(api.get("/api/servers/" + server + "/settings", a).body()).isEqualTo(settingsBefore);
+        assertThat(api.get("/api/servers/" + server + "/certificates", a).json().size()).isEqualTo(1);
+        assertThat(api.get("/api/certificates/" + cert, a).status()).isEqualTo(200);
+        assertThat(api.get("/api/sip-users/" + sipUser, a).status()).isEqualTo(200);
+        assertThat(api.get("/api/routes/" + route, a).status()).isEqualTo(200);
+        assertThat(api.get("/api/account/balance", a).json().get("balance_cents").asLong()).isEqualTo(100_00);
+    }
+
+    private static List<String> walk(ApiClient api, String b, Map<String, Long> idOf, long cert, Map<String, String> bodyOf) {
         JsonNode paths = api.get("/openapi.json", null).json().get("paths");
         List<String> walked = new ArrayList<>();
         for (String template : paths.propertyNames()) {
@@ -203,21 +232,7 @@ class ApiTest extends DatabaseTest {
         assertThat(walked).hasSizeGreaterThanOrEqualTo(16)
                 .contains("post /api/servers/{id}/reactivate", "put /api/servers/{id}/settings",
                         "delete /api/certificates/{id}", "post /api/operator/accounts/{id}/top-ups");
-        // B also cannot use A's cluster when deploying, and sees none of A's things in its lists.
-        assertThat(api.post("/api/servers", b, "{\"type\": \"switch\", \"zone\": \"us-east\", \"cluster_id\": " + cluster + "}")
-                .status()).isEqualTo(404);
-        for (String list : List.of("/api/servers", "/api/clusters", "/api/sip-users", "/api/routes", "/api/certificates")) {
-            assertThat(api.get(list, b).json().size()).as(list).isZero();
-        }
-        // Nothing of A's was changed or deleted by B's attempts; A's balance got no top-up from B.
-        assertThat(api.get("/api/servers/" + server, a).json().get("cluster").asLong()).isEqualTo(cluster);
-        assertThat(api.get("/api/servers/" + server, a).json().get("status").asString()).isEqualTo("running");
-        assertThat(api.get("/api/servers/" + server + "/settings", a).body()).isEqualTo(settingsBefore);
-        assertThat(api.get("/api/servers/" + server + "/certificates", a).json().size()).isEqualTo(1);
-        assertThat(api.get("/api/certificates/" + cert, a).status()).isEqualTo(200);
-        assertThat(api.get("/api/sip-users/" + sipUser, a).status()).isEqualTo(200);
-        assertThat(api.get("/api/routes/" + route, a).status()).isEqualTo(200);
-        assertThat(api.get("/api/account/balance", a).json().get("balance_cents").asLong()).isEqualTo(100_00);
+        return walked;
     }
 
     @ParameterizedTest(name = "{0}")
