@@ -77,47 +77,25 @@ class DispatcherEndToEndTest {
 
     private double admitted(TestSwitch s) { return s.metric("sipfleet_calls_total", "result=\"admitted\""); }
 
+    /** The figure: 3,000 calls over 30 s, each switch within +-10 % of an even share. */
     @Test void roundRobinSpreadsCallsEvenlyOverTheSwitches() throws Exception {
         startSwitches(0);
         startDispatcher();
-        try (Sipp.Running gw = gateway(60)) {
-            caller(300, 30, 40).run(dir, "caller").assertClean(300);
+        try (Sipp.Running gw = gateway(90)) {
+            caller(3000, 100, 60).run(dir, "caller").assertClean(3000);
             gw.stop();
         }
         for (TestSwitch s : switches) {
-            assertThat(admitted(s)).as("calls admitted by %s", s.node.config().serverId()).isBetween(90.0, 110.0);
+            assertThat(admitted(s)).as("calls admitted by %s", s.node.config().serverId()).isBetween(900.0, 1100.0);
         }
         String status = http("/status");
         assertThat(status).contains("\"up\":true").doesNotContain("\"up\":false");
         String metrics = http("/metrics");
         assertThat(TestSwitch.metricIn(metrics, "sipfleet_dispatcher_destination_up", "127.0.0.72")).isEqualTo(1.0);
-        assertThat(TestSwitch.metricIn(metrics, "sipfleet_dispatcher_requests_total", "method=\"INVITE\"")).isEqualTo(300.0);
+        assertThat(TestSwitch.metricIn(metrics, "sipfleet_dispatcher_requests_total", "method=\"INVITE\"")).isEqualTo(3000.0);
     }
 
-    @Test void aSwitchClosedUnderLoadIsTakenOutAndCallsFailOver() throws Exception {
-        startSwitches(0);
-        startDispatcher();
-        try (Sipp.Running gw = gateway(90);
-             Sipp.Running uac = caller(300, 30, 60).start(dir, "caller")) {
-            Sipp.sleep(3000);
-            long closedAt = System.nanoTime();
-            switches.get(2).close();
-            switches.remove(2);
-            while (dispatcher.isUp("sip:127.0.0.73:5060")) {
-                assertThat(System.nanoTime() - closedAt).as("taken out within 3.5 probe intervals")
-                        .isLessThan(Duration.ofMillis(3500).toNanos());
-                Sipp.sleep(50);
-            }
-            Sipp.Result r = uac.await();
-            gw.stop();
-            // Only calls already established on the dead switch may fail (their BYE has nowhere to go):
-            // at 30 calls/s with instant hang-up that is at most a handful.
-            assertThat(r.failed()).as("failed calls\n%s", r.diagnostics()).isLessThanOrEqualTo(5);
-            assertThat(r.successful() + r.failed()).isEqualTo(300);
-            String metrics = http("/metrics");
-            assertThat(TestSwitch.metricIn(metrics, "sipfleet_dispatcher_destination_up", "127.0.0.73")).isEqualTo(0.0);
-        }
-    }
+    // A switch dying under load: DispatcherSwitchKillTest (kill -9 of a switch process).
 
     @Test void aSwitchAnswering503IsSkippedWithoutBeingMarkedDown() throws Exception {
         startSwitches(1); // 127.0.0.71 takes 1 call/s: most calls sent there get 503
