@@ -1,6 +1,9 @@
 package io.sipfleet.app;
 
 import io.sipfleet.app.agent.AgentCommand;
+import io.sipfleet.app.cli.BalanceCommand;
+import io.sipfleet.app.cli.ClustersCommand;
+import io.sipfleet.app.cli.ServersCommand;
 import io.sipfleet.app.control.ControlCommand;
 import io.sipfleet.app.node.NodeCommand;
 import io.sipfleet.app.node.UpCommand;
@@ -10,7 +13,8 @@ import picocli.CommandLine.Command;
 /** The {@code sipfleet} CLI. Subcommands: version, node, up, control, agent. */
 @Command(name = "sipfleet", mixinStandardHelpOptions = true, versionProvider = Version.Provider.class,
         description = "Run a carrier's fleet of SIP servers.",
-        subcommands = {VersionCommand.class, NodeCommand.class, UpCommand.class, ControlCommand.class, AgentCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {VersionCommand.class, NodeCommand.class, UpCommand.class, ControlCommand.class, AgentCommand.class,
+                ServersCommand.class, ClustersCommand.class, BalanceCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
