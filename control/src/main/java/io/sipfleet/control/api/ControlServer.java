@@ -22,6 +22,8 @@ import io.sipfleet.control.cluster.ClusterService;
 import io.sipfleet.control.config.ConfigApi;
 import io.sipfleet.control.config.SnapshotService;
 import io.sipfleet.control.db.ControlDatabase;
+import io.sipfleet.control.media.MediaApi;
+import io.sipfleet.control.media.MediaService;
 import io.sipfleet.control.route.RouteApi;
 import io.sipfleet.control.route.RouteService;
 import io.sipfleet.control.secret.Secrets;
@@ -151,6 +153,7 @@ public final class ControlServer implements AutoCloseable {
         routes.addAll(CertificateApi.routes(new CertificateService(db, options.secrets(), clock)));
         BillingService billingService = new BillingService(db, clock);
         routes.addAll(BillingApi.routes(billingService, accounts));
+        routes.addAll(MediaApi.routes(new MediaService(db, clock)));
         String openApi = OpenApi.document(routes, API_VERSION);
         Javalin app = Javalin.create(config -> {
             config.jsonMapper(new JavalinJackson3(Json.MAPPER, false));

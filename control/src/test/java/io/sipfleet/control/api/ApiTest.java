@@ -172,7 +172,7 @@ class ApiTest extends DatabaseTest {
 
         Map<String, Long> idOf = Map.of("/api/servers/", server, "/api/clusters/", cluster,
                 "/api/sip-users/", sipUser, "/api/routes/", route, "/api/certificates/", cert,
-                "/api/operator/accounts/", accountA);
+                "/api/operator/accounts/", accountA, "/api/operator/media-servers/", 1L);
         // Valid bodies, so a 404 cannot come from the body being refused first.
         Map<String, String> bodyOf = Map.of(
                 "/api/servers/{id}/cluster", "{\"cluster_id\": null}",
@@ -233,6 +233,105 @@ class ApiTest extends DatabaseTest {
                 .contains("post /api/servers/{id}/reactivate", "put /api/servers/{id}/settings",
                         "delete /api/certificates/{id}", "post /api/operator/accounts/{id}/top-ups");
         return walked;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void serverConfigAndCertificateBadInputIs400NamingTheFieldAndSavesNothing(Databases.Db db) {
+        ApiClient api = client(db);
+        String token = readyAccount(api, 100_00);
+        long id = api.post("/api/servers", token, "{\"type\": \"switch\", \"zone\": \"us-east\"}").json().get("id").asLong();
+        assertThat(api.call("PUT", "/api/servers/" + id + "/settings", token, "{\"fqdn\": \"sw.example.com\"}").status())
+                .isEqualTo(200);
+        String before = api.get("/api/servers/" + id + "/settings", token).body();
+        long version = api.get("/api/servers/" + id, token).json().get("config_version").asLong();
+        Map<String, String> cases = new java.util.LinkedHashMap<>();
+        cases.put("{\"fqnd\": \"x.example.com\"}", "fqnd: unknown field");
+        cases.put("{\"extra_udp_ports\": \"5080\"}", "extra_udp_ports: wrong type");
+        cases.put("{\"extra_udp_ports\": [\"5080\"]}", "extra_udp_ports[0]: wrong type");
+        cases.put("{\"extra_udp_ports\": [99999999999]}", "extra_udp_ports[0]: number out of range");
+        cases.put("{\"extra_tcp_ports\": [70000]}", "extra_tcp_ports[0]: must be a port 1..65535");
+        cases.put("{\"auto_upgrade\": 1}", "auto_upgrade: wrong type");
+        cases.put("{\"restrict_direct\": \"yes\"}", "restrict_direct: wrong type");
+        cases.put("{\"capacity_failover_server_id\": 1.5}", "capacity_failover_server_id: wrong type");
+        cases.put("{\"uac_registrations\": [{\"registrar\": \"sip:r.example.com\", \"username\": \"u\", "
+                + "\"password\": \"p\", \"realm\": \"x\"}]}", "uac_registrations[0].realm: unknown field");
+        cases.put("{\"tls\": true, \"fqdn\": null}", "tls: needs fqdn");
+        cases.put("{\"webrtc\": true}", "webrtc: needs a server certificate");
+        cases.put("[]", "body");
+        for (Map.Entry<String, String> c : cases.entrySet()) {
+            ApiClient.Answer a = api.call("PUT", "/api/servers/" + id + "/settings", token, c.getKey());
+            assertThat(a.status()).as(c.getKey() + " -> " + a.body()).isEqualTo(400);
+            assertThat(a.error()).as(c.getKey()).startsWith(c.getValue());
+        }
+        assertThat(api.get("/api/servers/" + id + "/settings", token).body()).isEqualTo(before);
+        assertThat(api.get("/api/servers/" + id, token).json().get("config_version").asLong()).isEqualTo(version);
+
+        var mine = io.sipfleet.control.certificate.TestCerts.selfSigned("sw.example.com", clock.instant().minusSeconds(60),
+                clock.instant().plusSeconds(86_400 * 30), "sw.example.com");
+        var other = io.sipfleet.control.certificate.TestCerts.selfSigned("other.example.com", clock.instant().minusSeconds(60),
+                clock.instant().plusSeconds(86_400 * 30), "other.example.com");
+        ApiClient.Answer mismatch = api.post("/api/certificates", token, Json.MAPPER.writeValueAsString(Map.of(
+                "name", "sw", "certificate", mine.chainPem(), "private_key", other.keyPem())));
+        assertThat(mismatch.status()).isEqualTo(400);
+        assertThat(mismatch.error()).startsWith("private_key: does not match the certificate CN=sw.example.com");
+        assertThat(api.get("/api/certificates", token).json().size()).isZero();
+        ApiClient.Answer ok = api.post("/api/certificates", token, Json.MAPPER.writeValueAsString(Map.of(
+                "name", "sw", "certificate", mine.chainPem(), "private_key", mine.keyPem())));
+        assertThat(ok.status()).as(ok.body()).isEqualTo(201);
+        assertThat(ok.body()).doesNotContain("PRIVATE KEY");
+        assertThat(ok.json().get("sans").toString()).isEqualTo("[\"sw.example.com\"]");
+        long cert = ok.json().get("id").asLong();
+        assertThat(api.post("/api/servers/" + id + "/certificates", token, "{\"certificate_id\": " + cert
+                + ", \"kind\": \"server\"}").status()).isEqualTo(200);
+        ApiClient.Answer tls = api.call("PUT", "/api/servers/" + id + "/settings", token, "{\"tls\": true, \"webrtc\": true}");
+        assertThat(tls.status()).as(tls.body()).isEqualTo(200);
+        assertThat(api.get("/api/servers/" + id, token).json().get("config_version").asLong()).isGreaterThan(version);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void mediaServersRegisterWithTheOperatorTokenAndAreListedPerZone(Databases.Db db) {
+        ApiClient api = client(db);
+        String token = readyAccount(api, 20_00);
+        String ip = "127.0.9." + (200 + (int) (System.nanoTime() % 50));
+        String body = "{\"address\": \"" + ip + "\", \"aliases\": [\"media-1.example.com\"], \"zone\": \"eu-west\"}";
+        assertThat(api.post("/api/operator/media-servers", token, body).status()).as("an account cannot register one")
+                .isEqualTo(403);
+        ApiClient.Answer created = api.post("/api/operator/media-servers", OPERATOR, body);
+        assertThat(created.status()).as(created.body()).isIn(200, 201);
+        long id = created.json().get("id").asLong();
+        ApiClient.Answer again = api.post("/api/operator/media-servers", OPERATOR,
+                "{\"address\": \"" + ip + "\", \"aliases\": [\"media-1.example.com\", \"203.0.113.7\"], \"zone\": \"eu-west\"}");
+        assertThat(again.status()).as("a re-registration refreshes it").isEqualTo(200);
+        assertThat(again.json().get("id").asLong()).isEqualTo(id);
+
+        JsonNode eu = api.get("/api/media-servers?zone=eu-west", token).json();
+        JsonNode listed = null;
+        for (JsonNode m : eu) {
+            if (m.get("id").asLong() == id) {
+                listed = m;
+            }
+        }
+        assertThat(listed).as(eu.toString()).isNotNull();
+        assertThat(listed.get("ip").asString()).isEqualTo(ip);
+        assertThat(listed.get("aliases").toString()).isEqualTo("[\"media-1.example.com\",\"203.0.113.7\"]");
+        assertThat(listed.get("zone").asString()).isEqualTo("eu-west");
+        for (JsonNode m : api.get("/api/media-servers?zone=us-east", token).json()) {
+            assertThat(m.get("id").asLong()).isNotEqualTo(id);
+        }
+        assertThat(api.get("/api/media-servers?zone=mars", token).error()).startsWith("zone: unknown zone 'mars'");
+        for (String bad : List.of("{\"address\": \"999.1.1.1\", \"zone\": \"eu-west\"}",
+                "{\"address\": \"media.example.com\", \"zone\": \"eu-west\"}",
+                "{\"address\": \"" + ip + "\", \"zone\": \"eu-west\", \"aliases\": [\"bad alias\"]}",
+                "{\"address\": \"" + ip + "\", \"zone\": \"nowhere\"}")) {
+            ApiClient.Answer a = api.post("/api/operator/media-servers", OPERATOR, bad);
+            assertThat(a.status()).as(bad + " -> " + a.body()).isEqualTo(400);
+            assertThat(a.error()).matches("(address|aliases\\[0\\]|zone): .*");
+        }
+        assertThat(api.call("DELETE", "/api/operator/media-servers/" + id, token, null).status()).isEqualTo(403);
+        assertThat(api.call("DELETE", "/api/operator/media-servers/" + id, OPERATOR, null).status()).isEqualTo(204);
+        assertThat(api.call("DELETE", "/api/operator/media-servers/" + id, OPERATOR, null).status()).isEqualTo(404);
     }
 
     @ParameterizedTest(name = "{0}")
