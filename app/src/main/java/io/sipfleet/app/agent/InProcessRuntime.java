@@ -2,6 +2,7 @@ package io.sipfleet.app.agent;
 
 import io.sipfleet.cluster.ClusterState;
 import io.sipfleet.dispatching.DispatcherConfig;
+import io.sipfleet.dispatching.DispatcherConfigWatcher;
 import io.sipfleet.dispatching.DispatcherNode;
 import io.sipfleet.switching.SwitchNode;
 import io.sipfleet.switching.config.ConfigFileWatcher;
@@ -26,7 +27,11 @@ public final class InProcessRuntime implements NodeRuntime {
     public Running start(String name, String role, Path config, Image image, Path dir) throws Exception {
         if (role.equals("dispatcher")) {
             DispatcherNode node = DispatcherNode.start(DispatcherConfig.load(config));
-            return new InJvm(node::close);
+            DispatcherConfigWatcher watcher = DispatcherConfigWatcher.start(config, node, Duration.ofSeconds(1));
+            return new InJvm(() -> {
+                watcher.close();
+                node.close();
+            });
         }
         SwitchConfig c = SwitchConfig.load(config);
         ClusterState state = c.clusterId() == null ? ClusterState.inMemory(Clock.systemUTC())

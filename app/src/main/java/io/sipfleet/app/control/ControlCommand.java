@@ -98,7 +98,7 @@ public final class ControlCommand implements Callable<Integer> {
         return 0;
     }
 
-    static Path defaultDataDir() {
+    public static Path defaultDataDir() {
         String xdg = System.getenv("XDG_DATA_HOME");
         Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".local", "share");
         return base.resolve("sipfleet");

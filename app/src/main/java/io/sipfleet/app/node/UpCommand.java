@@ -1,28 +1,53 @@
 package io.sipfleet.app.node;
 
-import io.sipfleet.app.up.Fleet;
+import io.sipfleet.app.up.ControlPlaneFleet;
+import io.sipfleet.control.server.AddressPool;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
- * {@code sipfleet up}: runs the fleet on the embedded default, nothing to install (see
- * {@link Fleet}): dispatcher-1 on 127.0.0.10:5060 in front of switch-1 (127.0.0.2:5060) and
- * switch-2 (127.0.0.3:5060), cluster c1 on one shared in-memory state, the example users
- * 1001..1003 (passwords secret1001..secret1003, realm sipfleet.local), metrics on
- * http://127.0.0.2:9090/metrics, http://127.0.0.3:9091/metrics and http://127.0.0.10:9190/metrics,
- * CDRs in .sipfleet/. Phones: registrar/domain sipfleet.local, outbound proxy 127.0.0.10:5060.
+ * {@code sipfleet up}: the control plane on http://127.0.0.1:8080 with its embedded database, a
+ * local agent, and a demo account whose fleet (dispatcher + two clustered switches) is deployed
+ * through the control plane's API (see {@link ControlPlaneFleet}); until SIGTERM or SIGINT.
  */
 @Command(name = "up", mixinStandardHelpOptions = true,
-        description = "Run the fleet on the embedded default (a dispatcher on 127.0.0.10:5060 in front of two "
-                + "clustered switches on 127.0.0.2 and 127.0.0.3) until SIGTERM or SIGINT.")
+        description = "Run the control plane, a local agent and a demo fleet (a dispatcher in front of two clustered "
+                + "switches, deployed through the control plane) until SIGTERM or SIGINT.")
 public final class UpCommand implements Callable<Integer> {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+    @Option(names = "--port", defaultValue = "8080", description = "control plane HTTP port (default ${DEFAULT-VALUE})")
+    int port;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "control plane address (default ${DEFAULT-VALUE})")
+    String host;
+
+    @Option(names = "--db", paramLabel = "URL",
+            description = "database (default: an embedded H2 file $XDG_DATA_HOME/sipfleet/up, ~/.local/share/sipfleet/up)")
+    String db;
+
+    @Option(names = "--redis", paramLabel = "URI",
+            description = "run the nodes as separate processes sharing this Redis (e.g. redis://127.0.0.1:6379) "
+                    + "instead of inside this JVM")
+    String redis;
+
+    @Option(names = "--address-pool", paramLabel = "RANGE", defaultValue = "127.0.0.2-254",
+            description = "addresses given to the servers (default ${DEFAULT-VALUE})")
+    String addressPool;
+
+    @Option(names = "--agent-dir", paramLabel = "DIR", defaultValue = ".sipfleet/agent",
+            description = "where the local agent installs the nodes (default ${DEFAULT-VALUE})")
+    Path agentDir;
+
     @Override public Integer call() throws Exception {
-        Fleet fleet = Fleet.start(false, Path.of(".sipfleet"));
+        String url = db != null ? db : "jdbc:h2:file:" + io.sipfleet.app.control.ControlCommand.defaultDataDir()
+                .resolve("up").toAbsolutePath();
+        ControlPlaneFleet fleet = ControlPlaneFleet.start(new ControlPlaneFleet.Settings(host, port, url, redis,
+                AddressPool.parse(addressPool), agentDir, ControlPlaneFleet.defaultCredentials()));
         fleet.describe(spec.commandLine().getOut());
         return UntilSignalled.run(fleet, "fleet");
     }

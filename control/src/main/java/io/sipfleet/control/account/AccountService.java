@@ -49,6 +49,20 @@ public final class AccountService {
         }
     }
 
+    /**
+     * A new API token for the existing user {@code email} (e.g. {@code sipfleet up} on a second run:
+     * tokens are kept only as hashes, so the old one cannot be shown again). Empty if no such user.
+     */
+    public Optional<Signup> issueToken(String email) {
+        String token = ApiTokens.newToken();
+        return jdbi.inTransaction(h -> h.createQuery("SELECT id, account_id FROM app_user WHERE email = :e")
+                .bind("e", email).map((rs, ctx) -> new long[] {rs.getLong("id"), rs.getLong("account_id")}).findOne()
+                .map(ids -> {
+                    h.attach(AccountDao.class).insertToken(ids[0], ApiTokens.hash(token), clock.instant());
+                    return new Signup(ids[1], ids[0], token);
+                }));
+    }
+
     /** The account a bearer token acts for, if the token is known and not revoked. */
     public Optional<Principal> authenticate(String token) {
         if (token == null || !token.startsWith(ApiTokens.PREFIX) || token.length() > 100) {

@@ -150,7 +150,7 @@ public final class ActionService {
      * run: the database says running or stopped, but the local agent has nothing yet).
      */
     public Outcome ensureRunning(Server s, String actor) {
-        return guarded(s, "start", actor, "ensure running", () -> {
+        return guarded(s, "recover", actor, "bring up whatever the recorded status", () -> {
             AgentClient agent = agent(s);
             if (agent.node(s.serverId()).map(n -> NodeState.RUNNING.equals(n.state())).orElse(false)) {
                 pushConfig(s, agent);
