@@ -44,10 +44,11 @@ public final class UpCommand implements Callable<Integer> {
     Path agentDir;
 
     @Override public Integer call() throws Exception {
-        String url = db != null ? db : "jdbc:h2:file:" + io.sipfleet.app.control.ControlCommand.defaultDataDir()
-                .resolve("up").toAbsolutePath();
+        Path data = io.sipfleet.app.control.ControlCommand.defaultDataDir();
+        String url = db != null ? db : "jdbc:h2:file:" + data.resolve("up").toAbsolutePath();
         ControlPlaneFleet fleet = ControlPlaneFleet.start(new ControlPlaneFleet.Settings(host, port, url, redis,
-                AddressPool.parse(addressPool), agentDir, ControlPlaneFleet.defaultCredentials()));
+                AddressPool.parse(addressPool), agentDir, ControlPlaneFleet.defaultCredentials(),
+                data.resolve("up-secret.key")));
         fleet.describe(spec.commandLine().getOut());
         return UntilSignalled.run(fleet, "fleet");
     }

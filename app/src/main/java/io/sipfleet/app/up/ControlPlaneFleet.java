@@ -12,6 +12,7 @@ import io.sipfleet.control.action.ActionService;
 import io.sipfleet.control.agent.FleetOptions;
 import io.sipfleet.control.api.ControlServer;
 import io.sipfleet.control.db.ControlDatabase;
+import io.sipfleet.control.secret.Secrets;
 import io.sipfleet.control.server.AddressPool;
 import io.sipfleet.control.server.Provisioner;
 import io.sipfleet.control.server.Server;
@@ -57,9 +58,10 @@ public final class ControlPlaneFleet implements AutoCloseable {
     /**
      * @param redis       null: nodes in this JVM (in-memory cluster state); else separate processes on this Redis
      * @param credentials the CLI credentials file to write (url + token), mode 600
+     * @param secretKey   key file sealing secrets at rest (kept next to the database: a second run needs it)
      */
     public record Settings(String host, int port, String dbUrl, String redis, AddressPool pool, Path agentDir,
-                           Path credentials) {
+                           Path credentials, Path secretKey) {
     }
 
     /** One line of the table: a server as the API shows it. */
@@ -97,7 +99,10 @@ public final class ControlPlaneFleet implements AutoCloseable {
         String store = settings.redis() != null ? settings.redis() : "memory://up";
         control = ControlServer.start(settings.port(), db, Clock.systemUTC(),
                 new ControlServer.Options(settings.host(), Provisioner.NONE, store,
-                        FleetOptions.of(settings.pool(), agentToken, Version.sipfleet())));
+                        FleetOptions.of(settings.pool(), agentToken, Version.sipfleet()))
+                        .withSecrets(Secrets.fromFile(settings.secretKey()))
+                        // A demo: no payment provider, so the demo account credits itself.
+                        .withSelfTopUps(true));
         url = "http://" + settings.host() + ":" + control.port();
         agent = Agent.start(new Agent.Settings(HOST_NAME, ZONE, URI.create(url), agentToken,
                         new InetSocketAddress("127.0.0.1", 0), settings.agentDir()),

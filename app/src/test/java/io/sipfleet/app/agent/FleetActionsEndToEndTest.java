@@ -47,7 +47,7 @@ class FleetActionsEndToEndTest {
 
     @BeforeEach void start() throws Exception {
         db = ControlDatabase.open("jdbc:h2:mem:e2e-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        control = ControlServer.start(0, db, Clock.systemUTC(), ControlServer.Options.defaults()
+        control = ControlServer.start(0, db, Clock.systemUTC(), ControlServer.Options.defaults().withSelfTopUps(true)
                 .withFleet(FleetOptions.of(new AddressPool("127.0.7.", 2, 40), AGENT_TOKEN, Version.sipfleet())
                         .withMonitorInterval(Duration.ofSeconds(1))));
         URI url = URI.create("http://127.0.0.1:" + control.port());

@@ -43,7 +43,7 @@ class UpTest {
     ControlPlaneFleet up(String redis, AddressPool pool) throws Exception {
         return ControlPlaneFleet.start(new ControlPlaneFleet.Settings("127.0.0.1", 0,
                 "jdbc:h2:file:" + dir.resolve("db/up").toAbsolutePath(), redis, pool, dir.resolve("agent"),
-                dir.resolve("config/sipfleet/control.json")));
+                dir.resolve("config/sipfleet/control.json"), dir.resolve("db/up-secret.key")));
     }
 
     String printed() {
