@@ -148,13 +148,24 @@ class FleetActionsEndToEndTest {
             assertThat(s.get("channels_in_use").asInt()).isZero();
         });
 
+        // A node that dies behind the agent's back (kill -9): three unanswered probes -> failed, with the
+        // reason; a power cycle brings it back.
+        ProcessHandle.of(cycledPid).orElseThrow().destroyForcibly();
+        JsonNode failed = awaitStatus(id, "failed");
+        assertThat(failed.get("status_reason").asString()).contains("stopped answering SIP OPTIONS on " + ip + ":5060");
+        JsonNode revived = action(id, "power_cycle");
+        assertThat(revived.get("message").asString()).contains("was not running");
+        assertThat(revived.get("server").get("status").asString()).isEqualTo("running");
+        assertThat(revived.get("server").get("status_reason").isNull()).isTrue();
+
         List<String> log = new ArrayList<>();
         for (JsonNode e : api.ok(200, "GET", "/api/servers/" + id + "/audit", null)) {
             log.add(0, e.get("action").asString() + ":" + e.get("result").asString() + ":" + e.get("actor").asString());
         }
         assertThat(log).containsExactly("deploy:ok:control", "start:refused:user e2e@example.com",
                 "stop:ok:user e2e@example.com", "power_cycle:refused:user e2e@example.com",
-                "start:ok:user e2e@example.com", "power_cycle:ok:user e2e@example.com");
+                "start:ok:user e2e@example.com", "power_cycle:ok:user e2e@example.com",
+                "power_cycle:ok:user e2e@example.com");
     }
 
     long agentPid(String name) {

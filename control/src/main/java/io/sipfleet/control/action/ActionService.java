@@ -126,7 +126,8 @@ public final class ActionService {
             if (!restart || !Server.RUNNING.equals(resized.status())) {
                 return "resized to " + channels + " channels; "
                         + (Server.RUNNING.equals(resized.status()) ? "applied live at the next config pull (within "
-                        + options.monitorInterval().toSeconds() + " s)" : "the node gets it when it starts");
+                        + (options.monitorInterval().toMillis() >= 1000 ? options.monitorInterval().toSeconds() + " s)"
+                        : options.monitorInterval().toMillis() + " ms)") : "the node gets it when it starts");
             }
             AgentClient agent = agent(resized);
             pushConfig(resized, agent);
