@@ -18,7 +18,7 @@ import java.util.concurrent.CompletionStage;
  * {@link RedisClusterState#connect}) and handed to the switch. Each piece has one owner: the registrar writes {@code location}, call admission uses
  * {@code cps} and {@code channels}.
  */
-public record ClusterState(LocationStore location, CpsLimiter cps, ChannelCounter channels) {
+public record ClusterState(LocationStore location, CpsLimiter cps, ChannelCounter channels, StoreHealth health) {
 
     /**
      * Channel lease TTL when none is given: the switch refreshes live dialogs every 30 s, so a lease
@@ -30,6 +30,12 @@ public record ClusterState(LocationStore location, CpsLimiter cps, ChannelCounte
         Objects.requireNonNull(location, "location");
         Objects.requireNonNull(cps, "cps");
         Objects.requireNonNull(channels, "channels");
+        Objects.requireNonNull(health, "health");
+    }
+
+    /** State that lives in this process (or whose store has no health to report). */
+    public ClusterState(LocationStore location, CpsLimiter cps, ChannelCounter channels) {
+        this(location, cps, channels, StoreHealth.ALWAYS);
     }
 
     /** One node's state, all on {@code clock} (tests pass a controllable one). */

@@ -27,7 +27,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.net.SocketAddress;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisConnectionStateListener;
 
 /**
  * The {@link ClusterState} of a fleet, on Redis: {@link RedisLocationStore}, {@link RedisCpsLimiter}
@@ -85,6 +91,14 @@ public final class RedisClusterState implements AutoCloseable {
     private final StatefulRedisConnection<String, String> connection;
     private final ClusterState state;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicBoolean up = new AtomicBoolean(true);
+    private final AtomicLong downSinceNanos = new AtomicLong();
+    private final List<Consumer<Boolean>> healthListeners = new CopyOnWriteArrayList<>();
+    private final StoreHealth health = new StoreHealth() {
+        @Override public boolean connected() { return isConnected(); }
+        @Override public void onChange(Consumer<Boolean> listener) { healthListeners.add(Objects.requireNonNull(listener)); }
+        @Override public String toString() { return "RedisClusterState[" + RedisClusterState.this.clusterId + "].health"; }
+    };
 
     private RedisClusterState(String clusterId, ClientResources resources, RedisClient client,
                               StatefulRedisConnection<String, String> connection, Duration leaseTtl) {
@@ -94,7 +108,11 @@ public final class RedisClusterState implements AutoCloseable {
         this.connection = connection;
         RedisAsyncCommands<String, String> redis = connection.async();
         this.state = new ClusterState(new RedisLocationStore(redis, clusterId), new RedisCpsLimiter(redis, clusterId),
-                new RedisChannelCounter(redis, clusterId, leaseTtl));
+                new RedisChannelCounter(redis, clusterId, leaseTtl), health);
+        client.addListener(new RedisConnectionStateListener() {
+            @Override public void onRedisConnected(RedisChannelHandler<?, ?> c, SocketAddress address) { changed(true); }
+            @Override public void onRedisDisconnected(RedisChannelHandler<?, ?> c) { changed(false); }
+        });
     }
 
     /** {@link #connect(String, String, Duration)} with {@link ClusterState#DEFAULT_CHANNEL_LEASE_TTL}. */
@@ -191,7 +209,27 @@ public final class RedisClusterState implements AutoCloseable {
     public String keyPrefix() { return new RedisKeys(clusterId).prefix(); }
 
     /** Whether the connection is up now (it reconnects by itself; for health checks and metrics). */
-    public boolean isConnected() { return connection.isOpen(); }
+    public boolean isConnected() { return !closed.get() && connection.isOpen(); }
+
+    /** The connection went (false) or came back (true): logged once per change, then the listeners. */
+    private void changed(boolean nowUp) {
+        if (closed.get() || up.getAndSet(nowUp) == nowUp) return;
+        if (nowUp) {
+            long down = System.nanoTime() - downSinceNanos.get();
+            log.info("cluster {}: store reconnected after {} ms", clusterId, down / 1_000_000);
+        } else {
+            downSinceNanos.set(System.nanoTime());
+            log.warn("cluster {}: store connection lost; reconnecting (back-off up to {} ms)", clusterId,
+                    MAX_RECONNECT_DELAY.toMillis());
+        }
+        for (Consumer<Boolean> l : healthListeners) {
+            try {
+                l.accept(nowUp);
+            } catch (RuntimeException e) {
+                log.warn("cluster {}: store health listener failed", clusterId, e);
+            }
+        }
+    }
 
     /**
      * Closes the connection and the client's threads. Stages still pending fail. Idempotent.

@@ -183,8 +183,30 @@ public final class SwitchCore implements TransactionUser {
         return request.requestUri() instanceof SipUri s && s.user() == null && self.isLocal(s);
     }
 
+    /**
+     * A call a fellow member handed to us by capacity failover (forward mode): it carries a Route
+     * naming us with {@code sf-failover=<member>}. It was authenticated and counted against the
+     * cluster's CPS there; here it takes a channel like a new call, and is routed like one (to
+     * every member's bindings), but is never handed on again.
+     */
+    static boolean isFailover(SipRequest request) {
+        for (var r : request.routes()) {
+            SipUri u = r.sipUri();
+            if (u != null && u.param(FAILOVER_PARAM) != null) return true;
+        }
+        return false;
+    }
+
+    static final String FAILOVER_PARAM = "sf-failover";
+
+    private static String uriHost(InetAddress a) {
+        String t = io.sipfleet.sip.transport.IpLiterals.text(a);
+        return t.indexOf(':') >= 0 ? "[" + t + "]" : t;
+    }
+
     private void initial(ServerTransaction tx, SipRequest request, Peer from) {
-        boolean member = fromMember(from);
+        boolean handedOver = fromMember(from) && isFailover(request);
+        boolean member = fromMember(from) && !handedOver;
         router.route(request, member).whenComplete((decision, error) -> {
             if (error != null) {
                 log.error("switch: routing {} {} failed", request.method(), request.callId(), error);
@@ -197,22 +219,22 @@ public final class SwitchCore implements TransactionUser {
                     if (request.method() == Methods.INVITE) metrics.call("rejected-" + r.status());
                 }
                 case RouteDecision.ToUser u when member && request.method() == Methods.INVITE -> relayed(tx, request, from, u);
-                case RouteDecision.ToUser u -> forwardNew(tx, request, from, u.targets(), u.aor(), null, null, 0);
+                case RouteDecision.ToUser u -> forwardNew(tx, request, from, u.targets(), u.aor(), null, null, 0, handedOver);
                 case RouteDecision.ToCarrier c -> forwardNew(tx, request, from, List.of(c.target()),
-                        c.route().name(), c.route().gateway(), c.route().name(), c.route().cpsLimit());
+                        c.route().name(), c.route().gateway(), c.route().name(), c.route().cpsLimit(), handedOver);
             }
         });
     }
 
     private void forwardNew(ServerTransaction tx, SipRequest request, Peer from, List<Target> targets,
-                            String route, String gateway, String routeScope, int routeCps) {
+                            String route, String gateway, String routeScope, int routeCps, boolean handedOver) {
         boolean dialogCreating = request.method() == Methods.INVITE || request.method() == Methods.SUBSCRIBE
                 || request.method() == Methods.REFER;
         if (request.method() != Methods.INVITE) {
             proxy.forward(tx, request, from, targets, dialogCreating, CallEvents.NONE);
             return;
         }
-        calls.admit(request, from, routeScope, routeCps).whenComplete((admission, error) -> {
+        calls.admit(request, from, routeScope, routeCps, !handedOver).whenComplete((admission, error) -> {
             if (error != null) {
                 // Fail closed: without the shared store the cluster's limits cannot be checked, and
                 // admitting blindly would let every member take its own full limit.
@@ -220,6 +242,10 @@ public final class SwitchCore implements TransactionUser {
                 metrics.call("limits_unavailable");
                 tx.respond(Responses.create(request, 503, "Limits Unavailable", tx.toTag(),
                         new HeaderField("Retry-After", "1")));
+                return;
+            }
+            if (admission == Admission.MEMBER_CHANNEL_LIMIT && !handedOver) {
+                memberFailover(tx, request, from);
                 return;
             }
             if (admission != Admission.ADMITTED) {
@@ -251,9 +277,50 @@ public final class SwitchCore implements TransactionUser {
                         target == null ? null : target.destination(), response.to().tag()));
     }
 
+    /**
+     * Capacity failover inside the cluster: this member is at its own cap (memberChannelLimit) but
+     * the cluster is not at its limit. The member with the most room (by the leases each holds in
+     * the store) takes the call: by 302 with its address (redirect) or by forwarding it there
+     * (forward, marked so it is not handed on again). Nobody with room: 503.
+     */
+    private void memberFailover(ServerTransaction tx, SipRequest request, Peer from) {
+        SwitchConfig c = config.get();
+        java.util.Map<String, java.net.InetSocketAddress> members = io.sipfleet.switching.config.ClusterMembers.of(c);
+        calls.memberWithRoom(members.keySet()).whenComplete((chosen, error) -> {
+            if (error != null || chosen.isEmpty()) {
+                if (error != null) log.warn("switch: capacity failover of {}: member loads unavailable: {}", request.callId(), error.toString());
+                overCapacity(tx, request, Admission.CHANNEL_LIMIT);
+                return;
+            }
+            String id = chosen.get();
+            java.net.InetSocketAddress to = members.get(id);
+            String hostPort = uriHost(to.getAddress()) + ":" + to.getPort();
+            if (c.clustering().capacityFailoverMode() == io.sipfleet.switching.config.Clustering.CapacityFailoverMode.REDIRECT) {
+                metrics.call("failover_redirected");
+                String user = request.requestUri() instanceof SipUri s ? s.user() : null;
+                String contact = "sip:" + (user == null ? "" : user + "@") + hostPort;
+                log.debug("switch: {} over this member's cap, redirected to member {} ({})", request.callId(), id, hostPort);
+                tx.respond(Responses.create(request, 302, "Moved Temporarily", tx.toTag(),
+                        new HeaderField("Contact", "<" + contact + ">")));
+                return;
+            }
+            metrics.call("failover_forwarded");
+            io.sipfleet.sip.message.Uri ruri = request.requestUri();
+            if (ruri instanceof SipUri s && s.user() != null && self.isLocal(s) && !c.realm().equalsIgnoreCase(s.host())) {
+                ruri = s.withHost(uriHost(to.getAddress())).withPort(to.getPort());
+            }
+            Target target = new Target(ruri, self.peerTo(io.sipfleet.sip.transport.Transport.UDP, to), "member " + id,
+                    List.of("<sip:" + hostPort + ";lr;" + FAILOVER_PARAM + "=" + c.serverId() + ">"));
+            calls.trackRelayed(request, from);
+            proxy.forward(tx, request, from, List.of(target), true, (response, t) ->
+                    calls.onFinal(request.callId(), response.statusCode(),
+                            t == null ? null : t.destination(), response.to().tag()));
+        });
+    }
+
     /** The brief's capacity failover: 302 to the configured server, else 503 with the reason. */
     private void overCapacity(ServerTransaction tx, SipRequest request, Admission admission) {
-        boolean cps = admission != Admission.CHANNEL_LIMIT;
+        boolean cps = admission != Admission.CHANNEL_LIMIT && admission != Admission.MEMBER_CHANNEL_LIMIT;
         metrics.call(cps ? "cps_rejected" : "channel_rejected");
         if (cps) metrics.cpsRejected(admission == Admission.ROUTE_CPS_LIMIT ? "route" : "switch");
         String target = config.get().capacityFailover();

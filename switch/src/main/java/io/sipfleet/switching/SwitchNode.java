@@ -66,6 +66,8 @@ public final class SwitchNode implements AutoCloseable {
     private final AuthGate gate;
     private final SwappableUserDirectory users;
     private final SwitchCore core;
+    private final io.sipfleet.switching.sharing.ChangeLog changes = new io.sipfleet.switching.sharing.ChangeLog(200_000);
+    private final io.sipfleet.switching.sharing.PeerLocations peerLocations;
     private final byte[] nonceSecret = new byte[32];
     private final Clock clock;
     private volatile Timeout housekeeping;
@@ -110,8 +112,18 @@ public final class SwitchNode implements AutoCloseable {
         this.calls = new CallTracker(state.cps(), state.channels(), timer, clock, initial.serverId(),
                 initial.clusterId(), SwitchWiring.limits(initial), this::callEnded);
         Router router = new Router(self, config::current, state.location(), users);
+        // Location array sharing: every change to a binding we own is numbered for the peers to pull.
+        state.location().addListener((binding, cause) -> {
+            if (binding.memberId().equals(initial.serverId())) changes.remove(binding);
+        });
+        this.peerLocations = new io.sipfleet.switching.sharing.PeerLocations(() -> SwitchWiring.sharingFeeds(config.current()),
+                timer, clock::millis, SwitchWiring.addresses(initial).get(0).getAddress());
+        router.peerLocations(peerLocations);
         Registrar registrar = new Registrar(SwitchWiring.registrar(initial), state.location(), gate, new RegistrarEvents() {
-            @Override public void onRegistered(Binding binding) { keepAlive.track(binding); }
+            @Override public void onRegistered(Binding binding) {
+                keepAlive.track(binding);
+                if (binding.memberId().equals(initial.serverId())) changes.put(binding);
+            }
             @Override public void onRemoved(Binding binding) {}
             @Override public void onResult(String result) { metrics.registration(result); }
         }, clock, router::aorOf);
@@ -122,7 +134,11 @@ public final class SwitchNode implements AutoCloseable {
         tu.core = core;
         core.dispatcherSources(SwitchWiring.dispatchers(initial));
         config.subscribe((previous, next) -> applied(next));
+        metrics.store(state.health(), calls);
+        state.health().onChange(this::storeChanged);
         this.metricsServer = MetricsServer.start(initial, metrics);
+        metricsServer.route("/location/changes", new io.sipfleet.switching.sharing.LocationFeed(initial.serverId(), changes,
+                state.location(), () -> SwitchWiring.memberSourcesOfSharing(config.current())));
     }
 
     /** Builds and starts a switch; listeners are bound when this returns. */
@@ -142,6 +158,7 @@ public final class SwitchNode implements AutoCloseable {
             throw e;
         }
         node.keepAlive.start();
+        node.peerLocations.start();
         node.housekeeping();
         node.leaseRefresh();
         log.info("switch {} up on {} (cps limit {}, channel limit {}, {} users, {} carrier routes, metrics on {})",
@@ -169,6 +186,26 @@ public final class SwitchNode implements AutoCloseable {
         core.trustedSources(SwitchWiring.trustedSources(next));
         core.memberSources(SwitchWiring.memberSources(next));
         log.info("switch {}: snapshot version {} applied", next.serverId(), next.version());
+    }
+
+    /**
+     * The cluster's store went or came back. Going: say what new calls get meanwhile. Back: the
+     * leases of the calls carried meanwhile are put back at once (not at the next refresh), so
+     * the cluster's channel count is exact again as soon as the store answers.
+     */
+    private void storeChanged(boolean up) {
+        SwitchConfig c = config.current();
+        if (c.clusterId() == null) return;
+        if (up) {
+            log.info("switch {}: cluster store back; re-asserting the channel leases of {} calls", c.serverId(), calls.active());
+            calls.refreshLeases();
+        } else if (c.clustering().storeFailMode() == io.sipfleet.switching.config.Clustering.StoreFailMode.OPEN) {
+            log.warn("switch {}: cluster store down; storeFailMode open: new calls admitted on this member's share"
+                    + " of the limits, REGISTER answered 500 until it is back", c.serverId());
+        } else {
+            log.warn("switch {}: cluster store down; storeFailMode closed: new calls get 503 Limits Unavailable,"
+                    + " REGISTER 500, until it is back", c.serverId());
+        }
     }
 
     /** A call ended (channel released): its CDR, its outcome counted, the channel gauge now rather than at the next sweep. */
@@ -277,9 +314,16 @@ public final class SwitchNode implements AutoCloseable {
 
     public ClusterState state() { return state; }
 
+    /** The bindings of the location sharing peers, as pulled from them. */
+    public io.sipfleet.switching.sharing.PeerLocations peerLocations() { return peerLocations; }
+
+    /** The numbered changes of this switch's own bindings, served to its location sharing peers. */
+    public io.sipfleet.switching.sharing.ChangeLog locationChanges() { return changes; }
+
     @Override public void close() {
         closed = true;
         for (SipTransportServer s : servers) s.close();
+        peerLocations.close();
         keepAlive.close();
         calls.endAll(EndReason.SHUTDOWN);
         layer.close();

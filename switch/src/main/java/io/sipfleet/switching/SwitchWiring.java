@@ -77,14 +77,42 @@ final class SwitchWiring {
     }
 
     static CallTracker.Limits limits(SwitchConfig c) {
-        return new CallTracker.Limits(c.cpsLimit(), c.channelLimit(), Duration.ofSeconds(c.sessionTimeoutSeconds()));
+        Duration session = Duration.ofSeconds(c.sessionTimeoutSeconds());
+        if (c.clusterId() == null) return new CallTracker.Limits(c.cpsLimit(), c.channelLimit(), session);
+        var k = c.clustering();
+        return new CallTracker.Limits(c.cpsLimit(), c.channelLimit(), session, k.memberChannelLimit(),
+                k.storeFailMode() == io.sipfleet.switching.config.Clustering.StoreFailMode.OPEN,
+                1 + io.sipfleet.switching.config.ClusterMembers.of(c).size());
     }
 
-    /** The other cluster members' IP addresses (their requests are trusted and relayed, see ClusterMembers). */
+    /**
+     * The other cluster members' IP addresses, and the location sharing peers' (their requests
+     * are trusted and relayed to our own bindings only, see ClusterMembers).
+     */
     static Set<InetAddress> memberSources(SwitchConfig c) {
         Set<InetAddress> out = new HashSet<>();
         for (InetSocketAddress a : io.sipfleet.switching.config.ClusterMembers.of(c).values()) out.add(a.getAddress());
+        for (InetSocketAddress a : io.sipfleet.switching.config.ClusterMembers.sharingPeers(c).values()) out.add(a.getAddress());
         return Set.copyOf(out);
+    }
+
+    /** IP addresses allowed to read our location change feed: the sharing peers (empty when sharing is off). */
+    static Set<InetAddress> memberSourcesOfSharing(SwitchConfig c) {
+        Set<InetAddress> out = new HashSet<>();
+        for (InetSocketAddress a : io.sipfleet.switching.config.ClusterMembers.sharingPeers(c).values()) out.add(a.getAddress());
+        return Set.copyOf(out);
+    }
+
+    /** serverId -> change feed address of each location sharing peer (un-clustered, locationSharing on). */
+    static java.util.Map<String, InetSocketAddress> sharingFeeds(SwitchConfig c) {
+        if (c.clusterId() != null || !c.locationSharing()) return java.util.Map.of();
+        java.util.Map<String, InetSocketAddress> out = new java.util.LinkedHashMap<>();
+        for (String p : c.locationSharingPeers()) {
+            var member = io.sipfleet.switching.config.ClusterMembers.parse(p);
+            InetSocketAddress feed = io.sipfleet.switching.config.ClusterMembers.feed(p);
+            if (member != null && feed != null) out.put(member.getKey(), feed);
+        }
+        return java.util.Map.copyOf(out);
     }
 
     /** Our dispatchers: requests they relay are attributed to the client in the next Via. */

@@ -45,7 +45,8 @@ final class SwitchRole {
         ClusterState state;
         if (config.storeUri() != null && config.clusterId() != null) {
             try {
-                redis = RedisClusterState.connect(config.storeUri(), config.clusterId(), ClusterState.DEFAULT_CHANNEL_LEASE_TTL);
+                redis = RedisClusterState.connect(config.storeUri(), config.clusterId(),
+                        java.time.Duration.ofSeconds(config.clustering().channelLeaseTtlSeconds()));
             } catch (RuntimeException e) {
                 System.err.println("sipfleet: cannot reach the cluster store " + config.storeUri() + ": " + e.getMessage());
                 return 2;

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * one gateway answers every call the cluster lets through.
  */
 class ClusterLimitsTest {
-    static final String A = "127.0.0.80", B = "127.0.0.81", C = "127.0.0.82";
-    static final String GATEWAY_IN = "127.0.0.190", GATEWAY_OUT = "127.0.0.191";
+    static final String A = "127.0.5.1", B = "127.0.5.2", C = "127.0.5.3";
+    static final String GATEWAY_IN = "127.0.5.110", GATEWAY_OUT = "127.0.5.111";
 
     final String cluster = ClusterMember.randomClusterId();
     @TempDir Path dir;

@@ -33,6 +33,9 @@ final class ClusterMember implements AutoCloseable {
         int lostPingLimit = 3;
         boolean keepAliveDisabled;
         Duration leaseTtl = Duration.ofSeconds(90);
+        String storeFailMode = "closed";
+        int memberChannelLimit;
+        String capacityFailoverMode = "redirect";
         final List<String> members = new ArrayList<>();
         final List<String> routes = new ArrayList<>();
 
@@ -81,11 +84,14 @@ final class ClusterMember implements AutoCloseable {
                   "clusterId": "%s",
                   "storeUri": "%s",
                   "locationSharingPeers": [%s],
-                  "digestAlgorithms": ["MD5", "SHA-256"]
+                  "digestAlgorithms": ["MD5", "SHA-256"],
+                  "clustering": {"storeFailMode": "%s", "memberChannelLimit": %d, "capacityFailoverMode": "%s",
+                                 "channelLeaseTtlSeconds": %d}
                 }
                 """.formatted(serverId(ip), ip, PORT, cpsLimit, channelLimit, keepAliveInterval, lostPingLimit,
                     keepAliveDisabled, REALM, String.join(", ", routes), ip, clusterId, storeUri,
-                    String.join(", ", quoted));
+                    String.join(", ", quoted), storeFailMode, memberChannelLimit, capacityFailoverMode,
+                    leaseTtl.toSeconds());
         }
 
         SwitchConfig parse() {
@@ -100,7 +106,7 @@ final class ClusterMember implements AutoCloseable {
     static String serverId(String ip) { return "m-" + ip.replace('.', '-'); }
 
     /** A cluster id no other test run uses. */
-    static String randomClusterId() { return "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 12); }
+    static String randomClusterId() { return "t5-" + UUID.randomUUID().toString().replace("-", "").substring(0, 12); }
 
     /** Whether Redis answers at host:port (tests are skipped when it does not). */
     static boolean redisUp(String host, int port) {

@@ -23,9 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
  * member it registered through.
  */
 class ClusterRoutingTest {
-    static final String A = "127.0.0.80", B = "127.0.0.81", C = "127.0.0.82";
-    static final String CALLER = "127.0.0.180", CALLEE = "127.0.0.181";
-    static final String[] PHONES = {"127.0.0.183", "127.0.0.184", "127.0.0.185"};
+    static final String A = "127.0.5.1", B = "127.0.5.2", C = "127.0.5.3";
+    static final String CALLER = "127.0.5.101", CALLEE = "127.0.5.102";
+    static final String[] PHONES = {"127.0.5.103", "127.0.5.104", "127.0.5.105"};
     final String cluster = ClusterMember.randomClusterId();
 
     @TempDir Path dir;

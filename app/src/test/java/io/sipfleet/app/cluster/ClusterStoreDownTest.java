@@ -9,6 +9,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,23 +17,30 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A member whose Redis goes away (a throwaway redis-server on port 6390, stopped and started
- * again by the test). The fail mode is closed: no crash; a new INVITE gets 503 "Limits
- * Unavailable" with Retry-After (the cluster's limits cannot be checked, and admitting blindly
- * would let each member take the whole limit); a REGISTER gets 500 with Retry-After (the binding
- * could not be stored; the UA retries); the failures are counted in /metrics. Once Redis is back
- * the client reconnects by itself and the member registers and admits calls again. What Redis
- * lost (a store restarted empty) comes back with the UAs' next REGISTER refresh.
+ * Members whose Redis goes away (a throwaway redis-server on port 6391, killed and started again,
+ * empty, by the test; never the machine's shared Redis).
+ * <ul>
+ *   <li>storeFailMode closed: no crash; a new INVITE gets 503 "Limits Unavailable" with
+ *       Retry-After (the cluster's limits cannot be checked, and admitting blindly would let each
+ *       member take the whole limit); a REGISTER gets 500 with Retry-After (the binding could not
+ *       be stored; the UA retries); the failures are counted in /metrics. Once Redis is back the
+ *       client reconnects by itself and the member registers and admits calls again.</li>
+ *   <li>storeFailMode open: for 10 s under load each of two members admits on its own share of the
+ *       limits (half the cluster's CPS), /metrics shows the store down and the calls admitted
+ *       locally; once Redis is back (empty) the calls still up are counted in it again and the
+ *       cluster's CPS limit is exact again.</li>
+ * </ul>
  */
 class ClusterStoreDownTest {
-    static final String MEMBER = "127.0.0.83", PHONE = "127.0.0.194";
-    static final String GATEWAY_IN = "127.0.0.192", GATEWAY_OUT = "127.0.0.193";
-    static final int REDIS_PORT = 6390;
+    static final String MEMBER = "127.0.5.4", OTHER = "127.0.5.5", PHONE = "127.0.5.114";
+    static final String GATEWAY_IN = "127.0.5.112", GATEWAY_OUT = "127.0.5.113";
+    static final int REDIS_PORT = 6391;
 
     final String cluster = ClusterMember.randomClusterId();
     @TempDir Path dir;
     Process redis;
     ClusterMember member;
+    ClusterMember other;
 
     @BeforeAll static void prerequisites() {
         assumeTrue(Sipp.binary() != null, "sipp is not on the PATH (apt-get install sip-tester)");
@@ -42,6 +50,7 @@ class ClusterStoreDownTest {
 
     @AfterEach void stop() {
         if (member != null) member.close();
+        if (other != null) other.close();
         stopRedis();
     }
 
@@ -107,11 +116,16 @@ class ClusterStoreDownTest {
             stopRedis();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
             while (member.redis.isConnected() && System.nanoTime() < deadline) Sipp.sleep(20);
-            Sipp.Result down = calls("uac-limits-down", 3, "calls-down");
-            assertThat(down.count("503", "Recv")).as("503 Limits Unavailable\n%s", down.diagnostics()).isEqualTo(3);
+            // 10 s of calls at 5/s while the store is down: every one refused, none admitted blindly
+            Sipp.Result down = Sipp.scenario("uac-limits-down").local(GATEWAY_IN, 5060).remote(MEMBER, ClusterMember.PORT)
+                    .injection("SEQUENTIAL", "441632960001").arg("-s", "5551234").calls(50).rate(5, 1000).timeout(30)
+                    .run(dir, "calls-down").assertClean(50);
+            assertThat(down.count("503", "Recv")).as("503 Limits Unavailable\n%s", down.diagnostics()).isEqualTo(50);
             register("register-store-down", "register-down");
             String metrics = member.scrape();
-            assertThat(TestSwitch.metricIn(metrics, "sipfleet_calls_total", "result=\"limits_unavailable\"")).isEqualTo(3);
+            assertThat(TestSwitch.metricIn(metrics, "sipfleet_store_connected")).as("store gauge\n%s", metrics).isZero();
+            assertThat(TestSwitch.metricIn(metrics, "sipfleet_store_disconnects_total")).isEqualTo(1);
+            assertThat(TestSwitch.metricIn(metrics, "sipfleet_calls_total", "result=\"limits_unavailable\"")).isEqualTo(50);
             assertThat(TestSwitch.metricIn(metrics, "sipfleet_registrations_total", "result=\"store_error\""))
                     .as("registrations refused for the store\n%s", metrics).isGreaterThanOrEqualTo(1);
             assertThat(member.node.calls().active()).isZero();
@@ -125,8 +139,101 @@ class ClusterStoreDownTest {
                     .hasSize(1);
             Sipp.Result after = calls("uac-channels", 2, "calls-after");
             assertThat(after.count("BYE", "Sent")).as("admitted again\n%s", after.diagnostics()).isEqualTo(2);
+            assertThat(TestSwitch.metricIn(member.scrape(), "sipfleet_store_connected")).isEqualTo(1);
             gateway.stop();
         }
+        assertThat(member.channelsInUse()).isZero();
+    }
+
+    private ClusterMember openMember(String ip) {
+        ClusterMember.Config c = new ClusterMember.Config(ip, cluster).members(MEMBER, OTHER)
+                .route("in", "99", "sip:" + GATEWAY_IN + ":5099").route("out", "", "sip:" + GATEWAY_OUT + ":5080");
+        c.storeUri = "redis://127.0.0.1:" + REDIS_PORT;
+        c.cpsLimit = 20;
+        c.channelLimit = 12;    // a share of 6: room for the short calls around the long ones
+        c.storeFailMode = "open";
+        c.leaseTtl = java.time.Duration.ofSeconds(3);
+        c.keepAliveDisabled = true;
+        return ClusterMember.start(c);
+    }
+
+    private Sipp.Running offered(String scenario, String to, int port, int calls, int rate, int holdMs, String label) {
+        return Sipp.scenario(scenario).local(GATEWAY_IN, port).remote(to, ClusterMember.PORT)
+                .injection("SEQUENTIAL", "441632960001").arg("-s", "5551234").arg("-d", Integer.toString(holdMs))
+                .calls(calls).rate(rate, 1000).timeout(calls / rate + holdMs / 1000 + 25).start(dir, label);
+    }
+
+    private static void awaitConnected(ClusterMember m, boolean connected) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (m.redis.isConnected() != connected && System.nanoTime() < deadline) Sipp.sleep(20);
+        assertThat(m.redis.isConnected()).as("%s connected", m.serverId()).isEqualTo(connected);
+    }
+
+    @Test void failOpenAdmitsOnEachMembersShareWhileRedisIsDownAndIsExactAgainAfter() throws IOException {
+        startRedis();
+        member = openMember(MEMBER);
+        other = openMember(OTHER);
+        try (Sipp.Running gateway = Sipp.scenario("uas-answer-any").local(GATEWAY_OUT, 5080).timeout(120)
+                .start(dir, "gateway-out").awaitBound();
+             Sipp.Running longOnA = offered("uac-channels-hold", MEMBER, 5061, 2, 10, 30_000, "long-a")) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (member.channelsInUse() != 2 && System.nanoTime() < deadline) Sipp.sleep(20);
+            assertThat(member.channelsInUse()).as("cluster channels before").isEqualTo(2);
+
+            stopRedis();
+            awaitConnected(member, false);
+            awaitConnected(other, false);
+            long downAt = System.nanoTime();
+            // 10 s of load on both members, 15 calls/s each, while the store is down; one long call on B
+            Sipp.Running longOnB = offered("uac-channels-hold", OTHER, 5062, 1, 10, 22_000, "long-b");
+            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (other.node.calls().active() != 1 && System.nanoTime() < deadline) Sipp.sleep(10);
+            Sipp.Running cpsA = offered("uac-cps", MEMBER, 5063, 150, 15, 0, "cps-down-a");
+            Sipp.Running cpsB = offered("uac-cps", OTHER, 5064, 150, 15, 0, "cps-down-b");
+            Sipp.Result ra = cpsA.await(), rb = cpsB.await();
+            for (Sipp.Result r : List.of(ra, rb)) {
+                r.assertClean(150);
+                long admitted = r.count("BYE", "Sent"), refused = r.count("503", "Recv");
+                System.out.printf("store down (open): member admitted %d, refused %d of 150 (share 10/s)%n", admitted, refused);
+                assertThat(admitted + refused).isEqualTo(150);
+                // its share, 10/s of the cluster's 20, for the ~10 s of the run
+                assertThat(admitted).as("admitted on the member's share\n%s", r.diagnostics()).isBetween(90L, 112L);
+            }
+            for (ClusterMember m : List.of(member, other)) {
+                String metrics = m.scrape();
+                assertThat(TestSwitch.metricIn(metrics, "sipfleet_store_connected")).as("gauge\n%s", metrics).isZero();
+                assertThat(TestSwitch.metricIn(metrics, "sipfleet_calls_admitted_locally_total")).isGreaterThanOrEqualTo(90);
+                double unavailable = TestSwitch.metricIn(metrics, "sipfleet_calls_total", "result=\"limits_unavailable\"");
+                assertThat(Double.isNaN(unavailable) || unavailable == 0).as("no call refused for the store").isTrue();
+            }
+            assertThat(other.node.calls().active()).as("B's long call up").isEqualTo(1);
+            assertThat(other.node.calls().localChannels()).as("B's long call held locally").isEqualTo(1);
+            long sleepLeft = TimeUnit.SECONDS.toMillis(10) - (System.nanoTime() - downAt) / 1_000_000;
+            if (sleepLeft > 0) Sipp.sleep(sleepLeft);
+
+            startRedis(); // empty: every lease of the calls still up is gone from it
+            awaitConnected(member, true);
+            awaitConnected(other, true);
+            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (member.channelsInUse() != 3 && System.nanoTime() < deadline) Sipp.sleep(20);
+            assertThat(member.channelsInUse()).as("cluster channels once Redis is back: A's 2 + B's 1").isEqualTo(3);
+            assertThat(other.node.calls().localChannels()).isZero();
+
+            // the cluster's CPS limit is exact again: 20/s in total over both members, 5 s of 20/s each
+            Sipp.Running afterA = offered("uac-cps", MEMBER, 5065, 100, 20, 0, "cps-after-a");
+            Sipp.Running afterB = offered("uac-cps", OTHER, 5066, 100, 20, 0, "cps-after-b");
+            Sipp.Result aa = afterA.await(), ab = afterB.await();
+            aa.assertClean(100);
+            ab.assertClean(100);
+            long admitted = aa.count("BYE", "Sent") + ab.count("BYE", "Sent");
+            System.out.printf("store back: cluster admitted %d of 200 in 5 s (limit 20/s)%n", admitted);
+            assertThat(admitted).as("cluster admissions after recovery").isBetween(96L, 104L);
+            longOnB.await().assertClean(1);
+            longOnA.await().assertClean(2);
+            gateway.stop();
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (member.channelsInUse() != 0 && System.nanoTime() < deadline) Sipp.sleep(20);
         assertThat(member.channelsInUse()).isZero();
     }
 }

@@ -15,6 +15,14 @@ public final class Call {
     final Peer caller;          // where the caller's requests came from: requests to it go there
     final Cdr.Builder cdr;
     final String channelKey;
+    /**
+     * The channel is held in this member's local fallback counter (admitted while the cluster's
+     * store was down, storeFailMode open), not in the store; moved to the store at the first lease
+     * refresh that reaches it. Guarded by this.
+     */
+    boolean localLease;
+    /** Also holds a lease in this member's own scope (memberChannelLimit set), so others see its load. */
+    boolean memberLease;
     Peer callee;                // the hop whose branch answered 2xx
     String calleeTag;
     boolean answered;

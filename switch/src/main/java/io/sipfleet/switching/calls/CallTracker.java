@@ -3,6 +3,8 @@ package io.sipfleet.switching.calls;
 import io.netty.util.Timer;
 import io.sipfleet.cluster.limits.ChannelCounter;
 import io.sipfleet.cluster.limits.CpsLimiter;
+import io.sipfleet.cluster.limits.InMemoryChannelCounter;
+import io.sipfleet.cluster.limits.InMemoryCpsLimiter;
 import io.sipfleet.sip.message.SipRequest;
 import io.sipfleet.sip.transport.Peer;
 import io.sipfleet.switching.cdr.Cdr;
@@ -10,7 +12,10 @@ import io.sipfleet.switching.cdr.EndReason;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -37,13 +42,41 @@ public final class CallTracker {
     private final String scope;
     private final Consumer<Cdr> cdrSink;
     private final ConcurrentHashMap<String, Call> calls = new ConcurrentHashMap<>();
+    /** Fallback limits of this member alone, used only while the store is down and storeFailMode is open. */
+    private final CpsLimiter localCps = new InMemoryCpsLimiter(() -> System.nanoTime() / 1_000_000);
+    private final InMemoryChannelCounter localChannels;
+    /** Calls holding a channel of this member's own cap (memberChannelLimit), reserved before the store is asked. */
+    private final AtomicInteger ownChannels = new AtomicInteger();
+    private final LongAdder admittedLocally = new LongAdder();
+    /** nanoTime of the last "admitting locally" warning: one every 10 s at most, not one per call. */
+    private final java.util.concurrent.atomic.AtomicLong lastLocalWarn = new java.util.concurrent.atomic.AtomicLong();
     private volatile Limits limits;
     // INVITEs admitted here per whole second (this switch only), for the X-Load a dispatcher reads
     private long admitSecond;
     private int admittedThisSecond, admittedPreviousSecond;
 
-    /** The limits in force (replaced atomically on a config reload). 0 = unlimited. */
-    public record Limits(int cpsLimit, int channelLimit, Duration sessionTimeout) {}
+    /**
+     * The limits in force (replaced atomically on a config reload). 0 = unlimited.
+     *
+     * @param memberChannelLimit this cluster member's own cap (0 = none), see {@code Clustering}
+     * @param failOpen           while the store is down, admit against this member's share of the
+     *                           limits instead of refusing
+     * @param members            members of the cluster, this one included (1 when standalone): the
+     *                           share is the limit divided by it, rounded up
+     */
+    public record Limits(int cpsLimit, int channelLimit, Duration sessionTimeout, int memberChannelLimit,
+                         boolean failOpen, int members) {
+        public Limits {
+            if (members < 1) throw new IllegalArgumentException("members: " + members);
+        }
+
+        public Limits(int cpsLimit, int channelLimit, Duration sessionTimeout) {
+            this(cpsLimit, channelLimit, sessionTimeout, 0, false, 1);
+        }
+
+        /** This member's share of a cluster limit (0 stays unlimited). */
+        int share(int limit) { return limit == 0 ? 0 : (limit + members - 1) / members; }
+    }
 
     public CallTracker(CpsLimiter cps, ChannelCounter channels, Timer timer, Clock clock, String serverId,
                        Limits limits, Consumer<Cdr> cdrSink) {
@@ -66,6 +99,7 @@ public final class CallTracker {
         this.serverId = serverId;
         this.limits = limits;
         this.cdrSink = cdrSink;
+        this.localChannels = new InMemoryChannelCounter(() -> System.nanoTime() / 1_000_000, channels.leaseTtl());
     }
 
     public void limits(Limits next) { this.limits = next; }
@@ -82,29 +116,113 @@ public final class CallTracker {
      * not given back (it was an attempt, and CPS counts attempts).
      */
     public CompletionStage<Admission> admit(SipRequest invite, Peer from, String routeScope, int routeCps) {
+        return admit(invite, from, routeScope, routeCps, true);
+    }
+
+    /**
+     * @param countCps false for a call another member already counted against the cluster's CPS
+     *                 (handed over by capacity failover): only its channel is taken here
+     */
+    public CompletionStage<Admission> admit(SipRequest invite, Peer from, String routeScope, int routeCps,
+                                            boolean countCps) {
         Limits l = limits;
-        CompletionStage<Boolean> cpsOk = l.cpsLimit() > 0 ? cps.tryAcquire("cps:" + serverScope(), l.cpsLimit())
+        CompletionStage<Admission> shared = admitWith(cps, channels, invite, from, routeScope, routeCps, countCps, l,
+                l.cpsLimit(), l.channelLimit(), false);
+        if (!l.failOpen()) return shared;
+        // storeFailMode open: the store could not answer, so this member decides alone, on its
+        // share of the limits. The call's channel then lives in the local counter until a lease
+        // refresh reaches the store again and moves it there.
+        return shared.handle((admission, error) -> {
+            if (error == null) return CompletableFuture.completedFuture(admission);
+            admittedLocally.increment();
+            long now = System.nanoTime(), last = lastLocalWarn.get();
+            if ((now - last > 10_000_000_000L || last == 0) && lastLocalWarn.compareAndSet(last, now)) {
+                log.warn("calls: store unavailable ({}); admitting {} against this member's share (cps {}, channels {})",
+                        rootMessage(error), invite.callId(), l.share(l.cpsLimit()), l.share(l.channelLimit()));
+            }
+            return admitWith(localCps, localChannels, invite, from, routeScope, routeCps, countCps, l,
+                    l.share(l.cpsLimit()), l.share(l.channelLimit()), true);
+        }).thenCompose(stage -> stage);
+    }
+
+    private CompletionStage<Admission> admitWith(CpsLimiter cpsLimiter, ChannelCounter counter, SipRequest invite,
+                                                 Peer from, String routeScope, int routeCps, boolean countCps,
+                                                 Limits l, int cpsLimit, int channelLimit, boolean local) {
+        CompletionStage<Boolean> cpsOk = countCps && cpsLimit > 0 ? cpsLimiter.tryAcquire("cps:" + serverScope(), cpsLimit)
                 : CompletableFuture.completedFuture(true);
         return cpsOk.thenCompose(ok -> {
             if (!ok) return CompletableFuture.completedFuture(Admission.CPS_LIMIT);
-            if (routeScope != null && routeCps > 0) {
-                return cps.tryAcquire("cps:route:" + routeScope, routeCps)
-                        .thenCompose(rok -> rok ? channel(invite, from, l)
+            if (countCps && routeScope != null && routeCps > 0) {
+                return cpsLimiter.tryAcquire("cps:route:" + routeScope, routeCps)
+                        .thenCompose(rok -> rok ? channel(counter, invite, from, l, channelLimit, local)
                                 : CompletableFuture.completedFuture(Admission.ROUTE_CPS_LIMIT));
             }
-            return channel(invite, from, l);
+            return channel(counter, invite, from, l, channelLimit, local);
         });
     }
 
-    private CompletionStage<Admission> channel(SipRequest invite, Peer from, Limits l) {
+    private CompletionStage<Admission> channel(ChannelCounter counter, SipRequest invite, Peer from, Limits l,
+                                               int channelLimit, boolean local) {
         String key = invite.callId() + ";" + invite.from().tag();
-        int limit = l.channelLimit() > 0 ? l.channelLimit() : Integer.MAX_VALUE;
-        return channels.tryAcquire(serverScope(), key, limit).thenApply(ok -> {
-            if (!ok) return Admission.CHANNEL_LIMIT;
+        int limit = channelLimit > 0 ? channelLimit : Integer.MAX_VALUE;
+        // This member's own cap: reserved before the store is asked, so concurrent INVITEs cannot
+        // all pass a check made before any of them was counted.
+        boolean capped = !local && l.memberChannelLimit() > 0;
+        if (capped && ownChannels.incrementAndGet() > l.memberChannelLimit()) {
+            ownChannels.decrementAndGet();
+            return CompletableFuture.completedFuture(Admission.MEMBER_CHANNEL_LIMIT);
+        }
+        return counter.tryAcquire(serverScope(), key, limit).handle((ok, error) -> {
+            if (error != null || !ok) {
+                if (capped) ownChannels.decrementAndGet();
+                if (error != null) throw error instanceof CompletionException ce ? ce : new CompletionException(error);
+                return Admission.CHANNEL_LIMIT;
+            }
             countAdmitted();
-            start(invite, from, key, l);
+            Call call = start(invite, from, key, l);
+            synchronized (call) {
+                call.localLease = local;
+                call.memberLease = capped;
+            }
+            if (capped) {
+                // Published so the other members can judge this one's room; not waited for.
+                channels.tryAcquire(memberScope(serverId), key, Integer.MAX_VALUE).exceptionally(e -> false);
+            }
             return Admission.ADMITTED;
         });
+    }
+
+    /** Scope of one member's own channels in the store (kept only when memberChannelLimit is set). */
+    static String memberScope(String memberId) { return "member:" + memberId; }
+
+    /**
+     * The member among {@code candidates} (server ids of the other members) with the most room
+     * under {@code memberChannelLimit}, judged by the leases each holds in the store; empty when
+     * the cluster as a whole is at its channel limit or no member has room.
+     */
+    public CompletionStage<java.util.Optional<String>> memberWithRoom(java.util.Collection<String> candidates) {
+        Limits l = limits;
+        if (candidates.isEmpty() || l.memberChannelLimit() <= 0) {
+            return CompletableFuture.completedFuture(java.util.Optional.empty());
+        }
+        CompletableFuture<Integer> total = channels.count(serverScope()).toCompletableFuture();
+        java.util.Map<String, CompletableFuture<Integer>> loads = new java.util.LinkedHashMap<>();
+        for (String m : candidates) loads.put(m, channels.count(memberScope(m)).toCompletableFuture());
+        return CompletableFuture.allOf(java.util.stream.Stream.concat(java.util.stream.Stream.of(total),
+                        loads.values().stream()).toArray(CompletableFuture[]::new))
+                .thenApply(done -> {
+                    if (l.channelLimit() > 0 && total.join() >= l.channelLimit()) return java.util.Optional.<String>empty();
+                    String best = null;
+                    int bestLoad = Integer.MAX_VALUE;
+                    for (var e : loads.entrySet()) {
+                        int load = e.getValue().join();
+                        if (load < l.memberChannelLimit() && load < bestLoad) {
+                            best = e.getKey();
+                            bestLoad = load;
+                        }
+                    }
+                    return java.util.Optional.ofNullable(best);
+                });
     }
 
     /**
@@ -116,7 +234,7 @@ public final class CallTracker {
         start(invite, from, null, limits);
     }
 
-    private void start(SipRequest invite, Peer from, String key, Limits l) {
+    private Call start(SipRequest invite, Peer from, String key, Limits l) {
         Cdr.Builder cdr = Cdr.builder().callId(invite.callId()).serverId(serverId)
                 .from(aor(invite.from().uri().toString())).to(aor(invite.to().uri().toString()))
                 .ruri(invite.requestUri().toString()).source(from.remote()).startTime(clock.instant());
@@ -125,6 +243,7 @@ public final class CallTracker {
         if (previous != null && previous != call) end(previous, EndReason.CALL_ID_REUSED, 0);
         call.sessionTimer = timer.newTimeout(t -> end(call, EndReason.SESSION_TIMEOUT, 0),
                 l.sessionTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        return call;
     }
 
     private static String aor(String uri) {
@@ -166,18 +285,27 @@ public final class CallTracker {
     }
 
     private void end(Call c, String reason, int status) {
+        boolean local, member;
         synchronized (c) {
             if (c.ended) return;
             c.ended = true;
             if (!c.answered) c.cdr.finalStatus(status);
             c.cdr.endTime(clock.instant()).endReason(reason);
+            local = c.localLease;
+            member = c.memberLease;
         }
         if (c.sessionTimer != null) c.sessionTimer.cancel();
         calls.remove(c.callId, c);
-        if (c.channelKey != null) channels.release(serverScope(), c.channelKey).exceptionally(e -> {
-            log.error("calls: channel release failed for {} (lease expiry will free it)", c.callId, e);
-            return false;
-        });
+        if (c.channelKey != null) {
+            (local ? localChannels : channels).release(serverScope(), c.channelKey).exceptionally(e -> {
+                log.warn("calls: channel release failed for {} (lease expiry will free it): {}", c.callId, rootMessage(e));
+                return false;
+            });
+        }
+        if (member) {
+            ownChannels.decrementAndGet();
+            channels.release(memberScope(serverId), c.channelKey).exceptionally(e -> false);
+        }
         if (c.channelKey == null) return; // relayed for a member: its CDR is that member's
         try {
             Cdr cdr;
@@ -191,10 +319,39 @@ public final class CallTracker {
     /**
      * Refreshes the channel lease of every live call. The owner calls it well within the lease
      * TTL: a lease nobody refreshes (this process died, or lost the call) frees its channel.
+     *
+     * <p>It is also what makes the cluster's count exact again after the store was down: a lease
+     * the store no longer has (it expired during the outage, or the store restarted empty) is
+     * taken again for the call that is still up, and a channel admitted locally while the store
+     * was down (storeFailMode open) is moved into the store. Neither may be refused: the call is
+     * already carried, so both go in whatever the limit (the count may then be briefly above it,
+     * and new calls wait until it is below).
      */
     public void refreshLeases() {
         for (Call c : calls.values()) {
-            if (c.channelKey != null) channels.refresh(serverScope(), c.channelKey);
+            if (c.channelKey == null) continue;
+            boolean local, member;
+            synchronized (c) {
+                local = c.localLease;
+                member = c.memberLease;
+            }
+            if (local) {
+                localChannels.refresh(serverScope(), c.channelKey);
+                channels.tryAcquire(serverScope(), c.channelKey, Integer.MAX_VALUE).thenAccept(ok -> {
+                    if (!ok) return;
+                    boolean ended;
+                    synchronized (c) {
+                        ended = c.ended;
+                        if (!ended) c.localLease = false;
+                    }
+                    // Ended meanwhile: end() released the local lease, so the store's must go too.
+                    if (ended) channels.release(serverScope(), c.channelKey);
+                    else localChannels.release(serverScope(), c.channelKey);
+                }).exceptionally(e -> null);
+                continue;
+            }
+            reassert(serverScope(), c);
+            if (member) reassert(memberScope(serverId), c);
         }
     }
 
@@ -213,6 +370,34 @@ public final class CallTracker {
         long now = clock.millis() / 1000;
         if (now == admitSecond) return admittedPreviousSecond;
         return now == admitSecond + 1 ? admittedThisSecond : 0;
+    }
+
+    private void reassert(String scope, Call c) {
+        channels.refresh(scope, c.channelKey).thenAccept(held -> {
+            if (held) return;
+            synchronized (c) {
+                if (c.ended) return;
+            }
+            log.info("calls: lease of {} was gone from the store (expired while unreachable, or the store restarted); taken again",
+                    c.callId);
+            channels.tryAcquire(scope, c.channelKey, Integer.MAX_VALUE);
+        }).exceptionally(e -> null);
+    }
+
+    /** Calls admitted against this member's local share while the store was down (storeFailMode open). */
+    public long admittedLocally() { return admittedLocally.sum(); }
+
+    /** Channels of this member held in its local fallback counter (not yet moved to the store). */
+    public int localChannels() { return localChannels.count(serverScope()).toCompletableFuture().join(); }
+
+    /** Calls holding a channel under this member's own cap (memberChannelLimit). */
+    public int ownChannels() { return ownChannels.get(); }
+
+    private static String rootMessage(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof java.util.concurrent.ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.toString();
     }
 
     /** Calls tracked right now (answered or ringing). */

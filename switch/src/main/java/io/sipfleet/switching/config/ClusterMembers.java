@@ -20,7 +20,14 @@ import java.util.regex.Pattern;
  * (it was authenticated and admitted against the cluster's limits by the member that took it).
  */
 public final class ClusterMembers {
-    private static final Pattern ENTRY = Pattern.compile("([A-Za-z0-9._-]{1,64})=sips?:(\\[[^\\]]+\\]|[^:;\\[\\]]+)(?::(\\d{1,5}))?");
+    private static final Pattern ENTRY = Pattern.compile(
+            "([A-Za-z0-9._-]{1,64})=sips?:(\\[[^\\]]+\\]|[^:;\\[\\]]+)(?::(\\d{1,5}))?(?:;feed=(\\d{1,5}))?");
+
+    /**
+     * Port of a sharing peer's change feed ({@code GET /location/changes}, served with its
+     * metrics) when the entry names none: the default metricsPort.
+     */
+    public static final int DEFAULT_FEED_PORT = 9090;
 
     private ClusterMembers() {}
 
@@ -39,6 +46,37 @@ public final class ClusterMembers {
         int port = m.group(3) == null ? 5060 : Integer.parseInt(m.group(3));
         if (port < 1 || port > 65535) return null;
         return Map.entry(m.group(1), new InetSocketAddress(ip, port));
+    }
+
+    /**
+     * The HTTP address of the location change feed of a sharing peer entry
+     * {@code "serverId=sip:IP:port[;feed=PORT]"}: the peer's IP, port {@code feed} or
+     * {@link #DEFAULT_FEED_PORT}. Null when the entry is malformed.
+     */
+    public static InetSocketAddress feed(String entry) {
+        if (entry == null) return null;
+        Matcher m = ENTRY.matcher(entry.trim());
+        if (!m.matches()) return null;
+        InetAddress ip = IpLiterals.parse(m.group(2));
+        if (ip == null) return null;
+        int port = m.group(4) == null ? DEFAULT_FEED_PORT : Integer.parseInt(m.group(4));
+        if (port < 1 || port > 65535) return null;
+        return new InetSocketAddress(ip, port);
+    }
+
+    /**
+     * serverId -> SIP address of every location sharing peer of an un-clustered switch with
+     * {@code locationSharing} on (empty otherwise): "UAC location array sharing".
+     */
+    public static Map<String, InetSocketAddress> sharingPeers(SwitchConfig c) {
+        if (c.clusterId() != null || !c.locationSharing() || c.locationSharingPeers() == null) return Map.of();
+        Map<String, InetSocketAddress> out = new LinkedHashMap<>();
+        for (String p : c.locationSharingPeers()) {
+            if (!isMemberEntry(p)) continue;
+            Map.Entry<String, InetSocketAddress> e = parse(p);
+            if (e != null && !e.getKey().equals(c.serverId())) out.put(e.getKey(), e.getValue());
+        }
+        return java.util.Collections.unmodifiableMap(out);
     }
 
     /** serverId -> SIP address of every other member in {@code c} (empty when not clustered). */

@@ -98,6 +98,12 @@ final class ConfigValidator {
             problems.min("authFailure.blockSeconds", c.authFailure().blockSeconds(), 0);
         }
         cluster(c);
+        if (problems.required("clustering", c.clustering())) {
+            problems.required("clustering.storeFailMode", c.clustering().storeFailMode());
+            problems.required("clustering.capacityFailoverMode", c.clustering().capacityFailoverMode());
+            problems.min("clustering.memberChannelLimit", c.clustering().memberChannelLimit(), 0);
+            problems.min("clustering.channelLeaseTtlSeconds", c.clustering().channelLeaseTtlSeconds(), 3);
+        }
     }
 
     private void listen(String at, Listen l) {
@@ -295,9 +301,8 @@ final class ConfigValidator {
                                 + "\"sw-b=sip:127.0.0.3:5060\", was " + ConfigTree.quote(peer));
                     } else if (member.getKey().equals(c.serverId())) {
                         problems.add("locationSharingPeers[" + i + "]", "is this server's own serverId");
-                    } else if (c.clusterId() == null) {
-                        problems.add("locationSharingPeers[" + i + "]", "a cluster member (serverId=sip:...) needs clusterId");
                     }
+                    // Un-clustered, the entry is a location sharing peer: inert while locationSharing is false.
                 }
             }
         }

@@ -57,9 +57,16 @@ import java.util.Optional;
  *                              {@code "serverId=sip:IP:port"} (e.g. {@code "sw-b=sip:127.0.0.3:5060"}):
  *                              a call for a binding another member owns is forwarded to it, and
  *                              requests from a member's address are trusted (no digest).
+ *                              Un-clustered, the location sharing peers in the same form, with
+ *                              an optional {@code ;feed=PORT} (default 9090) naming the port of
+ *                              the peer's change feed ({@code GET /location/changes}, served on
+ *                              its metrics port): {@code "sw-b=sip:127.0.0.3:5060;feed=9090"}.
  *                              Default none.
- * @param locationSharing       true shares registrations (the location table) with the peers.
- *                              Default false.
+ * @param locationSharing       "UAC location array sharing" of an un-clustered switch: true
+ *                              publishes the changes to the bindings it owns to its peers and pulls
+ *                              theirs every second, so a call for a user registered on a peer is
+ *                              sent to that peer; false: such a call gets 404. Ignored in a
+ *                              cluster (the store is shared). Default false.
  * @param digestAlgorithms      digest algorithms challenged, in the order offered (one
  *                              WWW-/Proxy-Authenticate each): "SHA-256", "MD5". RFC 8760 puts
  *                              SHA-256 first; a UA that only reads the first challenge and only
@@ -85,6 +92,8 @@ import java.util.Optional;
  *                              (INVITE outside a dialog) are answered 503 with the state as reason;
  *                              calls in progress, registrations and pings carry on, so phones stay
  *                              registered for when the server is reactivated. Default "active".
+ * @param clustering            a cluster member's store-down mode, own channel cap, capacity
+ *                              failover and lease TTL. Default: all {@link Clustering} defaults.
  */
 public record SwitchConfig(
         long version,
@@ -113,7 +122,8 @@ public record SwitchConfig(
         @Default("[]") List<String> dispatchers,
         @Default("false") boolean restrictDirect,
         @Default("null") String nonceSecret,
-        @Default("\"active\"") String serviceState) {
+        @Default("\"active\"") String serviceState,
+        @Default("{}") Clustering clustering) {
 
     /** The serviceState values: the switch takes new calls only when active. */
     public static final java.util.Set<String> SERVICE_STATES = java.util.Set.of("active", "expired", "suspended");
@@ -192,6 +202,6 @@ public record SwitchConfig(
                 capacityFailover, keepAlive, realm, sipUsers, registrar, carrierRoutes, cdrFile,
                 metricsPort, metricsAddress, sessionTimeoutSeconds, allowedDestinations, authFailure,
                 clusterId, storeUri, locationSharingPeers, locationSharing, digestAlgorithms,
-                dispatchers, restrictDirect, nonceSecret, serviceState);
+                dispatchers, restrictDirect, nonceSecret, serviceState, clustering);
     }
 }

@@ -101,6 +101,11 @@ public final class MetricsServer implements AutoCloseable {
         }
     }
 
+    /** Serves {@code handler} at {@code path} too (e.g. the location sharing feed), on the same virtual threads. */
+    public void route(String path, com.sun.net.httpserver.HttpHandler handler) {
+        server.createContext(path, handler);
+    }
+
     /** The address actually bound (the real port when 0 was asked). */
     public InetSocketAddress address() {
         return server.getAddress();

@@ -70,6 +70,7 @@ public final class SwitchMetrics {
     private final AtomicLong channelsInUse = new AtomicLong();
     private final AtomicLong channelLimit = new AtomicLong();
     private final AtomicLong authBlockedSources = new AtomicLong();
+    private final AtomicLong storeDisconnects = new AtomicLong();
     private final ConcurrentMap<String, AtomicLong> transactionsActive = new ConcurrentHashMap<>();
     private final AtomicReference<CdrWriter> cdrWriter = new AtomicReference<>();
     private final AtomicReference<AuthFailureGuard> authGuard = new AtomicReference<>();
@@ -189,6 +190,23 @@ public final class SwitchMetrics {
                 AuthFailureGuard::droppedRequests, Tags.empty());
         functionCounter("sipfleet.auth.blocks", "source blocks started after failed authentications", guard,
                 AuthFailureGuard::blocksStarted, Tags.empty());
+    }
+
+    /**
+     * The cluster store's connection, read at scrape time: {@code sipfleet_store_connected} (1 up,
+     * 0 down), {@code sipfleet_store_disconnects_total}, and {@code sipfleet_calls_admitted_locally_total}
+     * (calls admitted on this member's share while the store was down, storeFailMode open). Call once.
+     */
+    public void store(io.sipfleet.cluster.StoreHealth health, io.sipfleet.switching.calls.CallTracker calls) {
+        Gauge.builder("sipfleet.store.connected", health, h -> h.connected() ? 1 : 0)
+                .description("1 while the cluster's shared store (Redis) is reachable, else 0")
+                .tags(common).strongReference(true).register(registry);
+        // Function counters hold their state weakly: the counts live in fields of this object.
+        health.onChange(up -> { if (!up) storeDisconnects.incrementAndGet(); });
+        functionCounter("sipfleet.store.disconnects", "times the connection to the cluster's store was lost",
+                storeDisconnects, AtomicLong::get, Tags.empty());
+        functionCounter("sipfleet.calls.admitted.locally", "calls admitted on this member's share while the store was down",
+                calls, io.sipfleet.switching.calls.CallTracker::admittedLocally, Tags.empty());
     }
 
     private double blockedSourcesNow() {

@@ -47,6 +47,7 @@ public final class Router {
     private final Supplier<SwitchConfig> config;
     private final LocationStore location;
     private final UserDirectory users;
+    private volatile io.sipfleet.switching.sharing.PeerLocations peerLocations;
 
     public Router(LocalIdentity self, Supplier<SwitchConfig> config, LocationStore location, UserDirectory users) {
         this.self = self;
@@ -54,6 +55,9 @@ public final class Router {
         this.location = location;
         this.users = users;
     }
+
+    /** The bindings of this switch's location sharing peers (un-clustered, locationSharing on). */
+    public void peerLocations(io.sipfleet.switching.sharing.PeerLocations peers) { this.peerLocations = peers; }
 
     /**
      * The AoR key of a URI (the registrar's and the directory's form, {@link Aors#canonical}),
@@ -103,7 +107,12 @@ public final class Router {
     private CompletionStage<RouteDecision> toUser(String aor, boolean fromMember) {
         SwitchConfig c = config.get();
         Map<String, InetSocketAddress> members = members(c);
-        return location.lookup(aor).thenApply(bindings -> {
+        return location.lookup(aor).thenApply(bindings -> (RouteDecision) toTargets(aor, c, members, bindings, fromMember));
+    }
+
+    private RouteDecision toTargets(String aor, SwitchConfig c, Map<String, InetSocketAddress> members,
+                                    List<Binding> bindings, boolean fromMember) {
+        {
             List<Target> targets = new ArrayList<>(bindings.size());
             Set<String> relayed = new LinkedHashSet<>();
             for (Binding b : bindings) {
@@ -125,8 +134,21 @@ public final class Router {
                 }
             }
             for (String member : relayed) targets.add(memberTarget(aor, member, members.get(member)));
+            io.sipfleet.switching.sharing.PeerLocations peers = peerLocations;
+            if (peers != null && !fromMember) {
+                // Location array sharing: a peer holding a binding of the AoR gets the call and
+                // sends it on to the UA's flow, which only it has (it also pings that binding).
+                Map<String, InetSocketAddress> sharing = sharingPeers(c);
+                for (String peer : peers.holders(aor)) {
+                    InetSocketAddress address = sharing.get(peer);
+                    if (address != null) targets.add(memberTarget(aor, peer, address));
+                }
+            }
+            // Nobody here or at a peer has a binding: RFC 3261 leaves 404 or 480; 404 is what
+            // carriers' registrars answer for "not registered" (Kamailio's lookup() default).
+            if (targets.isEmpty() && !fromMember) return new RouteDecision.Reject(404, "Not Found");
             return new RouteDecision.ToUser(aor, targets);
-        });
+        }
     }
 
     /** The request relayed to the member owning bindings of {@code aor}: Request-URI the AoR, to its SIP address. */
@@ -142,6 +164,17 @@ public final class Router {
 
     private volatile SwitchConfig membersOf;
     private volatile Map<String, InetSocketAddress> membersCache = Map.of();
+
+    private volatile SwitchConfig sharingOf;
+    private volatile Map<String, InetSocketAddress> sharingCache = Map.of();
+
+    private Map<String, InetSocketAddress> sharingPeers(SwitchConfig c) {
+        if (sharingOf != c) {
+            sharingCache = ClusterMembers.sharingPeers(c);
+            sharingOf = c;
+        }
+        return sharingCache;
+    }
 
     private Map<String, InetSocketAddress> members(SwitchConfig c) {
         if (membersOf != c) {
