@@ -62,8 +62,10 @@ public final class NodeConfigs {
         for (Server s : switches) {
             destinations.addObject().put("uri", "sip:" + s.address() + ":" + s.sipPort()).put("weight", 1);
         }
-        // Call-ID hash keeps a dialog's requests on one switch without per-call state here.
-        root.put("algorithm", "call-id-hash");
+        // In a cluster the members share a digest nonce key (SnapshotService), so calls can go
+        // round-robin: the INVITE answering a 407 may land on another member, which accepts it.
+        // Without one, Call-ID hash keeps a call's INVITEs on the switch that challenged them.
+        root.put("algorithm", d.clusterId() != null ? "round-robin" : "call-id-hash");
         ObjectNode probe = root.putObject("probe");
         probe.put("intervalSeconds", 2);
         probe.put("failuresToDown", 3);

@@ -134,7 +134,7 @@ public final class ControlServer implements AutoCloseable {
         String host = options.host();
         Provisioner provisioner = options.provisioner();
         AccountService accounts = new AccountService(db, clock);
-        SnapshotService snapshots = new SnapshotService(db, options.clusterStoreUri());
+        SnapshotService snapshots = new SnapshotService(db, options.clusterStoreUri(), options.secrets());
         FleetRuntime fleet = options.fleet() == null ? null : FleetRuntime.start(db, clock, snapshots, options.fleet());
         ServerService servers = fleet == null ? new ServerService(db, clock, provisioner)
                 : new ServerService(db, clock, fleet.provisioner(), options.fleet().addressPool());

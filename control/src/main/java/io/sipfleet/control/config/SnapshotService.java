@@ -25,14 +25,26 @@ public final class SnapshotService {
 
     private final Jdbi jdbi;
     private final String clusterStoreUri;
+    private final io.sipfleet.control.secret.Secrets secrets;
 
     /**
      * @param clusterStoreUri where clustered switches share state; the switch refuses a clusterId
      *                        without it (members would silently enforce limits alone)
      */
     public SnapshotService(ControlDatabase db, String clusterStoreUri) {
+        this(db, clusterStoreUri, null);
+    }
+
+    /**
+     * @param secrets the control plane's key: a cluster's members get a digest nonce key derived
+     *                from it ({@code nonceSecret}, the same for every member), so a dispatcher can
+     *                spread calls round-robin (the INVITE answering a 407 reaches another member
+     *                than the one that challenged). Null: no shared key.
+     */
+    public SnapshotService(ControlDatabase db, String clusterStoreUri, io.sipfleet.control.secret.Secrets secrets) {
         this.jdbi = db.jdbi();
         this.clusterStoreUri = clusterStoreUri;
+        this.secrets = secrets;
     }
 
     public Snapshot snapshot(long accountId, long serverId) {
@@ -45,7 +57,9 @@ public final class SnapshotService {
             }
             String realm = h.attach(AccountDao.class).find(accountId).orElseThrow().sipRealm();
             Cluster cluster = server.clusterId() == null ? null : ClusterService.get(h, accountId, server.clusterId());
-            String json = SwitchSnapshot.json(server, realm, cluster, clusterStoreUri,
+            String nonceSecret = cluster == null || secrets == null ? null
+                    : secrets.derive("sip-nonce:" + accountId + ":" + cluster.scopeId());
+            String json = SwitchSnapshot.json(server, realm, cluster, clusterStoreUri, nonceSecret,
                     h.attach(SipUserDao.class).list(accountId), h.attach(RouteDao.class).list(accountId),
                     extras(h, server));
             return new Snapshot(serverId, server.configVersion(), json);

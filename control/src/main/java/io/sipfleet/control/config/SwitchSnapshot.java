@@ -37,7 +37,7 @@ final class SwitchSnapshot {
                   String serviceState) {
     }
 
-    static String json(Server server, String realm, Cluster cluster, String storeUri, List<SipUser> users,
+    static String json(Server server, String realm, Cluster cluster, String storeUri, String nonceSecret, List<SipUser> users,
                        List<CarrierRoute> routes, Extras x) {
         ObjectNode root = JSON.createObjectNode();
         root.put("version", server.configVersion());
@@ -103,6 +103,8 @@ final class SwitchSnapshot {
         x.dispatchers().forEach(root.putArray("dispatchers")::add);
         root.put("restrictDirect", x.settings().restrictDirect());
         root.put("serviceState", x.serviceState());
+        // the cluster's shared digest nonce key (behind a round-robin dispatcher), when there is one
+        if (nonceSecret != null) root.put("nonceSecret", nonceSecret);
         return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root);
     }
 }

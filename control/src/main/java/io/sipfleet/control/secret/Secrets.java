@@ -88,6 +88,22 @@ public final class Secrets {
         }
     }
 
+    /**
+     * A key for {@code purpose} derived from this one (HMAC-SHA256(key, purpose), 32 bytes, hex):
+     * the same on every call and every control plane sharing the key file, different for every
+     * purpose, and telling nothing about the key itself. E.g. the digest nonce key a cluster's
+     * switches share ("nonce:" + cluster), so none needs storing.
+     */
+    public String derive(String purpose) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key.getEncoded(), "HmacSHA256"));
+            return java.util.HexFormat.of().formatHex(mac.doFinal(purpose.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 unavailable in this JDK", e);
+        }
+    }
+
     public String encrypt(String purpose, String plain) {
         try {
             byte[] nonce = new byte[NONCE_BYTES];

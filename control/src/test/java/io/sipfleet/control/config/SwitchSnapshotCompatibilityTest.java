@@ -67,6 +67,19 @@ class SwitchSnapshotCompatibilityTest extends DatabaseTest {
 
         // Reading again without a change gives the same version and the same bytes.
         assertThat(snapshots.snapshot(id, sw.id())).isEqualTo(clustered);
+        assertThat(inCluster.nonceSecret()).as("no key without the control plane's secrets").isNull();
+
+        // With the control plane's key: every member of the cluster gets the same nonce key, a
+        // standalone switch none (its own random one).
+        io.sipfleet.control.secret.Secrets secrets = io.sipfleet.control.secret.Secrets.ephemeral();
+        SnapshotService keyed = new SnapshotService(db.db(), SnapshotService.DEFAULT_CLUSTER_STORE, secrets);
+        Server other = servers.deploy(id, new DeployRequest("switch", "us-east", null));
+        servers.assignCluster(id, other.id(), cluster);
+        Server alone = servers.deploy(id, new DeployRequest("switch", "us-east", null));
+        String key = SwitchConfig.parse(keyed.snapshot(id, sw.id()).json()).nonceSecret();
+        assertThat(key).hasSize(64);
+        assertThat(SwitchConfig.parse(keyed.snapshot(id, other.id()).json()).nonceSecret()).isEqualTo(key);
+        assertThat(SwitchConfig.parse(keyed.snapshot(id, alone.id()).json()).nonceSecret()).isNull();
     }
 
     @ParameterizedTest(name = "{0}")
