@@ -169,6 +169,46 @@ class FleetLifecycleTest {
         assertThat(api.ok(200, "GET", "/api/audit", null).size()).isEqualTo(4);
     }
 
+    @Test void osCycleWaitsForTheCallInProgressThenRestarts() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.sipfleet.app.switching.Sipp.binary() != null, "no sipp");
+        String caller = "127.0.7.192", callee = "127.0.7.193";
+        api.ok(201, "POST", "/api/sip-users", "{\"username\": \"1002\", \"password\": \"pass1002\"}");
+        String realm = api.ok(200, "GET", "/api/account", null).get("sip_realm").asString();
+        JsonNode s = deployRunning("switch");
+        long id = s.get("id").asLong();
+        String ip = s.get("ip").asString();
+        io.sipfleet.app.switching.Sipp.scenario("register-domain").local(callee, 5070).remote(ip, 5060).calls(1)
+                .timeout(10).key("domain", realm).arg("-auth_uri", realm)
+                .injection("SEQUENTIAL", "1002;[authentication username=1002 password=pass1002];" + callee + ":5070")
+                .run(dir, "register").assertClean(1);
+        try (var uas = io.sipfleet.app.switching.Sipp.scenario("uas-answer").local(callee, 5070).key("user", "1002")
+                .calls(1).timeout(30).start(dir, "callee").awaitBound();
+             var call = io.sipfleet.app.switching.Sipp.scenario("uac-call-long-domain").local(caller, 5060)
+                     .remote(ip, 5060).key("domain", realm)
+                     .injection("SEQUENTIAL", "1001;[authentication username=1001 password=pass1001]")
+                     .arg("-auth_uri", "1002@" + realm).arg("-s", "1002").timeout(30).calls(1).start(dir, "caller")) {
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(channelsInUseOnNode(ip)).isEqualTo(1));
+            long begin = System.nanoTime();
+            JsonNode cycled = api.ok(200, "POST", "/api/servers/" + id + "/actions", "{\"action\": \"os_cycle\"}");
+            assertThat(cycled.get("message").asString()).contains("drained 1 calls; restarted");
+            assertThat((System.nanoTime() - begin) / 1_000_000).as("waited for the call to end").isGreaterThan(1500);
+            call.await().assertClean(1); // the call in progress was not cut
+            uas.await().assertClean(1);
+        }
+        assertThat(channelLimitOnNode(ip)).as("the drain limit is gone after the restart").isEqualTo(100);
+    }
+
+    static int channelsInUseOnNode(String ip) throws Exception {
+        String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://" + ip + ":9090/metrics"))
+                .build(), HttpResponse.BodyHandlers.ofString()).body();
+        for (String line : body.split("\n")) {
+            if (line.startsWith("sipfleet_channels_in_use")) {
+                return (int) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        throw new AssertionError("no sipfleet_channels_in_use in " + body);
+    }
+
     @Test void aDispatcherWithNoSwitchFailsWithTheReason() {
         long id = api.ok(201, "POST", "/api/servers", "{\"type\": \"dispatcher\", \"zone\": \"us-east\"}").get("id").asLong();
         JsonNode failed = awaitServer(id, "failed");
