@@ -10,8 +10,8 @@ import io.sipfleet.control.agent.FleetOptions;
 import io.sipfleet.control.api.ControlServer;
 import io.sipfleet.control.db.ControlDatabase;
 import io.sipfleet.control.server.AddressPool;
-import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,8 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The issue's end-to-end test, all through the REST API with the real agent and real node
- * processes: deploy a switch -> running (it answers OPTIONS) -> a SIPp call through it -> stop
+ * The issue's end-to-end test, all through the REST API with the real agent ({@code sipfleet agent}
+ * as its own OS process) and real node processes (its children): deploy a switch -> running (it answers OPTIONS) -> a SIPp call through it -> stop
  * (it no longer answers) -> start -> power cycle (a new pid, running again); every step in the
  * audit log, and invalid transitions refused with a 409 naming the state.
  */
@@ -38,7 +38,8 @@ class FleetActionsEndToEndTest {
     @TempDir Path dir;
     ControlDatabase db;
     ControlServer control;
-    Agent agent;
+    Process agent;
+    URI agentUrl;
     Api api;
 
     @BeforeAll static void prerequisites() {
@@ -51,13 +52,28 @@ class FleetActionsEndToEndTest {
                 .withFleet(FleetOptions.of(new AddressPool("127.0.7.", 2, 40), AGENT_TOKEN, Version.sipfleet())
                         .withMonitorInterval(Duration.ofSeconds(1))));
         URI url = URI.create("http://127.0.0.1:" + control.port());
-        agent = Agent.start(new Agent.Settings("local-us-east-1", "us-east", url, AGENT_TOKEN,
-                new InetSocketAddress("127.0.0.1", 0), dir.resolve("agent")), new ProcessRuntime(), Image.current());
+        int agentPort;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            agentPort = free.getLocalPort();
+        }
+        agentUrl = URI.create("http://127.0.0.1:" + agentPort);
+        Image image = Image.current();
+        List<String> cmd = new ArrayList<>(List.of(image.java()));
+        cmd.addAll(image.jvmArgs());
+        cmd.addAll(List.of("-cp", image.classPath(), "io.sipfleet.app.Main", "agent", "--control", url.toString(),
+                "--token", AGENT_TOKEN, "--zone", "us-east", "--name", "local-us-east-1",
+                "--listen", "127.0.0.1:" + agentPort, "--dir", dir.resolve("agent").toString()));
+        Path log = dir.resolve("agent.log");
+        agent = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(log).contains("agent local-us-east-1 (zone us-east) on "));
         api = new Api(url.toString());
     }
 
-    @AfterEach void stop() {
-        if (agent != null) agent.close();
+    @AfterEach void stop() throws Exception {
+        if (agent != null && agent.isAlive()) {
+            agent.destroy();
+            if (!agent.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) agent.destroyForcibly();
+        }
         if (control != null) control.close();
         if (db != null) db.close();
     }
@@ -90,7 +106,7 @@ class FleetActionsEndToEndTest {
         }
     }
 
-    @Test void deployCallStopStartPowerCycleThroughTheApi() {
+    @Test void deployCallStopStartPowerCycleThroughTheApi() throws Exception {
         String realm = api.readyAccount("e2e@example.com", 100_00).get("sip_realm").asString();
         api.ok(201, "POST", "/api/sip-users", "{\"username\": \"1001\", \"password\": \"pass1001\"}");
         api.ok(201, "POST", "/api/sip-users", "{\"username\": \"1002\", \"password\": \"pass1002\"}");
@@ -162,13 +178,27 @@ class FleetActionsEndToEndTest {
         for (JsonNode e : api.ok(200, "GET", "/api/servers/" + id + "/audit", null)) {
             log.add(0, e.get("action").asString() + ":" + e.get("result").asString() + ":" + e.get("actor").asString());
         }
+        // SIGTERM to the agent stops its nodes (its children) before it exits.
+        long lastPid = agentPid("switch-" + id);
+        agent.destroy();
+        assertThat(agent.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(ProcessHandle.of(lastPid).map(ProcessHandle::isAlive).orElse(false)).as("node stopped with its agent").isFalse();
+
         assertThat(log).containsExactly("deploy:ok:control", "start:refused:user e2e@example.com",
                 "stop:ok:user e2e@example.com", "power_cycle:refused:user e2e@example.com",
                 "start:ok:user e2e@example.com", "power_cycle:ok:user e2e@example.com",
                 "power_cycle:ok:user e2e@example.com");
     }
 
+    /** The pid the agent reports for node {@code name} (its own API, with the agent token). */
     long agentPid(String name) {
-        return agent.states().stream().filter(n -> n.name().equals(name)).findFirst().orElseThrow().pid();
+        try {
+            String body = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                            agentUrl.resolve("/nodes/" + name)).header("Authorization", "Bearer " + AGENT_TOKEN).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            return tools.jackson.databind.json.JsonMapper.builder().build().readTree(body).get("pid").asLong();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 }
