@@ -92,7 +92,8 @@ public final class SnapshotService {
             peers = fleet.stream()
                     .filter(s -> s.id() != server.id() && Server.SWITCH.equals(s.type()) && s.clusterId() == null
                             && sharing.contains(s.id()))
-                    .map(Server::serverId)
+                    // The switch pulls a peer's change feed from its metrics port (9090 on every node).
+                    .map(s -> s.serverId() + "=sip:" + s.address() + ":" + s.sipPort() + ";feed=9090")
                     .toList();
         } else {
             peers = List.of();

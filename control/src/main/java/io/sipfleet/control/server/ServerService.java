@@ -123,11 +123,16 @@ public final class ServerService {
     public Server assignCluster(long accountId, long serverId, Long clusterId) {
         jdbi.useTransaction(h -> {
             ServerDao servers = h.attach(ServerDao.class);
-            servers.find(accountId, serverId).orElseThrow(() -> new NotFoundException("server", serverId));
+            Server server = servers.find(accountId, serverId).orElseThrow(() -> new NotFoundException("server", serverId));
             if (clusterId != null) {
                 ClusterService.get(h, accountId, clusterId);
             }
+            // Same rules as a config save naming cluster_id (failover targets, location sharing).
+            io.sipfleet.control.serverconfig.ServerSettingsService.checkClusterChange(h, server, clusterId, clock.instant());
             servers.setCluster(serverId, clusterId);
+            // Its fellow members (old and new) list it as a peer: their snapshots change too.
+            h.createUpdate("UPDATE server SET config_version = config_version + 1 WHERE account_id = :a AND id <> :id")
+                    .bind("a", accountId).bind("id", serverId).execute();
         });
         return get(accountId, serverId);
     }

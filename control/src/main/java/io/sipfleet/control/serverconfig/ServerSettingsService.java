@@ -59,6 +59,17 @@ public final class ServerSettingsService {
         });
     }
 
+    /**
+     * Checks that moving {@code server} to {@code clusterId} keeps its config valid (the rules of a
+     * save naming only cluster_id); throws the same 4xx a config save would.
+     */
+    public static void checkClusterChange(Handle h, Server server, Long clusterId, java.time.Instant now) {
+        ServerSettings current = load(h, server);
+        ServerSettings moved = Records.merge(current, new ServerSettings(null, clusterId, null, null, null, null, null,
+                null, null, null, null, null, null, null, null, null, null, null), Set.of("cluster_id"));
+        SettingsRules.check(h, server, moved, normalisedZoneRegion(h, server), now);
+    }
+
     /** The config of {@code server} with defaults for what was never saved; passwords left out. */
     public static ServerSettings load(Handle h, Server server) {
         ServerSettingsDao dao = h.attach(ServerSettingsDao.class);

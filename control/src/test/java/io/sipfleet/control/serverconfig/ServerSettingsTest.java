@@ -54,7 +54,7 @@ class ServerSettingsTest extends DatabaseTest {
             dispatcher = servers.deploy(account, new DeployRequest("dispatcher", "us-east", cluster));
             loner = servers.deploy(account, new DeployRequest("switch", "eu-west", null));
             settings = new ServerSettingsService(db.db(), secrets, clock);
-            snapshots = new SnapshotService(db.db(), SnapshotService.DEFAULT_CLUSTER_STORE);
+            snapshots = new SnapshotService(db.db(), SnapshotService.DEFAULT_CLUSTER_STORE, secrets);
             certs = new CertificateService(db.db(), secrets, clock);
         }
 
@@ -255,12 +255,42 @@ class ServerSettingsTest extends DatabaseTest {
         f.put(second, "{\"uac_location_sharing\": true}");
         SwitchConfig loner = f.snapshot(f.loner);
         assertThat(loner.locationSharing()).isTrue();
-        assertThat(loner.locationSharingPeers()).containsExactly(second.serverId());
-        assertThat(f.snapshot(second).locationSharingPeers()).containsExactly(f.loner.serverId());
+        assertThat(loner.locationSharingPeers()).containsExactly(
+                second.serverId() + "=sip:" + second.address() + ":5060;feed=9090");
+        assertThat(f.snapshot(second).locationSharingPeers()).containsExactly(
+                f.loner.serverId() + "=sip:" + f.loner.address() + ":5060;feed=9090");
         // Joining a cluster through the config: the members become its peers instead.
         f.put(second, "{\"uac_location_sharing\": false, \"cluster_id\": " + f.cluster + "}");
         assertThat(f.snapshot(second).clusterId()).isEqualTo("cluster-" + f.cluster);
         assertThat(f.snapshot(second).locationSharingPeers()).hasSize(2);
         assertThat(f.snapshot(f.loner).locationSharingPeers()).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void clusterMembersShareOneNonceKeyAndTheClusterEndpointKeepsTheRules(Databases.Db db) throws Exception {
+        Fleet f = new Fleet(db);
+        SwitchConfig one = f.snapshot(f.sw1);
+        SwitchConfig two = f.snapshot(f.sw2);
+        assertThat(one.nonceSecret()).matches("[0-9a-f]{64}").isEqualTo(two.nonceSecret());
+        assertThat(f.snapshot(f.loner).nonceSecret()).isNull();
+        assertThat(f.snapshot(f.sw1)).as("stable once made").isEqualTo(one);
+
+        // PUT /api/servers/{id}/cluster goes through the same rules as a config save.
+        f.put(f.sw1, "{\"capacity_failover_server_id\": " + f.sw2.id() + "}");
+        assertThatThrownBy(() -> f.servers.assignCluster(f.account, f.sw2.id(), null))
+                .hasMessageStartingWith("cluster_id: server(s) [" + f.sw1.id() + "] use this server");
+        assertThatThrownBy(() -> f.servers.assignCluster(f.account, f.sw1.id(), null))
+                .hasMessageStartingWith("capacity_failover_server_id: needs this server in a cluster");
+        f.put(f.loner, "{\"uac_location_sharing\": true}");
+        assertThatThrownBy(() -> f.servers.assignCluster(f.account, f.loner.id(), f.cluster))
+                .hasMessageStartingWith("uac_location_sharing: the server is in cluster");
+        assertThat(f.servers.get(f.account, f.loner.id()).clusterId()).isNull();
+        f.put(f.loner, "{\"uac_location_sharing\": false}");
+        long before = f.version(f.sw1);
+        f.servers.assignCluster(f.account, f.loner.id(), f.cluster);
+        assertThat(f.version(f.sw1)).as("members see the newcomer as a peer").isGreaterThan(before);
+        assertThat(f.snapshot(f.sw1).locationSharingPeers()).hasSize(2);
+        assertThat(f.snapshot(f.loner).nonceSecret()).isEqualTo(one.nonceSecret());
     }
 }
