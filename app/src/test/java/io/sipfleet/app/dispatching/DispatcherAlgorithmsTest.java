@@ -114,4 +114,28 @@ class DispatcherAlgorithmsTest {
             gw.stop();
         }
     }
+
+    /** Restrict Direct with a real dispatcher in front: calls through it complete, SIP straight to a switch gets 403. */
+    @Test void restrictedSwitchesServeCallsThroughTheDispatcherOnly() throws Exception {
+        fleet.switches(true, (i, c) -> c.restrictDirect = true).dispatcher("round-robin").awaitAllUp(10);
+        try (Sipp.Running gw = fleet.gateway(60)) {
+            fleet.caller(CALLER, 30, 20, 20).run(dir, "caller").assertClean(30);
+            gw.stop();
+        }
+        for (double a : fleet.admitted()) assertThat(a).isEqualTo(10.0);
+        try (java.net.DatagramSocket direct = new java.net.DatagramSocket(new java.net.InetSocketAddress(CALLER, 0))) {
+            String options = "OPTIONS sip:" + Fleet3.SWITCHES[1] + ":5060 SIP/2.0\r\nVia: SIP/2.0/UDP " + CALLER + ":"
+                    + direct.getLocalPort() + ";branch=z9hG4bKdirect1;rport\r\nMax-Forwards: 70\r\nFrom: <sip:x@" + CALLER
+                    + ">;tag=d1\r\nTo: <sip:" + Fleet3.SWITCHES[1] + ">\r\nCall-ID: direct1\r\nCSeq: 1 OPTIONS\r\n"
+                    + "Content-Length: 0\r\n\r\n";
+            byte[] b = options.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            direct.send(new java.net.DatagramPacket(b, b.length, new java.net.InetSocketAddress(Fleet3.SWITCHES[1], 5060)));
+            direct.setSoTimeout(3000);
+            byte[] buf = new byte[4096];
+            java.net.DatagramPacket p = new java.net.DatagramPacket(buf, buf.length);
+            direct.receive(p);
+            assertThat(new String(buf, 0, p.getLength(), java.nio.charset.StandardCharsets.US_ASCII))
+                    .startsWith("SIP/2.0 403 Direct Access Not Allowed");
+        }
+    }
 }
