@@ -142,7 +142,8 @@ public final class ActionService {
             guarded(s, "deploy", "control", "new " + s.type() + " on " + s.address() + ":" + s.sipPort(),
                     () -> install(s, true));
         } catch (RuntimeException e) {
-            LOG.warn("deploy of server {} ({}) failed: {}", s.id(), s.serverId(), e.getMessage());
+            // guarded() logged it, recorded it and set the server failed with the reason
+            LOG.debug("deploy of server {} ended with {}", s.id(), e.toString());
         }
     }
 
@@ -380,8 +381,9 @@ public final class ActionService {
 
     /** Sets status and its reason together (a running server has no failure reason). */
     public void setStatus(long serverId, String status, String reason) {
-        jdbi.useExtension(ServerDao.class, dao -> dao.setStatus(serverId, status));
+        // Reason first: whoever sees the new status also sees why.
         runtime.update(serverId, dao -> dao.reason(serverId, reason));
+        jdbi.useExtension(ServerDao.class, dao -> dao.setStatus(serverId, status));
     }
 
     /**
