@@ -336,6 +336,45 @@ class ApiTest extends DatabaseTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
+    void expiryReactivationAndCertificateDeleteOverHttp(Databases.Db db) {
+        ApiClient api = client(db);
+        String token = readyAccount(api, 40_00);
+        long one = api.post("/api/servers", token, "{\"type\": \"switch\", \"zone\": \"us-east\"}").json().get("id").asLong();
+        long two = api.post("/api/servers", token, "{\"type\": \"switch\", \"zone\": \"us-east\"}").json().get("id").asLong();
+        assertThat(api.post("/api/operator/billing/run", token, null).status()).isEqualTo(403);
+        clock.advance(java.time.Duration.ofDays(15));
+        ApiClient.Answer run = api.post("/api/operator/billing/run", OPERATOR, null);
+        assertThat(run.status()).as(run.body()).isEqualTo(200);
+        assertThat(run.json().get("expired").toString()).contains(Long.toString(one)).contains(Long.toString(two));
+        assertThat(api.get("/api/servers/" + one, token).json().get("status").asString()).isEqualTo("expired");
+
+        ApiClient.Answer first = api.post("/api/servers/" + one + "/reactivate", token, null);
+        assertThat(first.status()).as(first.body()).isEqualTo(200);
+        assertThat(first.json().get("status").asString()).isEqualTo("running");
+        assertThat(first.json().get("plan").asString()).isEqualTo("paid");
+        ApiClient.Answer second = api.post("/api/servers/" + two + "/reactivate", token, null);
+        assertThat(second.status()).isEqualTo(402);
+        assertThat(second.error()).contains("balance is $39.00 but $40.00 is needed");
+        assertThat(api.get("/api/servers/" + two, token).json().get("status").asString()).isEqualTo("expired");
+        assertThat(api.post("/api/servers/" + one + "/reactivate", token, null).status()).isEqualTo(409);
+        assertThat(api.get("/api/account/balance", token).json().get("balance_cents").asLong()).isEqualTo(39_00);
+        assertThat(api.get("/api/account/ledger", token).body()).contains("server_charge");
+
+        var c = io.sipfleet.control.certificate.TestCerts.selfSigned("x.example.com", clock.instant().minusSeconds(60),
+                clock.instant().plusSeconds(86_400), "x.example.com");
+        long cert = api.post("/api/certificates", token, Json.MAPPER.writeValueAsString(Map.of(
+                "name", "x", "certificate", c.chainPem(), "private_key", c.keyPem()))).json().get("id").asLong();
+        assertThat(api.post("/api/servers/" + one + "/certificates", token, "{\"certificate_id\": " + cert
+                + ", \"kind\": \"client\"}").json().get(0).get("kind").asString()).isEqualTo("client");
+        assertThat(api.call("DELETE", "/api/certificates/" + cert, token, null).status()).isEqualTo(409);
+        assertThat(api.call("DELETE", "/api/servers/" + one + "/certificates/" + cert, token, null).status()).isEqualTo(204);
+        assertThat(api.get("/api/servers/" + one + "/certificates", token).json().size()).isZero();
+        assertThat(api.call("DELETE", "/api/certificates/" + cert, token, null).status()).isEqualTo(204);
+        assertThat(api.get("/api/certificates/" + cert, token).status()).isEqualTo(404);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
     void anAccountCannotCreditItselfOnlyTheOperatorCan(Databases.Db db) {
         ApiClient api = client(db);
         String token = readyAccount(api, 20_00);

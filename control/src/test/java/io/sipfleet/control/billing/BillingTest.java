@@ -131,4 +131,24 @@ class BillingTest extends DatabaseTest {
         List<Long> own = java.util.Arrays.stream(servers).map(Server::id).toList();
         return ids.stream().filter(own::contains).toList();
     }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void theControlPlaneRunsBillingBySchedule(Databases.Db db) throws Exception {
+        AccountService accounts = Fixtures.accounts(db, clock);
+        long account = Fixtures.readyAccount(accounts, 20_00, email()).accountId();
+        ServerService servers = new ServerService(db.db(), clock, new InMemoryProvisioner());
+        Server sw = servers.deploy(account, SWITCH);
+        try (var control = io.sipfleet.control.api.ControlServer.start(0, db.db(), clock,
+                io.sipfleet.control.api.ControlServer.Options.defaults().withBillingEvery(Duration.ofMillis(100)))) {
+            Thread.sleep(300);
+            assertThat(servers.get(account, sw.id()).effectiveStatus()).isEqualTo("running");
+            clock.advance(Duration.ofDays(15));
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!"expired".equals(servers.get(account, sw.id()).effectiveStatus()) && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(servers.get(account, sw.id()).effectiveStatus()).as("expired by the scheduled run").isEqualTo("expired");
+        }
+    }
 }
