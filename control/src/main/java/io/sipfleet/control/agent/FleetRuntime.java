@@ -11,6 +11,7 @@ import io.sipfleet.control.health.HealthMonitor;
 import io.sipfleet.control.health.LiveFigures;
 import io.sipfleet.control.health.RuntimeStore;
 import io.sipfleet.control.server.Provisioner;
+import io.sipfleet.control.server.Server;
 import io.sipfleet.control.server.ServerApi;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -41,6 +42,13 @@ public final class FleetRuntime implements AutoCloseable {
         AuditLog audit = new AuditLog(db);
         RuntimeStore runtime = new RuntimeStore(db);
         ActionService actions = new ActionService(db, clock, agents, new NodeConfigs(db, snapshots), audit, runtime, options);
+        // A deploy runs in this process: one that was under way when control last stopped will never
+        // finish by itself. Say so rather than leave it "deploying" forever.
+        List<Long> stuck = db.jdbi().withHandle(h -> h.createQuery("SELECT id FROM server WHERE status = 'deploying'")
+                .mapTo(Long.class).list());
+        for (long id : stuck) {
+            actions.setStatus(id, Server.FAILED, "control stopped during the deploy; run the install action");
+        }
         HealthMonitor monitor = new HealthMonitor(db, clock, actions, runtime, options.monitorInterval());
         return new FleetRuntime(db, agents, actions, audit, new LiveFigures(runtime, options.buildVersion()), monitor);
     }

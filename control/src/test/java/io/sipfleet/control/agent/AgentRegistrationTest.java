@@ -147,6 +147,35 @@ class AgentRegistrationTest {
     }
 
     @Test
+    void aDeployCutShortByAControlRestartIsMarkedFailedWithTheReason() throws Exception {
+        var db = io.sipfleet.control.db.ControlDatabase.open("jdbc:h2:mem:stuck-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        try (db) {
+            long accountId;
+            long serverId;
+            // Control without agents: the deploy is recorded and nothing ever runs it.
+            try (ControlServer plain = ControlServer.start(0, db, Clock.systemUTC(), ControlServer.Options.defaults())) {
+                var accounts = new io.sipfleet.control.account.AccountService(db, Clock.systemUTC());
+                var signup = accounts.signup("Acme", "stuck@example.com");
+                accountId = signup.accountId();
+                accounts.updateContact(accountId, "Ada", "stuck@example.com", "+1 555 0100");
+                accounts.acceptTerms(accountId);
+                accounts.topUp(accountId, 10000);
+                serverId = new io.sipfleet.control.server.ServerService(db, Clock.systemUTC(),
+                        io.sipfleet.control.server.Provisioner.NONE)
+                        .deploy(accountId, new io.sipfleet.control.server.DeployRequest("switch", "us-east", null)).id();
+            }
+            try (ControlServer fleet = ControlServer.start(0, db, Clock.systemUTC(), ControlServer.Options.defaults()
+                    .withFleet(FleetOptions.of(new AddressPool("127.0.7.", 211, 215), AGENT_TOKEN, "1.0.0")))) {
+                var s = fleet.fleet().live().of(new io.sipfleet.control.server.ServerService(db, Clock.systemUTC(),
+                        io.sipfleet.control.server.Provisioner.NONE).get(accountId, serverId));
+                assertThat(s.statusReason()).isEqualTo("control stopped during the deploy; run the install action");
+                assertThat(new io.sipfleet.control.server.ServerService(db, Clock.systemUTC(),
+                        io.sipfleet.control.server.Provisioner.NONE).get(accountId, serverId).status()).isEqualTo("failed");
+            }
+        }
+    }
+
+    @Test
     void addressPoolHandsOutTheNextFreeAddressAndParsesRanges() {
         AddressPool pool = AddressPool.parse("127.0.7.2-4");
         assertThat(pool).isEqualTo(new AddressPool("127.0.7.", 2, 4));
