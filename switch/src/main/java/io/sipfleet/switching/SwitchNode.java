@@ -1,11 +1,10 @@
 package io.sipfleet.switching;
 
-import io.netty.util.HashedWheelTimer;
 import io.netty.util.Timeout;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.sipfleet.cluster.ClusterState;
 import io.sipfleet.cluster.location.Binding;
 import io.sipfleet.sip.message.SipMessage;
+import io.sipfleet.sip.timer.LaneTimer;
 import io.sipfleet.sip.transaction.TimerConfig;
 import io.sipfleet.sip.transaction.TransactionLayer;
 import io.sipfleet.sip.transport.ListenerConfig;
@@ -55,7 +54,7 @@ public final class SwitchNode implements AutoCloseable {
 
     private final ConfigHolder config;
     private final ClusterState state;
-    private final HashedWheelTimer timer;
+    private final LaneTimer timer;
     private final List<SipTransportServer> servers = new ArrayList<>();
     private final TransactionLayer layer;
     private final SwitchMetrics metrics;
@@ -80,7 +79,8 @@ public final class SwitchNode implements AutoCloseable {
         this.state = state;
         this.clock = clock;
         new SecureRandom().nextBytes(nonceSecret);
-        this.timer = new HashedWheelTimer(new DefaultThreadFactory("switch-timer", true), 10, TimeUnit.MILLISECONDS);
+        // One FIFO per delay, not a wheel: see LaneTimer (the wheel walk was 14 % of the samples).
+        this.timer = new LaneTimer("switch-timer", 10, TimeUnit.MILLISECONDS);
         this.metrics = new SwitchMetrics(initial.serverId());
         this.cdr = initial.cdrPath().isPresent() ? CdrWriter.open(initial.cdrPath().get()) : null;
         if (cdr != null) {

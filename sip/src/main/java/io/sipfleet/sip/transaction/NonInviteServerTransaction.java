@@ -63,11 +63,15 @@ public final class NonInviteServerTransaction extends ServerTransaction {
         Duration j = timers.timerJ(reliable);
         if (j.isZero()) enter(TERMINATED);
         else timerJ = schedule(j, this::onTimerJ);
-        return send(r);
+        boolean sent = send(r);
+        if (!key.isRfc2543()) compactFinal(); // Completed only re-sends it, for up to 64*T1
+        return sent;
     }
 
     @Override void absorbLocked() {
-        if ((state == PROCEEDING || state == COMPLETED) && lastResponse != null) resend(lastResponse);
+        if (state != PROCEEDING && state != COMPLETED) return;
+        SipResponse last = lastResponseLocked();
+        if (last != null) resend(last);
     }
 
     private void onTimerJ(Timeout t) {

@@ -1,9 +1,8 @@
 package io.sipfleet.sip.transaction;
 
-import io.netty.util.HashedWheelTimer;
 import io.netty.util.Timer;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.sipfleet.sip.message.HeaderName;
+import io.sipfleet.sip.timer.LaneTimer;
 import io.sipfleet.sip.message.Responses;
 import io.sipfleet.sip.message.SipRequest;
 import io.sipfleet.sip.message.SipResponse;
@@ -48,13 +47,13 @@ public final class TransactionLayer implements SipHandler, AutoCloseable {
 
     /**
      * Production: RFC 3261 default timers, 2xx retransmission on (UAS), and a timer of its own
-     * (a HashedWheelTimer with a 10 ms tick on a daemon thread), stopped by {@link #close()}.
+     * (a {@link LaneTimer} with a 10 ms tick on a daemon thread), stopped by {@link #close()}.
      * {@code sender} sends client requests; server transactions answer through the sender that
      * delivered the request.
      */
     public TransactionLayer(TransactionUser tu, SipSender sender) {
-        this(tu, sender, new HashedWheelTimer(new DefaultThreadFactory("sip-transaction-timer", true),
-                10, TimeUnit.MILLISECONDS), true, TimerConfig.defaults(), true);
+        this(tu, sender, new LaneTimer("sip-transaction-timer", 10, TimeUnit.MILLISECONDS), true,
+                TimerConfig.defaults(), true);
     }
 
     /** With an injected timer (not stopped by {@link #close()}), e.g. a manual clock in tests. */
