@@ -74,10 +74,14 @@ public final class InviteClientTransaction extends ClientTransaction {
                         cancelTimers();
                         enter(ACCEPTED);
                         timerM = schedule(timers.timerM(), this::onTimerM);
+                        // Accepted only passes 2xx copies up for 64*T1: the INVITE (SDP and all)
+                        // is not needed again, and at thousands of calls/s it is most of the heap.
+                        request = null;
                     } else {
                         cancelTimers();
                         enter(COMPLETED);
                         ack = ClientRequests.ack(request, r);
+                        request = null; // Completed only re-sends the ACK (Timer D, 32 s)
                         Duration d = timers.timerD(reliable);
                         if (d.isZero()) enter(TERMINATED);
                         else timerD = schedule(d, this::onTimerD);

@@ -74,7 +74,9 @@ public final class InviteServerTransaction extends ServerTransaction {
         if (state == ACCEPTED) { // RFC 6026 8.7: further 2xx from the TU go out, nothing else
             if (code < 200 || code >= 300) return false;
             remember(r);
-            return send(r);
+            boolean sent = send(r);
+            if (!key.isRfc2543()) compactFinal();
+            return sent;
         }
         if (state != PROCEEDING) return false;
         trying = cancel(trying);
@@ -85,9 +87,16 @@ public final class InviteServerTransaction extends ServerTransaction {
             if (layer.retransmits2xx()) layer.twoXx().start(r, peer, sender);
             enter(ACCEPTED);
             timerL = schedule(timers.timerL(), this::onTimerL);
-            if (send(r)) return true;
-            layer.twoXx().stop(r);
-            return false;
+            boolean sent = send(r);
+            if (!sent) layer.twoXx().stop(r);
+            if (!key.isRfc2543()) {
+                // Accepted absorbs INVITE copies for 64*T1 and needs neither the INVITE nor the
+                // parsed 2xx for that (RFC 2543 matching still compares the 2xx's To tag).
+                toTag();
+                request = null;
+                compactFinal();
+            }
+            return sent;
         }
         enter(COMPLETED);
         if (!reliable) {
