@@ -30,9 +30,9 @@ public abstract sealed class Transaction permits ServerTransaction, ClientTransa
     final TransactionLayer layer;
     final TransactionKey key;
     /**
-     * Non-null until a non-INVITE server transaction completes: from then on only its last
-     * response is needed (to answer retransmissions), and at 10,000 requests/s with Timer J of
-     * 32 s, dropping the parsed request halves the heap the Completed transactions hold.
+     * Non-null while the state machine may still need it (see {@link #request()}): afterwards
+     * only the last response (or the ACK) is needed to answer copies, and at 10,000 requests/s
+     * with Timer J of 32 s, dropping the parsed request halves the heap the transactions hold.
      */
     volatile SipRequest request;
     final Peer peer;
@@ -61,7 +61,9 @@ public abstract sealed class Transaction permits ServerTransaction, ClientTransa
 
     /**
      * The request that created the transaction (for a client: as sent, with our Via); null once
-     * a non-INVITE server transaction is Completed (see the field).
+     * the transaction only absorbs copies for 64*T1 and no longer needs it: a non-INVITE server
+     * transaction in Completed, an INVITE server transaction in Accepted, an INVITE client
+     * transaction in Accepted or Completed (see the field). A TU that needs it later keeps its own.
      */
     public final SipRequest request() { return request; }
 

@@ -116,12 +116,14 @@ class InviteClientTransactionTest {
     @Test
     void twoXxGoesToAcceptedAndLater2xxStillReachTheTu() {
         InviteClientTransaction tx = send(outgoingInvite(null));
-        SipResponse ok = Sip.answer(tx.request(), 200, "OK", "bt");
+        SipRequest invite = tx.request();
+        SipResponse ok = Sip.answer(invite, 200, "OK", "bt");
         f.receive(ok, Sip.UDP_SERVER);
         assertThat(tx.state()).isEqualTo(TransactionState.ACCEPTED);
+        assertThat(tx.request()).as("Accepted lets go of the INVITE (memory: 64*T1 per call)").isNull();
         assertThat(f.net.requests("ACK")).as("the TU acknowledges a 2xx (13.2.2.4)").isEmpty();
         f.receive(ok, Sip.UDP_SERVER);
-        f.receive(Sip.answer(tx.request(), 200, "OK", "fork2"), Sip.UDP_SERVER);
+        f.receive(Sip.answer(invite, 200, "OK", "fork2"), Sip.UDP_SERVER);
         assertThat(f.tu.statuses()).containsExactly(200, 200, 200);
         assertThat(f.tu.responseTxs).containsOnly(tx);
         f.advance(32_000); // Timer M
