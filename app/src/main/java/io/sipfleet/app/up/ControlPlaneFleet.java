@@ -167,8 +167,8 @@ public final class ControlPlaneFleet implements AutoCloseable {
         List<Server> servers = db.jdbi().withExtension(ServerDao.class, dao -> dao.list(demo.accountId()));
         // Switches first: the dispatcher probes them as soon as it runs.
         for (Server s : servers.stream().sorted((a, b) -> a.type().compareTo(b.type()) * -1).toList()) {
-            if (s.status().equals("expired") || s.status().equals("suspended")) {
-                LOG.warn("server {} ({}) is {}: not started", s.id(), s.serverId(), s.status());
+            if (!Server.ACTIVE.equals(s.serviceState())) {
+                LOG.warn("server {} ({}) is {}: not started", s.id(), s.serverId(), s.effectiveStatus());
                 continue;
             }
             try {

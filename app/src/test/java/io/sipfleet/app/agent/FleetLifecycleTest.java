@@ -209,6 +209,38 @@ class FleetLifecycleTest {
         throw new AssertionError("no sipfleet_channels_in_use in " + body);
     }
 
+    @Test void expiryReachesTheRunningNodeAtTheNextConfigPullAndFreezesItsActions() throws Exception {
+        JsonNode s = deployRunning("switch");
+        long id = s.get("id").asLong();
+        String ip = s.get("ip").asString();
+        // Fifteen days on: the test period is over.
+        var later = Clock.offset(Clock.systemUTC(), Duration.ofDays(15));
+        assertThat(new io.sipfleet.control.billing.BillingService(db, later).run().expired()).contains(id);
+        JsonNode expired = api.ok(200, "GET", "/api/servers/" + id, null);
+        assertThat(expired.get("status").asString()).isEqualTo("expired");
+        long version = expired.get("config_version").asLong();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(gaugeOnNode(ip, "sipfleet_config_version")).as("the node applied the expiry").isEqualTo(version));
+        assertThat(java.nio.file.Files.readString(dir.resolve("agent/switch-" + id + "/config.json")))
+                .contains("\"serviceState\" : \"expired\"");
+        Api.Answer restart = api.call("POST", "/api/servers/" + id + "/actions", "{\"action\": \"restart\"}");
+        assertThat(restart.status()).isEqualTo(409);
+        assertThat(restart.json().get("error").asString()).contains("is expired: reactivate it first");
+        assertThat(api.ok(200, "POST", "/api/servers/" + id + "/actions", "{\"action\": \"stop\"}")
+                .get("server").get("status").asString()).isEqualTo("expired");
+    }
+
+    static long gaugeOnNode(String ip, String name) throws Exception {
+        String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://" + ip + ":9090/metrics"))
+                .build(), HttpResponse.BodyHandlers.ofString()).body();
+        for (String line : body.split("\n")) {
+            if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
+                return (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        throw new AssertionError("no " + name + " in " + body);
+    }
+
     @Test void aDispatcherWithNoSwitchFailsWithTheReason() {
         long id = api.ok(201, "POST", "/api/servers", "{\"type\": \"dispatcher\", \"zone\": \"us-east\"}").get("id").asLong();
         JsonNode failed = awaitServer(id, "failed");

@@ -231,8 +231,12 @@ public final class ActionService {
     String refusal(Server s, String action) {
         String st = s.status();
         String who = "server " + s.id() + " (" + s.serverId() + ") is " + st;
-        if ((st.equals("expired") || st.equals("suspended")) && !action.equals("stop")) {
-            return who + ": reactivate it first (only stop is allowed)";
+        // Billing stopped it (the node answers new calls 503): only stopping it, or pushing its
+        // config, makes sense until the account reactivates it.
+        String billing = s.serviceState();
+        if (billing != null && !Server.ACTIVE.equals(billing) && !action.equals("stop") && !action.equals("flush")) {
+            return "server " + s.id() + " (" + s.serverId() + ") is " + billing
+                    + ": reactivate it first (only stop and flush are allowed)";
         }
         return switch (action) {
             case "install" -> st.equals(Server.RUNNING) || st.equals(Server.DEPLOYING)
