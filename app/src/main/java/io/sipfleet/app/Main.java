@@ -3,6 +3,7 @@ package io.sipfleet.app;
 import io.sipfleet.app.agent.AgentCommand;
 import io.sipfleet.app.cli.BalanceCommand;
 import io.sipfleet.app.cli.ClustersCommand;
+import io.sipfleet.app.cli.OperatorCommand;
 import io.sipfleet.app.cli.ServersCommand;
 import io.sipfleet.app.control.ControlCommand;
 import io.sipfleet.app.node.NodeCommand;
@@ -14,7 +15,8 @@ import picocli.CommandLine.Command;
 @Command(name = "sipfleet", mixinStandardHelpOptions = true, versionProvider = Version.Provider.class,
         description = "Run a carrier's fleet of SIP servers.",
         subcommands = {VersionCommand.class, NodeCommand.class, UpCommand.class, ControlCommand.class, AgentCommand.class,
-                ServersCommand.class, ClustersCommand.class, BalanceCommand.class, CommandLine.HelpCommand.class})
+                ServersCommand.class, ClustersCommand.class, BalanceCommand.class, OperatorCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

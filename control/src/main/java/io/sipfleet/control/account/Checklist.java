@@ -23,7 +23,8 @@ public record Checklist(List<Item> items) {
                 new Item(CONTACT_DETAILS, contact,
                         "PUT /api/account/contact with name, email and phone"),
                 new Item(TOP_UP, hasTopUp,
-                        "POST /api/account/top-ups with amount_cents (at least one top-up)"),
+                        "at least one payment, recorded by the operator (POST /api/operator/accounts/{id}/top-ups; "
+                                + "demo installations: POST /api/account/top-ups)"),
                 new Item(TERMS_ACCEPTED, account.termsAcceptedAt() != null,
                         "POST /api/account/terms with {\"accept\": true}")));
     }
