@@ -151,4 +151,37 @@ class BillingTest extends DatabaseTest {
             assertThat(servers.get(account, sw.id()).effectiveStatus()).as("expired by the scheduled run").isEqualTo("expired");
         }
     }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void twoBillingRunsAtOnceChargeEachServerOncePerDay(Databases.Db db) throws Exception {
+        AccountService accounts = Fixtures.accounts(db, clock);
+        long account = Fixtures.readyAccount(accounts, 100_00, email()).accountId();
+        ServerService servers = new ServerService(db.db(), clock, new InMemoryProvisioner());
+        Server a = servers.deploy(account, SWITCH);
+        Server b = servers.deploy(account, SWITCH);
+        clock.advance(Duration.ofDays(15));
+        // Two control planes on one database: each its own service, as after a restart or in HA.
+        BillingService one = new BillingService(db.db(), clock);
+        BillingService two = new BillingService(db.db(), clock);
+        one.run();
+        one.reactivate(account, a.id());
+        one.reactivate(account, b.id());
+        long before = accounts.balanceCents(account);
+        for (int day = 0; day < 3; day++) {
+            clock.advance(Duration.ofDays(1));
+            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+            try (var pool = java.util.concurrent.Executors.newFixedThreadPool(2)) {
+                var f1 = pool.submit(() -> { start.await(); return one.run(); });
+                var f2 = pool.submit(() -> { start.await(); return two.run(); });
+                List<Long> charged = new java.util.ArrayList<>(mine(f1.get().charged(), a, b));
+                charged.addAll(mine(f2.get().charged(), a, b));
+                assertThat(charged).as("day " + day).containsExactlyInAnyOrder(a.id(), b.id());
+            }
+        }
+        assertThat(accounts.balanceCents(account)).isEqualTo(before - 3 * 2 * BillingService.DAILY_CHARGE_CENTS);
+        assertThat(accounts.ledger(account).stream().filter(e -> e.kind().equals(LedgerEntry.SERVER_CHARGE))
+                .map(e -> e.serverId() + "@" + e.chargeDate()).distinct().count())
+                .isEqualTo(accounts.ledger(account).stream().filter(e -> e.kind().equals(LedgerEntry.SERVER_CHARGE)).count());
+    }
 }
