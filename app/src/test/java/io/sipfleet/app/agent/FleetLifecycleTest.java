@@ -241,6 +241,22 @@ class FleetLifecycleTest {
         throw new AssertionError("no " + name + " in " + body);
     }
 
+    @Test void aSwitchDeployedLaterJoinsTheRunningDispatchersDestinations() throws Exception {
+        String first = deployRunning("switch").get("ip").asString();
+        JsonNode d = deployRunning("dispatcher");
+        String dip = d.get("ip").asString();
+        assertThat(dispatcherStatus(dip)).contains("sip:" + first + ":5060");
+        String second = deployRunning("switch").get("ip").asString();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(dispatcherStatus(dip)).contains("sip:" + first + ":5060", "sip:" + second + ":5060"));
+        assertThat(api.ok(200, "GET", "/api/servers/" + d.get("id").asLong(), null).get("status").asString()).isEqualTo("running");
+    }
+
+    static String dispatcherStatus(String ip) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://" + ip + ":9190/status")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
     @Test void aDispatcherWithNoSwitchFailsWithTheReason() {
         long id = api.ok(201, "POST", "/api/servers", "{\"type\": \"dispatcher\", \"zone\": \"us-east\"}").get("id").asLong();
         JsonNode failed = awaitServer(id, "failed");

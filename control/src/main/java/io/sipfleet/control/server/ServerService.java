@@ -72,6 +72,10 @@ public final class ServerService {
             long id = servers.insert(new Server(0, accountId, type, zone, host.id(), request.clusterId(), address,
                     SIP_PORT, Server.DEPLOYING, DEFAULT_CHANNELS, DEFAULT_CPS, 1, now, now.plus(TEST_PERIOD),
                     Server.ACTIVE, Server.TEST_PLAN));
+            // The account's other servers see it (a switch's cluster peers, a dispatcher's destinations):
+            // their snapshots change, so their versions move on and the next config pull delivers them.
+            h.createUpdate("UPDATE server SET config_version = config_version + 1 WHERE account_id = :a AND id <> :id")
+                    .bind("a", accountId).bind("id", id).execute();
             return servers.find(accountId, id).orElseThrow();
         });
         try {
