@@ -197,8 +197,12 @@ public final class SwitchNode implements AutoCloseable {
         SwitchConfig c = config.current();
         if (c.clusterId() == null) return;
         if (up) {
-            log.info("switch {}: cluster store back; re-asserting the channel leases of {} calls", c.serverId(), calls.active());
+            log.info("switch {}: cluster store back; re-asserting the channel leases of {} calls and the bindings it owns",
+                    c.serverId(), calls.active());
             calls.refreshLeases();
+            List<Binding> owned = new ArrayList<>();
+            keepAlive.forEachTracked(b -> { if (b.memberId().equals(c.serverId())) owned.add(b); });
+            new io.sipfleet.switching.registrar.BindingRestorer(state.location(), clock::millis).restore(owned);
         } else if (c.clustering().storeFailMode() == io.sipfleet.switching.config.Clustering.StoreFailMode.OPEN) {
             log.warn("switch {}: cluster store down; storeFailMode open: new calls admitted on this member's share"
                     + " of the limits, REGISTER answered 500 until it is back", c.serverId());

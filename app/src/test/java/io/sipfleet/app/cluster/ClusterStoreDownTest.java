@@ -23,8 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>storeFailMode closed: no crash; a new INVITE gets 503 "Limits Unavailable" with
  *       Retry-After (the cluster's limits cannot be checked, and admitting blindly would let each
  *       member take the whole limit); a REGISTER gets 500 with Retry-After (the binding could not
- *       be stored; the UA retries); the failures are counted in /metrics. Once Redis is back the
- *       client reconnects by itself and the member registers and admits calls again.</li>
+ *       be stored; the UA retries); the failures are counted in /metrics. Once Redis is back (empty) the
+ *       client reconnects by itself, the member writes back the registration it owns, and it
+ *       registers and admits calls again.</li>
  *   <li>storeFailMode open: for 10 s under load each of two members admits on its own share of the
  *       limits (half the cluster's CPS), /metrics shows the store down and the calls admitted
  *       locally; once Redis is back (empty) the calls still up are counted in it again and the
@@ -134,6 +135,14 @@ class ClusterStoreDownTest {
             deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (!member.redis.isConnected() && System.nanoTime() < deadline) Sipp.sleep(50);
             assertThat(member.redis.isConnected()).as("reconnected by itself").isTrue();
+            // Redis came back empty: the member writes back the binding it owns (it tracks it for
+            // keep-alive), so the phone is reachable again without waiting for its next REGISTER
+            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (member.node.state().location().lookup("sip:1002@sipfleet.local").toCompletableFuture().join().isEmpty()
+                    && System.nanoTime() < deadline) Sipp.sleep(50);
+            var restored = member.node.state().location().lookup("sip:1002@sipfleet.local").toCompletableFuture().join();
+            assertThat(restored).as("registration restored into the empty store").hasSize(1);
+            assertThat(restored.get(0).flow().sourceIp()).isEqualTo(PHONE);
             register("register", "register-again");
             assertThat(member.node.state().location().lookup("sip:1002@sipfleet.local").toCompletableFuture().join())
                     .hasSize(1);

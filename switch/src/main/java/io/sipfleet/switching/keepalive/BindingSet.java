@@ -47,6 +47,11 @@ final class BindingSet {
         });
     }
 
+    /** Calls {@code action} with every tracked binding (weakly consistent, like the map's iteration). */
+    void forEach(java.util.function.Consumer<io.sipfleet.cluster.location.Binding> action) {
+        for (Tracked t : entries.values()) action.accept(t.target.binding());
+    }
+
     /** Same write = same Call-ID and CSeq (what the store's removeIfCurrent compares). */
     static boolean sameWrite(Binding a, Binding b) {
         return a.cseq() == b.cseq() && a.callId().equals(b.callId());

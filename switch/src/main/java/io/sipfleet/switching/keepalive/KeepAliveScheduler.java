@@ -106,6 +106,14 @@ public final class KeepAliveScheduler implements BindingListener, AutoCloseable 
         }
     }
 
+    /**
+     * Every binding this member owns and tracks (pinging on or off: disabling keeps tracking),
+     * as last written: what it puts back into a store that lost them.
+     */
+    public void forEachTracked(java.util.function.Consumer<Binding> action) {
+        bindings.forEach(action);
+    }
+
     /** Stops pinging the binding of {@code aor} for {@code contact}. True when it was pinged. */
     public boolean untrack(String aor, String contact) {
         return bindings.remove(new BindingSet.Key(aor, contact), t -> true);
