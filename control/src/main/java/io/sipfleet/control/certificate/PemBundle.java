@@ -34,6 +34,8 @@ import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
  */
 record PemBundle(List<X509Certificate> chain, PrivateKey key, String keyPem) {
 
+    static final java.time.Duration CLOCK_SKEW = java.time.Duration.ofMinutes(5);
+
     static PemBundle parse(String certificatePem, String keyPem, Instant now) {
         List<X509Certificate> chain = chain(certificatePem);
         X509Certificate leaf = chain.get(0);
@@ -46,7 +48,8 @@ record PemBundle(List<X509Certificate> chain, PrivateKey key, String keyPem) {
                         + " (" + chain.get(i).getSubjectX500Principal().getName() + "): put the leaf first, then its issuers in order");
             }
         }
-        if (now.isBefore(leaf.getNotBefore().toInstant())) {
+        // Five minutes of clock skew: a certificate issued a moment ago elsewhere is not "future".
+        if (now.plus(CLOCK_SKEW).isBefore(leaf.getNotBefore().toInstant())) {
             throw new InvalidInputException("certificate", "not valid before " + leaf.getNotBefore().toInstant());
         }
         if (!now.isBefore(leaf.getNotAfter().toInstant())) {
@@ -100,16 +103,18 @@ record PemBundle(List<X509Certificate> chain, PrivateKey key, String keyPem) {
                     + "(openssl pkey -in key.pem -out plain.pem): control encrypts it at rest itself");
         }
         try (PEMParser parser = new PEMParser(new StringReader(pem))) {
-            Object o = parser.readObject();
             JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
-            if (o instanceof PEMKeyPair pair) {
-                return converter.getPrivateKey(pair.getPrivateKeyInfo());
-            }
-            if (o instanceof PrivateKeyInfo info) {
-                return converter.getPrivateKey(info);
+            // `openssl ecparam -genkey` writes an EC PARAMETERS block before the key: skip such blocks.
+            for (Object o = parser.readObject(); o != null; o = parser.readObject()) {
+                if (o instanceof PEMKeyPair pair) {
+                    return converter.getPrivateKey(pair.getPrivateKeyInfo());
+                }
+                if (o instanceof PrivateKeyInfo info) {
+                    return converter.getPrivateKey(info);
+                }
             }
             throw new InvalidInputException("private_key", "must be a PEM private key (BEGIN PRIVATE KEY, "
-                    + "BEGIN RSA PRIVATE KEY or BEGIN EC PRIVATE KEY)" + (o == null ? "" : ", found " + o.getClass().getSimpleName()));
+                    + "BEGIN RSA PRIVATE KEY or BEGIN EC PRIVATE KEY)");
         } catch (PEMException e) {
             throw new InvalidInputException("private_key", "cannot be read: " + e.getMessage());
         } catch (IOException | RuntimeException e) {

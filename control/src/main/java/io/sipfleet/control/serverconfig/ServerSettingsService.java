@@ -52,8 +52,7 @@ public final class ServerSettingsService {
             ServerSettings merged = Records.merge(current, body, present);
             ServerSettings clean = SettingsRules.check(h, server, merged, normalisedZoneRegion(h, server), clock.instant());
             write(h, server, clean, storedPasswords(h, serverId));
-            ConfigVersions.bumpServer(h, serverId);
-            // Peers see this server in their snapshots (failover target, sharing peers, members).
+            // This server and its peers (failover target, sharing peers, members) get a new version.
             ConfigVersions.bumpAccount(h, accountId);
             return load(h, server);
         });
