@@ -195,11 +195,11 @@ final class DispatcherCore implements TransactionUser {
         SipRequest out = request;
         if (outside && method == Methods.REGISTER) {
             // RFC 3327: the switch stores this Path with the binding and reaches the UA through us.
-            out = (SipRequest) request.edit().addFirst(HeaderName.PATH, ownEntry(from)).build();
+            out = withOwnEntries(request, HeaderName.PATH, from);
         } else if (outside && dialogCreating && p.recordRoute()) {
             // Our Record-Route names the caller's flow: requests the switch sends it later come to
             // us and go to that flow (NAT-safe), see toFlow.
-            out = (SipRequest) request.edit().addFirst(HeaderName.RECORD_ROUTE, ownEntry(from)).build();
+            out = withOwnEntries(request, HeaderName.RECORD_ROUTE, from);
         }
         if (tx == null) {
             proxy.forwardStateless(out, from, target(request, order.get(0)));
@@ -214,22 +214,38 @@ final class DispatcherCore implements TransactionUser {
         proxy.forwardSerial(tx, out, from, targets, policy, dialogCreating && !outside && p.recordRoute(), CallEvents.NONE);
     }
 
-    /** {@code <sip:OUR_IP:PORT;lr;flow=UA_IP~UA_PORT~udp>} for the listener {@code from} arrived on. */
-    private String ownEntry(Peer from) {
-        String rr = self.recordRoute(from.local(), from.transport());
-        return rr.substring(0, rr.length() - 1) + ";" + FlowToken.PARAM + "=" + FlowToken.encode(from) + ">";
+    /**
+     * {@code request} with our Path or Record-Route: {@code <sip:OUR_IP:PORT;lr;flow=UA_IP~UA_PORT~udp>}
+     * for the listener {@code from} arrived on. A UA on TCP gets two entries (RFC 5658 double
+     * Record-Route): the top one, which the switch uses, over UDP like everything between us and
+     * the switches; below it the UA's, with transport=tcp and the flow, which the UA uses.
+     */
+    private SipRequest withOwnEntries(SipRequest request, HeaderName header, Peer from) {
+        io.sipfleet.sip.message.MessageEditor edit = request.edit().addFirst(header, flowEntry(from.local(), from.transport(),
+                FlowToken.encode(from)));
+        if (from.transport() != Transport.UDP) edit.addFirst(header, self.recordRoute(from.local(), Transport.UDP));
+        return (SipRequest) edit.build();
+    }
+
+    private String flowEntry(InetSocketAddress local, Transport transport, String flow) {
+        String rr = self.recordRoute(local, transport);
+        return rr.substring(0, rr.length() - 1) + ";" + FlowToken.PARAM + "=" + flow + ">";
     }
 
     /**
-     * The top Route when it is one of our own entries carrying a flow and the request comes from
-     * one of our switches (only they may send through a flow: no open relay); else null.
+     * Among the Route entries of ours on top (one, or two for a UA on TCP), the one carrying a
+     * flow, when the request comes from one of our switches (only they may send through a flow:
+     * no open relay); else null.
      */
     private NameAddr flowRoute(SipRequest request, Peer from) {
         List<NameAddr> routes = request.routes();
-        if (routes.isEmpty()) return null;
-        SipUri top = routes.get(0).sipUri();
-        if (top == null || !top.params().has(FlowToken.PARAM) || !self.isLocal(top)) return null;
-        return isSwitch(from.remote().getAddress()) ? routes.get(0) : null;
+        if (routes.isEmpty() || !isSwitch(from.remote().getAddress())) return null;
+        for (NameAddr route : routes) {
+            SipUri u = route.sipUri();
+            if (u == null || !self.isLocal(u)) return null;
+            if (u.params().has(FlowToken.PARAM)) return route;
+        }
+        return null;
     }
 
     /** The UA's flow named by our top Route, or null when it is malformed or one of ours (a loop). */
@@ -262,10 +278,12 @@ final class DispatcherCore implements TransactionUser {
                 && (method == Methods.INVITE || method == Methods.SUBSCRIBE || method == Methods.REFER);
         SipRequest out = request;
         if (dialogCreating) {
-            String rr = self.recordRoute(self.listenerFor(to.remote()), to.transport());
-            out = (SipRequest) request.edit().addFirst(HeaderName.RECORD_ROUTE,
-                    rr.substring(0, rr.length() - 1) + ";" + FlowToken.PARAM + "=" + route.sipUri().param(FlowToken.PARAM)
-                            + ">").build();
+            // The UA sees the top entry (its transport, the flow); the switch the one below (UDP).
+            InetSocketAddress local = self.listenerFor(to.remote());
+            io.sipfleet.sip.message.MessageEditor edit = request.edit();
+            if (to.transport() != Transport.UDP) edit.addFirst(HeaderName.RECORD_ROUTE, self.recordRoute(local, Transport.UDP));
+            edit.addFirst(HeaderName.RECORD_ROUTE, flowEntry(local, to.transport(), route.sipUri().param(FlowToken.PARAM)));
+            out = (SipRequest) edit.build();
         }
         Target t = new Target(request.requestUri(), to, "flow " + to.remote());
         if (tx == null) proxy.forwardStateless(out, from, t);
@@ -372,8 +390,42 @@ final class DispatcherCore implements TransactionUser {
         if (!probes.onTimeout(tx)) proxy.onTimeout(tx);
     }
 
-    /** Responses to what we forwarded statelessly, and late 2xx retransmissions: by the next Via. */
-    @Override public void onStrayResponse(SipResponse response, Peer from) { proxy.forwardStrayResponse(response, from); }
+    /**
+     * Responses to what we forwarded statelessly, and late 2xx retransmissions: by the next Via,
+     * over ITS transport (the one the request came to us on), not the one the response came in
+     * on: a UA on TCP is reached over its connection, found by the address it sent from (the
+     * Via's received and rport); a switch over UDP even when the response came from a TCP UA.
+     */
+    @Override public void onStrayResponse(SipResponse response, Peer from) {
+        List<Via> vias = response.vias();
+        if (vias.size() < 2 || !isOurs(vias.get(0))) return;
+        Via next = vias.get(1);
+        Transport t = Transport.fromVia(next.transport());
+        if (t == from.transport()) {
+            proxy.forwardStrayResponse(response, from);
+            return;
+        }
+        SipResponse up = (SipResponse) response.edit().removeFirstValue(HeaderName.VIA).build();
+        Peer to;
+        if (t == Transport.TCP) {
+            InetAddress ip = IpLiterals.parse(next.received() != null ? next.received() : next.host());
+            if (ip == null) return;
+            InetSocketAddress ua = new InetSocketAddress(ip, next.rport() > 0 ? next.rport() : next.portOrDefault());
+            to = new Peer(Transport.TCP, ua, self.listenerFor(ua), 0);
+        } else if (t == Transport.UDP) {
+            to = ResponseRouting.destination(next, new Peer(Transport.UDP, from.remote(), self.listenerFor(from.remote()), 0));
+        } else {
+            return; // TLS/WS: not on the dispatcher
+        }
+        if (to != null) sender.send(up, to);
+    }
+
+    private boolean isOurs(Via via) {
+        if (via.host() == null) return false;
+        String host = via.host().startsWith("[") ? via.host().substring(1, via.host().length() - 1) : via.host();
+        InetAddress ip = IpLiterals.parse(host);
+        return ip != null && self.isListener(new InetSocketAddress(ip, via.port() < 0 ? 5060 : via.port()));
+    }
 
     @Override public void onTerminated(Transaction tx) {
         if (!probes.onTerminated(tx)) proxy.onTerminated(tx);

@@ -37,6 +37,7 @@ public final class Sipp {
     private String remote;
     private String injection;
     private int timeoutSeconds = 30;
+    private String transport = "u1";
 
     /** {@code -Dsipp.trace=true}: every run also writes its messages ({@code -trace_msg}), for debugging. */
     private static final boolean TRACE = Boolean.getBoolean("sipp.trace");
@@ -66,6 +67,12 @@ public final class Sipp {
     /** The switch (UAC scenarios): SIPp's remote host; a UAS scenario has none. */
     public Sipp remote(String ip, int port) {
         this.remote = ip + ":" + port;
+        return this;
+    }
+
+    /** {@code -t}: "u1" (UDP, one socket; the default) or "t1" (TCP, one connection). */
+    public Sipp transport(String t) {
+        this.transport = t;
         return this;
     }
 
@@ -105,7 +112,7 @@ public final class Sipp {
             Path xml = work.resolve(scenario + ".xml");
             copyScenario(scenario, xml);
             List<String> cmd = new ArrayList<>(List.of(binary().toString(), "-sf", xml.toString(),
-                    "-i", localIp, "-p", Integer.toString(localPort), "-t", "u1",
+                    "-i", localIp, "-p", Integer.toString(localPort), "-t", transport,
                     "-timeout", timeoutSeconds + "s", "-timeout_error", "-nostdin",
                     "-trace_stat", "-stf", work.resolve("stat.csv").toString(), "-fd", "1",
                     "-trace_counts", "-trace_err", "-error_file", work.resolve("errors.log").toString(),
