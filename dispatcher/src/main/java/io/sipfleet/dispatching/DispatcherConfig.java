@@ -56,7 +56,10 @@ public record DispatcherConfig(
         List<String> allowedDestinations,
         Boolean recordRoute) {
 
-    /** A listen socket; transports "udp" and/or "tcp" (default ["udp"]). */
+    /**
+     * A listen socket; transports "udp" and/or "tcp" (default ["udp"]) for phones and carriers.
+     * The switches are always reached over UDP.
+     */
     public record Listen(String address, Integer port, List<String> transports) {
         public Listen {
             if (port == null) port = 5060;
