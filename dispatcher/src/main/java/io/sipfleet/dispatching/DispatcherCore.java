@@ -459,8 +459,14 @@ final class DispatcherCore implements TransactionUser {
             metrics.rejected(503);
             log.debug("dispatcher: every switch refused {} (last {})", last.callId(), last.statusCode());
             SipRequest r = tx.request();
-            return r == null ? null : Responses.create(r, 503, "All Switches Busy", tx.toTag(),
-                    new HeaderField("Retry-After", "5"));
+            if (r == null) return null;
+            // Every switch was full: pass on the last one's reason ("Server at max CPS") and its
+            // Retry-After, which know better than we do when capacity comes back.
+            String retry = last.statusCode() == 503 ? last.header("Retry-After") : null;
+            if (retry != null && !retry.isBlank()) {
+                return Responses.create(r, 503, last.reason(), tx.toTag(), new HeaderField("Retry-After", retry.trim()));
+            }
+            return Responses.create(r, 503, "All Switches Busy", tx.toTag(), new HeaderField("Retry-After", "5"));
         }
 
         @Override public Duration noAnswerTimeout() { return plan.noAnswer(); }
