@@ -1,12 +1,18 @@
 package io.sipfleet.cluster;
 
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
@@ -61,19 +67,21 @@ import io.lettuce.core.RedisConnectionStateListener;
  * </ul>
  *
  * <h2>Deployments</h2>
- * {@code storeUri} is a Lettuce {@link RedisURI}: {@code redis://[user:password@]host:port[/db]}
- * or {@code rediss://} for TLS, a standalone server. {@code RedisURI.create} also accepts
- * {@code redis-sentinel://host1:26379,host2:26379/0#mymaster}, and this client then asks the
- * Sentinels for the master and follows failovers; that path is Lettuce's and is not covered by
- * this module's tests. Redis Cluster is not supported by this class: it needs Lettuce's
- * {@code RedisClusterClient} and its {@code StatefulRedisClusterConnection} in place of
- * {@code RedisClient} here. The rest is prepared for it but untested: the three stores only use
- * {@code RedisScriptingAsyncCommands}, which a cluster connection's {@code async()} also is, and the
- * {@code {clusterId}} hash tag puts all keys of a cluster, and so every script, on one slot
- * (the scripts also touch keys they compute, such as an AoR's hash named in an index, which Redis
- * Cluster accepts within the slot the declared keys are on). Pointing this class at one node of a
- * Redis Cluster works only while that node owns the slot; elsewhere the stages fail with
- * {@code MOVED}.
+ * {@code storeUri} is one of:
+ * <ul>
+ *   <li>{@code redis://[user:password@]host:port[/db]} ({@code rediss://} for TLS): a standalone
+ *       server;</li>
+ *   <li>{@code redis-sentinel://host1:26379,host2:26379/0#mymaster}: Lettuce asks the Sentinels
+ *       for the master and follows failovers (Lettuce's path; not covered by this module's
+ *       tests);</li>
+ *   <li>{@code redis-cluster://[user:password@]host:port[,host:port...]} ({@code rediss-cluster://}
+ *       for TLS): a Redis Cluster, by seed nodes, through Lettuce's {@code RedisClusterClient}.
+ *       The {@code {clusterId}} hash tag puts every key of a cluster, and so every script, on one
+ *       slot: the scripts also touch keys they compute (an AoR's hash named in an index), which
+ *       Redis Cluster accepts within the slot of the declared keys, and a command is routed by its
+ *       first key. Topology changes (failover, resharding) are followed on MOVED/ASK and
+ *       reconnects. Tested against a three-master cluster ({@code RedisClusterModeTest}).</li>
+ * </ul>
  */
 public final class RedisClusterState implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RedisClusterState.class);
@@ -87,8 +95,9 @@ public final class RedisClusterState implements AutoCloseable {
 
     private final String clusterId;
     private final ClientResources resources;
-    private final RedisClient client;
-    private final StatefulRedisConnection<String, String> connection;
+    private final AbstractRedisClient client;
+    private final StatefulConnection<String, String> connection;
+    private final RedisScriptingAsyncCommands<String, String> commands;
     private final ClusterState state;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean up = new AtomicBoolean(true);
@@ -100,13 +109,14 @@ public final class RedisClusterState implements AutoCloseable {
         @Override public String toString() { return "RedisClusterState[" + RedisClusterState.this.clusterId + "].health"; }
     };
 
-    private RedisClusterState(String clusterId, ClientResources resources, RedisClient client,
-                              StatefulRedisConnection<String, String> connection, Duration leaseTtl) {
+    private RedisClusterState(String clusterId, ClientResources resources, AbstractRedisClient client,
+                              StatefulConnection<String, String> connection, RedisScriptingAsyncCommands<String, String> redis,
+                              Duration leaseTtl) {
         this.clusterId = clusterId;
         this.resources = resources;
         this.client = client;
         this.connection = connection;
-        RedisAsyncCommands<String, String> redis = connection.async();
+        this.commands = redis;
         this.state = new ClusterState(new RedisLocationStore(redis, clusterId), new RedisCpsLimiter(redis, clusterId),
                 new RedisChannelCounter(redis, clusterId, leaseTtl), health);
         client.addListener(new RedisConnectionStateListener() {
@@ -134,22 +144,87 @@ public final class RedisClusterState implements AutoCloseable {
         RedisKeys.checkClusterId(clusterId);
         Objects.requireNonNull(leaseTtl, "leaseTtl");
         if (leaseTtl.toMillis() <= 0) throw new IllegalArgumentException("lease TTL must be positive: " + leaseTtl);
-        RedisURI uri = RedisURI.create(storeUri);
-        uri.setTimeout(COMMAND_TIMEOUT);
         ClientResources resources = clientResources();
-        RedisClient client = RedisClient.create(resources, uri);
-        client.setOptions(clientOptions());
+        AbstractRedisClient client = null;
         try {
-            StatefulRedisConnection<String, String> connection = client.connect(StringCodec.UTF8);
-            RedisClusterState state = new RedisClusterState(clusterId, resources, client, connection, leaseTtl);
+            RedisClusterState state;
+            String where;
+            if (isRedisCluster(storeUri)) {
+                List<RedisURI> seeds = clusterSeeds(storeUri);
+                RedisClusterClient cc = RedisClusterClient.create(resources, seeds);
+                client = cc;
+                cc.setOptions(clusterClientOptions());
+                StatefulRedisClusterConnection<String, String> c = cc.connect(StringCodec.UTF8);
+                state = new RedisClusterState(clusterId, resources, cc, c, c.async(), leaseTtl);
+                where = "Redis Cluster " + seeds;
+            } else {
+                RedisURI uri = RedisURI.create(storeUri);
+                uri.setTimeout(COMMAND_TIMEOUT);
+                RedisClient rc = RedisClient.create(resources, uri);
+                client = rc;
+                rc.setOptions(clientOptions());
+                StatefulRedisConnection<String, String> c = rc.connect(StringCodec.UTF8);
+                state = new RedisClusterState(clusterId, resources, rc, c, c.async(), leaseTtl);
+                where = uri.toString();
+            }
             state.loadScripts();
-            log.info("cluster state of {} on {} ({})", clusterId, uri.toString(), state.keyPrefix());
+            log.info("cluster state of {} on {} ({})", clusterId, where, state.keyPrefix());
             return state;
         } catch (RuntimeException e) {
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+            if (client != null) client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
             resources.shutdown(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
             throw e;
         }
+    }
+
+    /** {@code redis-cluster://} or {@code rediss-cluster://}: a Redis Cluster, by seed nodes. */
+    public static boolean isRedisCluster(String storeUri) {
+        String lower = storeUri.toLowerCase(java.util.Locale.ROOT);
+        return lower.startsWith("redis-cluster://") || lower.startsWith("rediss-cluster://");
+    }
+
+    /**
+     * The seed nodes of {@code redis-cluster://[user:password@]host:port[,host:port...]} as
+     * standalone URIs ({@code rediss-cluster} for TLS). The client learns the rest of the
+     * cluster's topology from any of them.
+     *
+     * @throws IllegalArgumentException when no seed parses
+     */
+    public static List<RedisURI> clusterSeeds(String storeUri) {
+        boolean tls = storeUri.toLowerCase(java.util.Locale.ROOT).startsWith("rediss-");
+        String rest = storeUri.substring(storeUri.indexOf("://") + 3);
+        int slash = rest.indexOf('/');
+        if (slash >= 0) rest = rest.substring(0, slash);
+        String userInfo = "";
+        int at = rest.lastIndexOf('@');
+        if (at >= 0) {
+            userInfo = rest.substring(0, at + 1);
+            rest = rest.substring(at + 1);
+        }
+        List<RedisURI> out = new ArrayList<>();
+        for (String hostPort : rest.split(",")) {
+            if (hostPort.isBlank()) continue;
+            RedisURI u = RedisURI.create((tls ? "rediss://" : "redis://") + userInfo + hostPort.strip());
+            u.setTimeout(COMMAND_TIMEOUT);
+            out.add(u);
+        }
+        if (out.isEmpty()) throw new IllegalArgumentException("no seed node in " + storeUri);
+        return out;
+    }
+
+    /**
+     * {@link #clientOptions()} for a Redis Cluster, plus topology refresh on MOVED/ASK redirects
+     * and reconnects, so a failover or a resharding is followed without a restart.
+     */
+    public static ClusterClientOptions clusterClientOptions() {
+        ClusterClientOptions.Builder b = ClusterClientOptions.builder()
+                .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder().enableAllAdaptiveRefreshTriggers().build());
+        b.autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .replayFilter(command -> true)
+                .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
+                .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).keepAlive(true).build());
+        return b.build();
     }
 
     /**
@@ -183,7 +258,7 @@ public final class RedisClusterState implements AutoCloseable {
     }
 
     private void loadScripts() {
-        RedisAsyncCommands<String, String> redis = connection.async();
+        RedisScriptingAsyncCommands<String, String> redis = commands;
         List<CompletableFuture<String>> loads = new ArrayList<>();
         for (LuaScript s : scripts()) loads.add(s.preload(redis).toCompletableFuture());
         try {

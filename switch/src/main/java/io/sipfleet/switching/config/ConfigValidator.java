@@ -234,7 +234,17 @@ final class ConfigValidator {
         if (c.clusterId() != null && !SERVER_ID.matcher(c.clusterId()).matches()) {
             problems.add("clusterId", NAME_RULE + ConfigTree.quote(c.clusterId()));
         }
-        if (c.storeUri() != null) {
+        if (c.storeUri() != null && io.sipfleet.cluster.RedisClusterState.isRedisCluster(c.storeUri())) {
+            // redis-cluster://host:port,host:port: seed nodes, which java.net.URI cannot parse as one authority
+            try {
+                for (var seed : io.sipfleet.cluster.RedisClusterState.clusterSeeds(c.storeUri())) {
+                    if (seed.getHost() == null || seed.getHost().isBlank()) throw new IllegalArgumentException("no host in a seed");
+                }
+            } catch (RuntimeException e) {
+                problems.add("storeUri", "a Redis Cluster is \"redis-cluster://host:port[,host:port...]\", was "
+                        + ConfigTree.quote(c.storeUri()) + " (" + e.getMessage() + ")");
+            }
+        } else if (c.storeUri() != null) {
             try {
                 URI uri = new URI(c.storeUri());
                 if (uri.getScheme() == null || uri.getHost() == null) {

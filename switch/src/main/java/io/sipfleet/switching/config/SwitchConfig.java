@@ -50,8 +50,10 @@ import java.util.Optional;
  *                              Default {@code ["0.0.0.0/0", "::/0"]} (anywhere).
  * @param authFailure           scanner protection. Default: all {@link AuthFailure} defaults.
  * @param clusterId             cluster this switch belongs to; null = standalone. Default null.
- * @param storeUri              shared state store, e.g. {@code "redis://127.0.0.1:6379"}; null = none.
- *                              Default null.
+ * @param storeUri              shared state store: {@code "redis://127.0.0.1:6379"} (standalone,
+ *                              {@code rediss://} for TLS), {@code "redis-sentinel://h1:26379,h2:26379/0#mymaster"},
+ *                              or {@code "redis-cluster://h1:6379,h2:6379"} (Redis Cluster seeds);
+ *                              null = none. Default null.
  * @param locationSharingPeers  server ids or host:port of the switches that share registrations
  *                              with this one; in a cluster (clusterId set), the other members as
  *                              {@code "serverId=sip:IP:port"} (e.g. {@code "sw-b=sip:127.0.0.3:5060"}):

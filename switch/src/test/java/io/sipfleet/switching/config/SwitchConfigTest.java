@@ -169,7 +169,7 @@ class SwitchConfigTest {
     }
 
     @Test
-    void semantic_rules() {
+    void semantic_rules() throws Exception {
         assertThat(problem(minimalWith(", \"metricsPort\": 70000"))).isEqualTo("metricsPort: must be between 0 and 65535, was 70000");
         assertThat(problem(resource("minimal.json").replace("127.0.0.2", "switch.example.com")))
                 .startsWith("listen[0].address: must be an IP address (not a host name)");
@@ -187,6 +187,13 @@ class SwitchConfigTest {
         assertThat(problem(minimalWith(", \"sipUsers\": [ { \"aor\": \"sip:test.local\", \"authUser\": \"x\", \"ha1Md5\": \"" + "0".repeat(32) + "\" } ]")))
                 .startsWith("sipUsers[0].aor: must have a user part");
         assertThat(problem(minimalWith(", \"storeUri\": \"redis\""))).startsWith("storeUri: must be an absolute URI with a host");
+        assertThat(problem(minimalWith(", \"clusterId\": \"c1\", \"storeUri\": \"redis-cluster://\"")))
+                .startsWith("storeUri: a Redis Cluster is \"redis-cluster://host:port[,host:port...]\"");
+        assertThat(SwitchConfig.parse(minimalWith(", \"clusterId\": \"c1\", \"storeUri\": \"redis-cluster://10.0.0.1:6379,10.0.0.2:6379\""))
+                .storeUri()).isEqualTo("redis-cluster://10.0.0.1:6379,10.0.0.2:6379");
+        assertThat(problem(minimalWith(", \"clustering\": { \"storeFailMode\": \"half-open\" }"))).contains("clustering.storeFailMode");
+        assertThat(problem(minimalWith(", \"clustering\": { \"channelLeaseTtlSeconds\": 1 }")))
+                .isEqualTo("clustering.channelLeaseTtlSeconds: must be >= 3, was 1");
         assertThat(problem(minimalWith(", \"locationSharingPeers\": [ \"sw-test\" ]"))).isEqualTo("locationSharingPeers[0]: is this server's own serverId");
     }
 
