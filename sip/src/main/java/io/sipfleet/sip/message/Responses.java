@@ -24,22 +24,50 @@ public final class Responses {
     public static SipResponse create(SipRequest request, int code, String reason, String toTag,
                                      String contentType, byte[] body, HeaderField... extra) {
         String tag = toTag != null && request.to().tag() == null && code > 100 ? toTag : null;
-        Writer w = new Writer(256 + (body == null ? 0 : body.length), request.headerCount() + extra.length + 2);
+        Writer w = new Writer(capacity(request, reason, tag, contentType, body, extra),
+                request.headerCount() + extra.length + 2);
         write(w, request, code, reason, tag, contentType, body, extra);
-        if (w.coreExtra) {
-            // An extra header the core parses (Contact of a 302 or a REGISTER's 200): parse it all.
+        RawMessage raw = new RawMessage(w.exact(), w.startLineEnd, w.index, w.lines, w.bodyStart, w.len);
+        // Via, From, To, Call-ID and CSeq were copied from a request already parsed: reused, not
+        // parsed again. Only core headers among the extras (the Contacts of a REGISTER's 200 or of
+        // a 302) are parsed.
+        CoreHeaders core = new CoreHeaders(request.vias(), request.from(),
+                tag == null ? request.to() : request.to().withTag(tag), request.callId(), request.cseq(), -1,
+                body == null ? 0 : body.length, java.util.List.of(), false, java.util.List.of(), java.util.List.of());
+        if (w.coreExtra != 0) {
             try {
-                return (SipResponse) SipParser.parse(w.toArray());
+                core = io.sipfleet.sip.parse.CoreParser.parse(raw, core, w.coreExtra);
             } catch (SipParseException e) {
                 throw new IllegalArgumentException("response to a valid request failed to parse: " + e.getMessage(), e);
             }
         }
-        // Everything else was copied from a request already parsed: no second parse needed.
-        RawMessage raw = new RawMessage(w.buf, w.startLineEnd, w.index, w.lines, w.bodyStart, w.len);
-        CoreHeaders core = new CoreHeaders(request.vias(), request.from(),
-                tag == null ? request.to() : request.to().withTag(tag), request.callId(), request.cseq(), -1,
-                body == null ? 0 : body.length, java.util.List.of(), false, java.util.List.of(), java.util.List.of());
         return new SipResponse(raw, core, code, sanitize(reason));
+    }
+
+    /** Bytes the response will take, exactly for ASCII text, so the writer neither grows nor trims. */
+    private static int capacity(RawMessage request, String reason, String toTag, String contentType, byte[] body,
+                                HeaderField[] extra) {
+        int n = 8 + 3 + 1 + utf8Length(sanitize(reason)) + 2; // "SIP/2.0 " code SP reason CRLF
+        for (int i = 0; i < request.headerCount(); i++) {
+            int id = request.nameId(i);
+            if (id != VIA && id != FROM && id != TO && id != CALL_ID && id != CSEQ) continue;
+            n += request.valueEnd(i) - request.index[i * RawMessage.STRIDE + 1] + 2;
+        }
+        if (toTag != null) n += 5 + toTag.length();
+        for (HeaderField h : extra) n += utf8Length(h.name()) + 2 + utf8Length(h.value()) + 2;
+        if (body != null && contentType != null) n += 14 + utf8Length(contentType) + 2;
+        int bodyLength = body == null ? 0 : body.length;
+        n += 16 + Integer.toString(bodyLength).length() + 2 + 2; // Content-Length line, blank line
+        return n + bodyLength;
+    }
+
+    private static int utf8Length(String s) {
+        int n = s.length();
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80) n += c < 0x800 ? 1 : 2;
+        }
+        return n;
     }
 
     /** The response bytes. {@code toTag}: added to To when not null (the caller checks To has none). */
@@ -83,7 +111,7 @@ public final class Responses {
     private static void header(Writer w, String name, String value) {
         HeaderName known = HeaderName.of(name);
         int id = known.id();
-        if (id >= 0 && id <= HeaderName.RECORD_ROUTE.id() && id != HeaderName.CONTENT_LENGTH.id()) w.coreExtra = true;
+        if (id >= 0 && id <= HeaderName.RECORD_ROUTE.id() && id != HeaderName.CONTENT_LENGTH.id()) w.coreExtra |= 1L << id;
         int at = w.len;
         w.utf8(name);
         int ne = w.len;
@@ -99,7 +127,7 @@ public final class Responses {
         byte[] buf;
         int len, startLineEnd, bodyStart, lines;
         int[] index;
-        boolean coreExtra;
+        long coreExtra; // id bits of core headers among the extras (to parse)
 
         Writer(int capacity, int headers) {
             buf = new byte[capacity];
@@ -133,6 +161,9 @@ public final class Responses {
         }
 
         byte[] toArray() { return java.util.Arrays.copyOf(buf, len); }
+
+        /** The bytes, copied only when the estimate was off. */
+        byte[] exact() { return buf.length == len ? buf : toArray(); }
     }
 
     /** A reason phrase cannot hold line breaks (it ends the status line). */

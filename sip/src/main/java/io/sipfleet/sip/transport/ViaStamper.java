@@ -3,7 +3,7 @@ package io.sipfleet.sip.transport;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.sipfleet.sip.message.HeaderName;
+import io.sipfleet.sip.message.MessageEditor;
 import io.sipfleet.sip.message.SipMessage;
 import io.sipfleet.sip.message.SipRequest;
 import io.sipfleet.sip.message.Via;
@@ -41,6 +41,6 @@ final class ViaStamper extends ChannelInboundHandlerAdapter {
 
     /** The message with its first Via value replaced by {@code top}; all other bytes kept. */
     static SipMessage rewriteTopVia(SipMessage m, Via top) {
-        return m.edit().replaceFirstValue(HeaderName.VIA, top.toString()).build();
+        return MessageEditor.replaceTopVia(m, top);
     }
 }

@@ -34,6 +34,7 @@ class ResponsesTest {
             assertThat(built.callId()).isEqualTo(parsed.callId());
             assertThat(built.contentLength()).isEqualTo(parsed.contentLength());
             assertThat(built.header("Retry-After")).isEqualTo("5");
+            assertThat(built.array()).as("sized exactly: no growth, no trimming copy").hasSize(built.length());
             if (code == 100 || request.to().tag() != null) assertThat(built.to().tag()).isEqualTo(request.to().tag());
             else assertThat(built.to().tag()).isEqualTo("t" + code);
         }
@@ -45,6 +46,15 @@ class ResponsesTest {
                 new HeaderField("Contact", "<sip:1002@127.0.0.3:5060>"));
         assertThat(moved.contacts()).hasSize(1);
         assertThat(moved.contacts().get(0).sipUri().host()).isEqualTo("127.0.0.3");
+        SipResponse reparsed = (SipResponse) SipParser.parse(moved.toBytes());
+        assertThat(moved.contacts()).isEqualTo(reparsed.contacts());
+        assertThat(moved.vias()).isEqualTo(reparsed.vias());
+        assertThat(moved.to()).isEqualTo(reparsed.to());
+        SipResponse registered = Responses.create(request, 200, "OK", "x3",
+                new HeaderField("Contact", "<sip:1001@192.0.2.1:5060>;expires=3600, <sip:1001@192.0.2.2:5062>;expires=60;q=0.5"),
+                new HeaderField("Date", "Wed, 25 Nov 2026 10:00:00 GMT"));
+        assertThat(registered.contacts()).isEqualTo(((SipResponse) SipParser.parse(registered.toBytes())).contacts());
+        assertThat(registered.contacts()).hasSize(2);
         byte[] sdp = "v=0\r\n".getBytes(StandardCharsets.US_ASCII);
         SipResponse ok = Responses.create(request, 200, "OK", "x2", "application/sdp", sdp);
         assertThat(ok.bodyText()).isEqualTo("v=0\r\n");

@@ -77,4 +77,31 @@ class ViaStampingTest {
         java.net.InetSocketAddress src = new java.net.InetSocketAddress(java.net.InetAddress.getByName("192.0.2.4"), 5060);
         assertThat(ViaStamping.stamp(forged, src).received()).isEqualTo("192.0.2.4");
     }
+
+    @Test void theSpliceGivesTheSameMessageAsTheGeneralEditFoldedLinesAndBodyIncluded() throws Exception {
+        String text = String.join("\r\n",
+                "INVITE sip:bob@example.com SIP/2.0",
+                "Via: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK1;rport",
+                " , SIP/2.0/UDP relay.example.com;branch=z9hG4bKr",
+                "Max-Forwards: 70",
+                "From: <sip:alice@example.com>;tag=a1",
+                "To: <sip:bob@example.com>",
+                "Call-ID: c2",
+                "CSeq: 1 INVITE",
+                "Content-Type: application/sdp",
+                "Content-Length: 5",
+                "",
+                "v=0\r\n");
+        SipRequest r = Sip.request(text);
+        io.sipfleet.sip.message.Via stamped = ViaStamping.stamp(r.topVia(), SRC);
+        SipMessage fast = ViaStamper.rewriteTopVia(r, stamped);
+        SipMessage general = r.edit().replaceFirstValue(HeaderName.VIA, stamped.toString()).build();
+        assertThat(fast).isEqualTo(general);
+        assertThat(fast.toString()).isEqualTo(general.toString());
+        assertThat(fast.vias()).isEqualTo(general.vias());
+        assertThat(fast.bodyText()).isEqualTo("v=0\r\n");
+        assertThat(fast.header(HeaderName.CONTENT_LENGTH)).isEqualTo("5");
+        // and it parses back to the same thing
+        assertThat(io.sipfleet.sip.parse.SipParser.parse(fast.toBytes())).isEqualTo(general);
+    }
 }
