@@ -43,8 +43,17 @@ public final class Agent implements AutoCloseable {
     static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Duration STOP_GRACE = Duration.ofSeconds(15);
 
-    /** Where and as whom the agent runs. */
-    public record Settings(String name, String zone, URI control, String token, InetSocketAddress listen, Path dir) {
+    /**
+     * Where and as whom the agent runs.
+     *
+     * @param advertise the URL control calls the agent on; null: http://LISTEN_IP:PORT (which must
+     *                  then be a concrete address, not a wildcard)
+     */
+    public record Settings(String name, String zone, URI control, String token, InetSocketAddress listen, Path dir,
+                           URI advertise) {
+        public Settings(String name, String zone, URI control, String token, InetSocketAddress listen, Path dir) {
+            this(name, zone, control, token, listen, dir, null);
+        }
     }
 
     private final Settings settings;
@@ -70,6 +79,10 @@ public final class Agent implements AutoCloseable {
 
     /** Starts the agent's API and registers with control (retrying every 10 s until control answers). */
     public static Agent start(Settings settings, NodeRuntime runtime, Image image) throws IOException {
+        if (settings.advertise() == null && settings.listen().getAddress().isAnyLocalAddress()) {
+            throw new IllegalArgumentException("the agent listens on a wildcard address: say how control reaches it (--url)");
+        }
+        Orphans.stop(settings.dir());
         Agent agent = new Agent(settings, runtime, image);
         boolean registered = agent.register();
         agent.heartbeat.scheduleWithFixedDelay(agent::register, 10, 10, TimeUnit.SECONDS);
@@ -79,6 +92,9 @@ public final class Agent implements AutoCloseable {
     }
 
     public URI url() {
+        if (settings.advertise() != null) {
+            return settings.advertise();
+        }
         InetSocketAddress a = http.getAddress();
         return URI.create("http://" + a.getAddress().getHostAddress() + ":" + a.getPort());
     }
@@ -145,6 +161,7 @@ public final class Agent implements AutoCloseable {
                 return;
             }
             running = runtime.start(name, role, config(), image, dir);
+            Orphans.remember(dir, running.pid());
             stoppedByAction = false;
             lastNote = "started";
             LOG.info("node {} ({}) started, pid {}, build {}", name, role, running.pid(), image.version());

@@ -36,6 +36,10 @@ public final class AgentCommand implements Callable<Integer> {
     @Option(names = "--dir", paramLabel = "DIR", description = "where nodes are installed (default .sipfleet/agent)")
     Path dir;
 
+    @Option(names = "--url", paramLabel = "URL",
+            description = "URL control calls this agent on (default http://LISTEN; needed when listening on 0.0.0.0)")
+    URI url;
+
     @Override
     public Integer call() throws Exception {
         String host = name != null ? name : java.net.InetAddress.getLocalHost().getHostName();
@@ -45,7 +49,7 @@ public final class AgentCommand implements Callable<Integer> {
         }
         InetSocketAddress bind = new InetSocketAddress(listen.substring(0, colon), Integer.parseInt(listen.substring(colon + 1)));
         Agent agent = Agent.start(new Agent.Settings(host, zone, control, token, bind,
-                dir != null ? dir : Path.of(".sipfleet", "agent")), new ProcessRuntime(), Image.current());
+                dir != null ? dir : Path.of(".sipfleet", "agent"), url), new ProcessRuntime(), Image.current());
         System.out.println("agent " + host + " (zone " + zone + ") on " + agent.url() + ", control " + control);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

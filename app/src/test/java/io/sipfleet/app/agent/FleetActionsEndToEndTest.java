@@ -52,21 +52,28 @@ class FleetActionsEndToEndTest {
                 .withFleet(FleetOptions.of(new AddressPool("127.0.7.", 2, 40), AGENT_TOKEN, Version.sipfleet())
                         .withMonitorInterval(Duration.ofSeconds(1))));
         URI url = URI.create("http://127.0.0.1:" + control.port());
-        int agentPort;
         try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             agentPort = free.getLocalPort();
         }
         agentUrl = URI.create("http://127.0.0.1:" + agentPort);
+        agent = startAgent(url, "agent.log");
+        api = new Api(url.toString());
+    }
+
+    int agentPort;
+
+    /** {@code sipfleet agent} as its own process; returns once it registered with control. */
+    Process startAgent(URI control, String logName) throws Exception {
         Image image = Image.current();
         List<String> cmd = new ArrayList<>(List.of(image.java()));
         cmd.addAll(image.jvmArgs());
-        cmd.addAll(List.of("-cp", image.classPath(), "io.sipfleet.app.Main", "agent", "--control", url.toString(),
+        cmd.addAll(List.of("-cp", image.classPath(), "io.sipfleet.app.Main", "agent", "--control", control.toString(),
                 "--token", AGENT_TOKEN, "--zone", "us-east", "--name", "local-us-east-1",
                 "--listen", "127.0.0.1:" + agentPort, "--dir", dir.resolve("agent").toString()));
-        Path log = dir.resolve("agent.log");
-        agent = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Path log = dir.resolve(logName);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(log).contains("agent local-us-east-1 (zone us-east) on "));
-        api = new Api(url.toString());
+        return p;
     }
 
     @AfterEach void stop() throws Exception {
@@ -174,20 +181,32 @@ class FleetActionsEndToEndTest {
         assertThat(revived.get("server").get("status").asString()).isEqualTo("running");
         assertThat(revived.get("server").get("status_reason").isNull()).isTrue();
 
-        List<String> log = new ArrayList<>();
-        for (JsonNode e : api.ok(200, "GET", "/api/servers/" + id + "/audit", null)) {
-            log.add(0, e.get("action").asString() + ":" + e.get("result").asString() + ":" + e.get("actor").asString());
-        }
+        // The agent dies without stopping its node (kill -9): the next agent stops the orphan that
+        // still holds the address, control sees the server fail, and an install brings it back.
+        long orphan = agentPid("switch-" + id);
+        agent.destroyForcibly().waitFor();
+        assertThat(ProcessHandle.of(orphan).map(ProcessHandle::isAlive).orElse(false)).as("orphan survives its agent").isTrue();
+        agent = startAgent(URI.create("http://127.0.0.1:" + control.port()), "agent-2.log");
+        assertThat(Files.readString(dir.resolve("agent-2.log"))).contains("still runs from an earlier agent: stopping it");
+        assertThat(ProcessHandle.of(orphan).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        awaitStatus(id, "failed");
+        JsonNode reinstalled = action(id, "install");
+        assertThat(reinstalled.get("server").get("status").asString()).isEqualTo("running");
+
         // SIGTERM to the agent stops its nodes (its children) before it exits.
         long lastPid = agentPid("switch-" + id);
         agent.destroy();
         assertThat(agent.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         assertThat(ProcessHandle.of(lastPid).map(ProcessHandle::isAlive).orElse(false)).as("node stopped with its agent").isFalse();
 
+        List<String> log = new ArrayList<>();
+        for (JsonNode e : api.ok(200, "GET", "/api/servers/" + id + "/audit", null)) {
+            log.add(0, e.get("action").asString() + ":" + e.get("result").asString() + ":" + e.get("actor").asString());
+        }
         assertThat(log).containsExactly("deploy:ok:control", "start:refused:user e2e@example.com",
                 "stop:ok:user e2e@example.com", "power_cycle:refused:user e2e@example.com",
                 "start:ok:user e2e@example.com", "power_cycle:ok:user e2e@example.com",
-                "power_cycle:ok:user e2e@example.com");
+                "power_cycle:ok:user e2e@example.com", "install:ok:user e2e@example.com");
     }
 
     /** The pid the agent reports for node {@code name} (its own API, with the agent token). */
