@@ -138,4 +138,30 @@ class DispatcherAlgorithmsTest {
                     .startsWith("SIP/2.0 403 Direct Access Not Allowed");
         }
     }
+
+    /**
+     * Capacity failover behind the dispatcher: switch 1 takes 1 call/s and redirects the rest
+     * (302) to switch 2; the dispatcher follows the 302 itself, so the caller never sees it.
+     */
+    @Test void aSwitchsCapacityRedirectIsFollowedByTheDispatcher() throws Exception {
+        fleet.switches(true, (i, c) -> {
+            if (i == 0) {
+                c.cpsLimit = 1;
+                c.capacityFailover = "sip:" + Fleet3.SWITCHES[1] + ":5060";
+            }
+        }).dispatcher("round-robin").awaitAllUp(10);
+        Sipp.Result r;
+        try (Sipp.Running gw = fleet.gateway(60)) {
+            r = fleet.caller(CALLER, 60, 20, 30).run(dir, "caller").assertClean(60);
+            gw.stop();
+        }
+        assertThat(r.count("302", "Recv")).as("the caller never sees the redirect").isZero();
+        assertThat(r.count("503", "Recv")).isZero();
+        double[] admitted = fleet.admitted();
+        assertThat(admitted[0]).as("the limited switch: %s", Arrays.toString(admitted)).isLessThanOrEqualTo(5.0);
+        assertThat(admitted[1]).as("took its own share and the redirected calls: %s", Arrays.toString(admitted))
+                .isGreaterThan(admitted[2] + 10);
+        assertThat(TestSwitch.metricIn(fleet.get("/metrics"), "sipfleet_dispatcher_failovers_total", "status=\"302\""))
+                .isGreaterThan(10.0);
+    }
 }
