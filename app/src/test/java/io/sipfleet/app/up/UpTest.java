@@ -89,6 +89,17 @@ class UpTest {
         assertThat(cred.get("token").asString()).isEqualTo(fleet.token());
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(credentials))).isEqualTo("rw-------");
 
+        // The CLI finds the running control plane through that file by itself.
+        var target = io.sipfleet.app.cli.ControlTarget.resolve(null, null,
+                java.util.Map.of("XDG_CONFIG_HOME", dir.resolve("config").toString()));
+        assertThat(target.url()).isEqualTo(fleet.url());
+        assertThat(target.token()).isEqualTo(fleet.token());
+        StringWriter out = new StringWriter();
+        var cli = io.sipfleet.app.Main.commandLine();
+        cli.setOut(new PrintWriter(out));
+        assertThat(cli.execute("servers", "list", "--json", "--url", target.url(), "--token", target.token())).isZero();
+        assertThat(out.toString()).contains("\"ip\"", "127.0.7.52", "127.0.7.50", "\"running\"");
+
         registerAndCall(dispatcher, "first");
 
         // Ctrl-C: everything stops (the switch's SIP TCP port is closed again) ...
