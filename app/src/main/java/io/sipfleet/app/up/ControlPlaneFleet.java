@@ -97,13 +97,14 @@ public final class ControlPlaneFleet implements AutoCloseable {
         new SecureRandom().nextBytes(secret);
         String agentToken = "agent-" + HexFormat.of().formatHex(secret);
         String store = settings.redis() != null ? settings.redis() : "memory://up";
-        control = ControlServer.start(settings.port(), db, Clock.systemUTC(),
-                new ControlServer.Options(settings.host(), Provisioner.NONE, store,
-                        FleetOptions.of(settings.pool(), agentToken, Version.sipfleet()))
-                        .withSecrets(Secrets.fromFile(settings.secretKey()))
-                        // A demo: no payment provider, so the demo account credits itself.
-                        .withSelfTopUps(true));
+        try {
+            control = startControl(store, agentToken);
+        } catch (io.javalin.util.JavalinBindException e) {
+            throw new IllegalStateException("cannot listen on " + settings.host() + ":" + settings.port()
+                    + " (in use: another sipfleet up or control?); stop it or pass --port", e);
+        }
         url = "http://" + settings.host() + ":" + control.port();
+
         agent = Agent.start(new Agent.Settings(HOST_NAME, ZONE, URI.create(url), agentToken,
                         new InetSocketAddress("127.0.0.1", 0), settings.agentDir()),
                 settings.redis() != null ? new ProcessRuntime() : new InProcessRuntime(), Image.current());
@@ -121,6 +122,15 @@ public final class ControlPlaneFleet implements AutoCloseable {
         }
         awaitAll(api);
         writeCredentials();
+    }
+
+    private ControlServer startControl(String store, String agentToken) {
+        return ControlServer.start(settings.port(), db, Clock.systemUTC(),
+                new ControlServer.Options(settings.host(), Provisioner.NONE, store,
+                        FleetOptions.of(settings.pool(), agentToken, Version.sipfleet()))
+                        .withSecrets(Secrets.fromFile(settings.secretKey()))
+                        // A demo: no payment provider, so the demo account credits itself.
+                        .withSelfTopUps(true));
     }
 
     /** A fresh account with the checklist done, $100 on it, users 1001/1002 and route 9. */
