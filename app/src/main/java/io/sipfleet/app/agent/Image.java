@@ -16,7 +16,8 @@ public record Image(String version, String java, String classPath, List<String> 
     public static Image current() {
         List<String> flags = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
                 .filter(a -> a.startsWith("--enable-native-access") || a.startsWith("--sun-misc")
-                        || a.equals("-XX:+UseCompactObjectHeaders") || a.startsWith("-Dio.netty"))
+                        || a.equals("-XX:+UseCompactObjectHeaders") || a.startsWith("-XX:MaxGCPauseMillis")
+                        || a.startsWith("-Dio.netty"))
                 .toList();
         return new Image(Version.sipfleet(), Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 System.getProperty("java.class.path"), flags);
