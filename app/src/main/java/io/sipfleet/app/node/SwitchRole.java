@@ -16,6 +16,9 @@ import org.slf4j.LoggerFactory;
 final class SwitchRole {
     private static final Logger log = LoggerFactory.getLogger("sipfleet");
 
+    /** Connection attempts to the cluster store at start, a second apart. */
+    static final int STORE_ATTEMPTS = 5;
+
     private SwitchRole() {}
 
     static int run(Path configFile) throws Exception {
@@ -44,12 +47,23 @@ final class SwitchRole {
         RedisClusterState redis = null;
         ClusterState state;
         if (config.storeUri() != null && config.clusterId() != null) {
-            try {
-                redis = RedisClusterState.connect(config.storeUri(), config.clusterId(),
-                        java.time.Duration.ofSeconds(config.clustering().channelLeaseTtlSeconds()));
-            } catch (RuntimeException e) {
-                System.err.println("sipfleet: cannot reach the cluster store " + config.storeUri() + ": " + e.getMessage());
-                return 2;
+            // A few tries before giving up: a store restarting, or a host busy enough that the
+            // first connect misses its 1 s deadline, should not keep the member down. Past
+            // STORE_ATTEMPTS the member does not start: it would run without its cluster's limits.
+            for (int attempt = 1; redis == null; attempt++) {
+                try {
+                    redis = RedisClusterState.connect(config.storeUri(), config.clusterId(),
+                            java.time.Duration.ofSeconds(config.clustering().channelLeaseTtlSeconds()));
+                } catch (RuntimeException e) {
+                    if (attempt >= STORE_ATTEMPTS || e instanceof IllegalArgumentException) {
+                        System.err.println("sipfleet: cannot reach the cluster store " + config.storeUri() + " (" + attempt
+                                + " attempts): " + e.getMessage());
+                        return 2;
+                    }
+                    log.warn("switch {}: cluster store {} not reachable (attempt {} of {}): {}; retrying in 1 s",
+                            config.serverId(), config.storeUri(), attempt, STORE_ATTEMPTS, e.getMessage());
+                    Thread.sleep(1_000);
+                }
             }
             state = redis.state();
             log.info("switch {}: cluster {} state in {}", config.serverId(), config.clusterId(), config.storeUri());
