@@ -55,14 +55,17 @@ final class Fleet3 implements AutoCloseable {
 
     Fleet3 switches() { return switches(true, (i, c) -> {}); }
 
-    /** The dispatcher's snapshot: probes every second, out after 2 failures, back after 2 answers. */
+    /**
+     * The dispatcher's snapshot: probes every second, out after 2 failures of 400 ms each (a dead
+     * switch is out within 1 + 2 x 0.4 = 1.8 s, inside the 2 intervals), back after 2 answers.
+     */
     static String dispatcherJson(long version, String algorithm, String destinations) {
         return """
                 {"version": %d, "serverId": "dispatcher-6",
                  "listen": [{"address": "%s", "port": 5060}],
                  "destinations": [%s],
                  "algorithm": "%s",
-                 "probe": {"intervalSeconds": 1, "failuresToDown": 2, "successesToUp": 2},
+                 "probe": {"intervalSeconds": 1, "failuresToDown": 2, "successesToUp": 2, "timeoutMillis": 400},
                  "noAnswerMillis": 1000, "maxSourceRate": 200, "metricsPort": 0}
                 """.formatted(version, DISPATCHER, destinations, algorithm);
     }
