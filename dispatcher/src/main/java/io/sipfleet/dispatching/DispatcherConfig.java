@@ -87,7 +87,7 @@ public record DispatcherConfig(
      * @param successesToUp    consecutive answered probes that put it back, >= 1. Default 2.
      * @param timeoutMillis    a probe unanswered this long has failed, >= 50, with
      *                         {@code failuresToDown × timeoutMillis <= intervalSeconds × 1000}.
-     *                         Default min(1000, intervalSeconds × 1000 / failuresToDown).
+     *                         Default min(1000, intervalSeconds × 1000 / (failuresToDown + 1)).
      */
     public record Probe(Integer intervalSeconds, Integer failuresToDown, Integer successesToUp, Integer timeoutMillis) {
         public Probe {
@@ -95,8 +95,10 @@ public record DispatcherConfig(
             if (failuresToDown == null) failuresToDown = 3;
             if (successesToUp == null) successesToUp = 2;
             if (timeoutMillis == null) {
+                // (N + 1): N failures then take at most N/(N+1) of an interval, leaving slack for
+                // scheduling on a busy host inside the two-interval promise
                 timeoutMillis = failuresToDown > 0 && intervalSeconds > 0
-                        ? (int) Math.min(1000L, intervalSeconds * 1000L / failuresToDown) : 1000;
+                        ? (int) Math.min(1000L, intervalSeconds * 1000L / (failuresToDown + 1)) : 1000;
             }
         }
     }

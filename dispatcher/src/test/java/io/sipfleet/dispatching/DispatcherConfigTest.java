@@ -29,7 +29,7 @@ class DispatcherConfigTest {
 
     @Test void theProbeTimeoutMustLetNFailuresFitInOneInterval() throws Exception {
         String fast = MINIMAL.replace("\"serverId\"", "\"probe\": {\"intervalSeconds\": 1, \"failuresToDown\": 4}, \"serverId\"");
-        assertThat(DispatcherConfig.parse(fast).probe().timeoutMillis()).as("default: interval / failures").isEqualTo(250);
+        assertThat(DispatcherConfig.parse(fast).probe().timeoutMillis()).as("default: interval / (failures + 1)").isEqualTo(200);
         assertThatThrownBy(() -> DispatcherConfig.parse(MINIMAL.replace("\"serverId\"",
                 "\"probe\": {\"intervalSeconds\": 2, \"failuresToDown\": 3, \"timeoutMillis\": 1000}, \"serverId\"")))
                 .hasMessageContaining("probe.timeoutMillis").hasMessageContaining("3 × 1000 ms");
