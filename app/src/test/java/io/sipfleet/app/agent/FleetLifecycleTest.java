@@ -41,8 +41,21 @@ class FleetLifecycleTest {
     Agent agent;
     Api api;
 
-    @BeforeEach void start() throws Exception {
-        db = ControlDatabase.open("jdbc:h2:mem:life-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+    String schema;
+
+    @BeforeEach void start(org.junit.jupiter.api.TestInfo test) throws Exception {
+        if (test.getTags().contains("postgresql")) {
+            // The machine's PostgreSQL, in a schema of this test's own (dropped afterwards).
+            schema = "t_life_" + UUID.randomUUID().toString().substring(0, 8);
+            try (var c = java.sql.DriverManager.getConnection(PG); var st = c.createStatement()) {
+                st.execute("CREATE SCHEMA " + schema);
+            } catch (java.sql.SQLException e) {
+                org.junit.jupiter.api.Assumptions.abort("PostgreSQL at 127.0.0.1:5432 unreachable: " + e.getMessage());
+            }
+            db = ControlDatabase.open(PG + "&currentSchema=" + schema);
+        } else {
+            db = ControlDatabase.open("jdbc:h2:mem:life-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        }
         control = ControlServer.start(0, db, Clock.systemUTC(), ControlServer.Options.defaults().withSelfTopUps(true)
                 .withClusterStore("memory://test")
                 .withFleet(FleetOptions.of(new AddressPool("127.0.7.", 100, 120), AGENT_TOKEN, Version.sipfleet())
@@ -59,6 +72,32 @@ class FleetLifecycleTest {
         if (agent != null) agent.close();
         if (control != null) control.close();
         if (db != null) db.close();
+        if (schema != null) {
+            try (var c = java.sql.DriverManager.getConnection(PG); var st = c.createStatement()) {
+                st.execute("DROP SCHEMA " + schema + " CASCADE");
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    static final String PG = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
+
+    /** The runtime's SQL (runtime rows, audit, resize, the monitor's reads) on PostgreSQL too. */
+    @Test @org.junit.jupiter.api.Tag("postgresql") void onPostgresqlDeployResizeRestartAndTheMonitorWork() throws Exception {
+        JsonNode s = deployRunning("switch");
+        long id = s.get("id").asLong();
+        String ip = s.get("ip").asString();
+        api.ok(200, "POST", "/api/servers/" + id + "/resize", "{\"channels\": 300}");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(channelLimitOnNode(ip)).isEqualTo(300));
+        api.ok(200, "POST", "/api/servers/" + id + "/actions", "{\"action\": \"restart\"}");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            JsonNode live = api.ok(200, "GET", "/api/servers/" + id, null);
+            assertThat(live.get("sip_latency_ms").isNumber()).as(live.toString()).isTrue();
+            assertThat(live.get("channels_in_use").asInt()).isZero();
+        });
+        assertThat(audit(id)).containsExactly("deploy:ok:control", "resize:ok:user life@example.com",
+                "restart:ok:user life@example.com");
     }
 
     JsonNode deployRunning(String type) {

@@ -207,25 +207,40 @@ public final class ActionService {
             audit.append(s.accountId(), s.id(), actor, action, detail, AuditEntry.REFUSED, refusal, started, clock.instant());
             throw new RefusedException(RefusedException.CONFLICT, refusal);
         }
+        // The final status is written last, after the audit line and with the server no longer busy:
+        // a client that sees "running" (or "failed") can act on it at once.
+        FINAL_STATUS.remove();
+        String message;
         try {
-            String message = work.run();
-            LOG.info("server {} ({}): {} by {}: {}", s.id(), s.serverId(), action, actor, message);
-            AuditEntry entry = audit.append(s.accountId(), s.id(), actor, action, detail, AuditEntry.OK, message,
-                    started, clock.instant());
-            return new Outcome(find(s.accountId(), s.id()), entry);
+            message = work.run();
         } catch (ActionFailed | AgentException | RefusedException e) {
-            String message = action + " of server " + s.id() + " (" + s.serverId() + ") failed: " + e.getMessage();
-            LOG.warn("{} (by {})", message, actor);
+            String failure = action + " of server " + s.id() + " (" + s.serverId() + ") failed: " + e.getMessage();
+            LOG.warn("{} (by {})", failure, actor);
+            busy.remove(s.id());
+            audit.append(s.accountId(), s.id(), actor, action, detail, AuditEntry.FAILED, e.getMessage(),
+                    started, clock.instant());
             if (!"stop".equals(action) && !"flush".equals(action) && !"resize".equals(action)) {
                 setStatus(s.id(), Server.FAILED, e.getMessage());
             }
-            audit.append(s.accountId(), s.id(), actor, action, detail, AuditEntry.FAILED, e.getMessage(),
-                    started, clock.instant());
-            throw new RefusedException(502, message);
-        } finally {
+            throw new RefusedException(502, failure);
+        } catch (RuntimeException e) {
             busy.remove(s.id());
+            throw e;
         }
+        LOG.info("server {} ({}): {} by {}: {}", s.id(), s.serverId(), action, actor, message);
+        busy.remove(s.id());
+        AuditEntry entry = audit.append(s.accountId(), s.id(), actor, action, detail, AuditEntry.OK, message,
+                started, clock.instant());
+        String status = FINAL_STATUS.get();
+        FINAL_STATUS.remove();
+        if (status != null) {
+            setStatus(s.id(), status, null);
+        }
+        return new Outcome(find(s.accountId(), s.id()), entry);
     }
+
+    /** The status the action ends in (running once the node answered, stopped), set on the action's thread. */
+    private static final ThreadLocal<String> FINAL_STATUS = new ThreadLocal<>();
 
     /** Why {@code action} is not allowed in the server's current state, or null if it is. */
     String refusal(Server s, String action) {
@@ -274,7 +289,7 @@ public final class ActionService {
                         throw e;
                     }
                 }
-                setStatus(s.id(), "stopped", null);
+                FINAL_STATUS.set("stopped");
                 yield "stopped on host " + agent.host();
             }
             case "restart" -> {
@@ -332,7 +347,7 @@ public final class ActionService {
             dao.applied(s.id(), snap.version());
         });
         if (!startAfter) {
-            setStatus(s.id(), "stopped", null);
+            FINAL_STATUS.set("stopped");
             return "installed build " + st.version() + " on host " + agent.host() + " (not started)";
         }
         NodeState started = agent.act(s.serverId(), "start");
@@ -354,7 +369,7 @@ public final class ActionService {
         while (System.nanoTime() < deadline) {
             OptionalDouble rtt = SipProbe.options(s.address(), s.sipPort(), PROBE_TIMEOUT);
             if (rtt.isPresent()) {
-                setStatus(s.id(), Server.RUNNING, null);
+                FINAL_STATUS.set(Server.RUNNING);
                 double ms = rtt.getAsDouble();
                 runtime.update(s.id(), dao -> dao.probe(s.id(), ms, null, null, clock.instant()));
                 return String.format(Locale.ROOT, "answers SIP OPTIONS on %s:%d after %.1f s (RTT %.2f ms)",
