@@ -28,6 +28,8 @@ public final class ServerService {
     static final int DEFAULT_CHANNELS = 100;
     static final int DEFAULT_CPS = 10;
     static final int SIP_PORT = 5060;
+    /** An agent not heard from for this long (three missed heartbeats) is passed over when placing. */
+    static final Duration AGENT_QUIET = Duration.ofSeconds(30);
 
     private final Jdbi jdbi;
     private final Clock clock;
@@ -64,7 +66,7 @@ public final class ServerService {
             requireChecklist(h, accountId);
             ServerDao servers = h.attach(ServerDao.class);
             requireBalance(accounts.balance(accountId), servers.count(accountId));
-            Host host = h.attach(ZoneDao.class).leastLoadedHost(zone).orElseThrow(() -> new RefusedException(
+            Host host = h.attach(ZoneDao.class).leastLoadedHost(zone, clock.instant().minus(AGENT_QUIET)).orElseThrow(() -> new RefusedException(
                     RefusedException.CONFLICT, "zone '" + zone + "' has no host yet; choose another zone"));
             String address = addresses.nextFree(servers.usedAddresses()).orElseThrow(() -> new RefusedException(
                     RefusedException.CONFLICT, "no free server address left (" + addresses + " all taken)"));

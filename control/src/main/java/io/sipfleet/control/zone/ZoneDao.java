@@ -27,13 +27,15 @@ public interface ZoneDao {
 
     /**
      * The host of the zone with the fewest servers: spreads a zone's servers over its hosts. Hosts
-     * whose agent registered come first (a host without an agent cannot start anything).
+     * whose agent was heard from since {@code agentSeenSince} come first (its heartbeat is every
+     * 10 s); then hosts whose agent went quiet; hosts that never had one last (nothing starts there).
      */
     @SqlQuery("""
             SELECT h.* FROM host h
              WHERE h.zone_id = :zoneId
-             ORDER BY CASE WHEN h.agent_url IS NULL THEN 1 ELSE 0 END,
+             ORDER BY CASE WHEN h.agent_url IS NULL THEN 2
+                           WHEN h.agent_seen_at IS NULL OR h.agent_seen_at < :agentSeenSince THEN 1 ELSE 0 END,
                       (SELECT COUNT(*) FROM server s WHERE s.host_id = h.id), h.id
              LIMIT 1""")
-    Optional<Host> leastLoadedHost(String zoneId);
+    Optional<Host> leastLoadedHost(String zoneId, java.time.Instant agentSeenSince);
 }

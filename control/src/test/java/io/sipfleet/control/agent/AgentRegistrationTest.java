@@ -146,6 +146,36 @@ class AgentRegistrationTest {
         assertThat(move.json().get("error").asString()).contains("has servers there");
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void serversSpreadOverTheZonesHostsAndSkipAHostWhoseAgentWentQuiet(Databases.Db db) throws Exception {
+        String zone = "t" + UUID.randomUUID().toString().substring(0, 8);
+        db.db().jdbi().useHandle(h -> h.execute("INSERT INTO zone (id, name, region) VALUES (?, 'Test', 'US')", zone));
+        long[] hosts = new long[3];
+        for (int i = 0; i < 3; i++) {
+            hosts[i] = call(db, "POST", "/api/agents", AGENT_TOKEN, register(zone + "-h" + i, zone, "http://127.0.0.1:9"))
+                    .json().get("id").asLong();
+        }
+        // Host 2's agent stopped calling in an hour ago.
+        db.db().jdbi().useHandle(h -> h.createUpdate("UPDATE host SET agent_seen_at = :t WHERE id = :id")
+                .bind("t", java.time.Instant.now().minus(Duration.ofHours(1))).bind("id", hosts[2]).execute());
+        String email = "spread-" + UUID.randomUUID() + "@example.com";
+        String token = call(db, "POST", "/api/accounts", null, "{\"name\": \"Acme\", \"email\": \"" + email + "\"}")
+                .json().get("token").asString();
+        call(db, "PUT", "/api/account/contact", token, "{\"name\": \"Ada\", \"email\": \"" + email + "\", \"phone\": \"+1 555 0100\"}");
+        call(db, "POST", "/api/account/terms", token, "{\"accept\": true}");
+        call(db, "POST", "/api/account/top-ups", token, "{\"amount_cents\": 10000}");
+        List<Long> placed = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            long id = call(db, "POST", "/api/servers", token, "{\"type\": \"switch\", \"zone\": \"" + zone + "\"}")
+                    .json().get("id").asLong();
+            placed.add(db.db().jdbi().withHandle(h -> h.createQuery("SELECT host_id FROM server WHERE id = :id")
+                    .bind("id", id).mapTo(Long.class).one()));
+        }
+        assertThat(placed.subList(0, 2)).containsExactlyInAnyOrder(hosts[0], hosts[1]);
+        assertThat(placed.get(2)).as("not the quiet host, although it has no server").isNotEqualTo(hosts[2]);
+    }
+
     @Test
     void aDeployCutShortByAControlRestartIsMarkedFailedWithTheReason() throws Exception {
         var db = io.sipfleet.control.db.ControlDatabase.open("jdbc:h2:mem:stuck-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
