@@ -80,8 +80,22 @@ public final class SwitchCore implements TransactionUser {
 
     private boolean directAllowed(Peer from) {
         InetAddress a = from.remote().getAddress();
-        return dispatcherSources.contains(a) || trustedSources.contains(a) || memberSources.contains(a);
+        return dispatcherSources.contains(a) || trustedSources.contains(a) || memberSources.contains(a)
+                || registrarSources.contains(a);
     }
+
+    private volatile Set<InetAddress> registrarSources = Set.of();
+    private volatile io.sipfleet.switching.upstream.UpstreamRegistrations upstream;
+
+    /**
+     * The upstream registrars' addresses: the carrier we registered to sends its calls from
+     * there, to the Contact we registered. They are trusted like a carrier gateway (no digest
+     * challenge: a carrier does not answer one) and let in by Restrict Direct.
+     */
+    public void registrarSources(Set<InetAddress> sources) { this.registrarSources = Set.copyOf(sources); }
+
+    /** Our upstream registrations: the answers to their REGISTERs are theirs. */
+    public void upstream(io.sipfleet.switching.upstream.UpstreamRegistrations upstream) { this.upstream = upstream; }
 
     /** Carrier gateways: their requests are authenticated by source address, not digest. */
     public void trustedSources(Set<InetAddress> sources) { this.trustedSources = sources; }
@@ -172,7 +186,8 @@ public final class SwitchCore implements TransactionUser {
      * request was answered (challenge, 403, 400) and must not go on.
      */
     private boolean authorized(ServerTransaction tx, SipRequest request, Peer from) {
-        if (trustedSources.contains(from.remote().getAddress()) || fromMember(from)) return true;
+        InetAddress source = from.remote().getAddress();
+        if (trustedSources.contains(source) || registrarSources.contains(source) || fromMember(from)) return true;
         // Same gate as REGISTER: a scanner learns nothing from which method it probes with.
         RequestAuthenticator.Outcome outcome = gate.admit(tx, request, from, true);
         return outcome instanceof RequestAuthenticator.Outcome.Authenticated; // else answered and counted
@@ -376,10 +391,14 @@ public final class SwitchCore implements TransactionUser {
     }
 
     @Override public void onResponse(ClientTransaction tx, SipResponse response) {
+        var u = upstream;
+        if (u != null && u.onResponse(tx, response)) return;
         if (!keepAlive.onResponse(tx, response)) proxy.onResponse(tx, response);
     }
 
     @Override public void onTimeout(ClientTransaction tx) {
+        var u = upstream;
+        if (u != null && u.onTimeout(tx)) return;
         if (!keepAlive.onTimeout(tx)) proxy.onTimeout(tx);
     }
 
@@ -388,6 +407,8 @@ public final class SwitchCore implements TransactionUser {
     }
 
     @Override public void onTerminated(Transaction tx) {
+        var u = upstream;
+        if (u != null && u.onTerminated(tx)) return;
         if (!keepAlive.onTerminated(tx)) proxy.onTerminated(tx);
     }
 }

@@ -51,6 +51,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class SwitchNode implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SwitchNode.class);
+    /** How long a stopping switch waits for registrars to answer its unregistrations. */
+    static final Duration UNREGISTER_WAIT = Duration.ofSeconds(2);
 
     private final ConfigHolder config;
     private final ClusterState state;
@@ -69,6 +71,8 @@ public final class SwitchNode implements AutoCloseable {
     private final io.sipfleet.switching.sharing.PeerLocations peerLocations;
     private final byte[] nonceSecret = new byte[32];
     private final Clock clock;
+    /** Null when the switch has no UDP listener to register from. */
+    private final io.sipfleet.switching.upstream.UpstreamRegistrations upstream;
     private volatile Timeout housekeeping;
     private volatile Timeout leaseRefresh;
     private volatile boolean closed;
@@ -132,6 +136,13 @@ public final class SwitchNode implements AutoCloseable {
                 SwitchWiring.trustedSources(initial));
         core.memberSources(SwitchWiring.memberSources(initial));
         tu.core = core;
+        java.net.InetSocketAddress udp = SwitchWiring.udpListener(initial);
+        this.upstream = udp == null ? null
+                : new io.sipfleet.switching.upstream.UpstreamRegistrations(layer, timer, udp, core::registrarSources);
+        if (upstream != null) {
+            upstream.statusListener(metrics::upstreamRegistrations);
+            core.upstream(upstream);
+        }
         core.dispatcherSources(SwitchWiring.dispatchers(initial));
         config.subscribe((previous, next) -> applied(next));
         metrics.store(state.health(), calls);
@@ -159,6 +170,7 @@ public final class SwitchNode implements AutoCloseable {
         }
         node.keepAlive.start();
         node.peerLocations.start();
+        node.upstream(config);
         node.housekeeping();
         node.leaseRefresh();
         log.info("switch {} up on {} (cps limit {}, channel limit {}, {} users, {} carrier routes, metrics on {})",
@@ -166,6 +178,17 @@ public final class SwitchNode implements AutoCloseable {
                 config.sipUsers().size(), config.carrierRoutes().size(), node.metricsServer.address());
         return node;
     }
+
+    private void upstream(SwitchConfig c) {
+        if (upstream != null) upstream.apply(c.upstreamRegistrations());
+        else if (!c.upstreamRegistrations().isEmpty()) {
+            log.error("switch {}: {} upstream registrations configured but no UDP listener to register from; none started",
+                    c.serverId(), c.upstreamRegistrations().size());
+        }
+    }
+
+    /** The upstream registrations (null without a UDP listener). */
+    public io.sipfleet.switching.upstream.UpstreamRegistrations upstreamRegistrations() { return upstream; }
 
     /** The cluster's shared nonce key when the snapshot has one, else this process's random one. */
     private byte[] nonceSecret(SwitchConfig c) {
@@ -185,6 +208,7 @@ public final class SwitchNode implements AutoCloseable {
         keepAlive.apply(KeepAliveSettings.from(next));
         core.trustedSources(SwitchWiring.trustedSources(next));
         core.memberSources(SwitchWiring.memberSources(next));
+        upstream(next);
         log.info("switch {}: snapshot version {} applied", next.serverId(), next.version());
     }
 
@@ -326,6 +350,8 @@ public final class SwitchNode implements AutoCloseable {
 
     @Override public void close() {
         closed = true;
+        // Before the listeners close: the Expires: 0 REGISTERs and their answers need them.
+        if (upstream != null) upstream.close(UNREGISTER_WAIT);
         for (SipTransportServer s : servers) s.close();
         peerLocations.close();
         keepAlive.close();

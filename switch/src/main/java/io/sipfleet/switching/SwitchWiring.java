@@ -51,6 +51,16 @@ final class SwitchWiring {
         return out;
     }
 
+    /** The first UDP listen socket: upstream REGISTERs leave from it and name it as Contact. */
+    static InetSocketAddress udpListener(SwitchConfig c) {
+        for (Listen l : c.listen()) {
+            if (l.transports().contains(io.sipfleet.switching.config.SipTransport.UDP)) {
+                return new InetSocketAddress(IpLiterals.parse(l.address()), l.port());
+            }
+        }
+        return null;
+    }
+
     static UserDirectory users(SwitchConfig c) {
         List<SipUser> users = new ArrayList<>();
         for (var u : c.sipUsers()) users.add(new SipUser(u.aor(), u.authUser(), u.ha1Md5(), u.ha1Sha256()));

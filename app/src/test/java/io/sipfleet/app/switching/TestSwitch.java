@@ -48,12 +48,22 @@ public final class TestSwitch implements AutoCloseable {
         /** Fixed metrics port (a switch run as its own process); 0 = free port. */
         public int metricsPort;
         public String serviceState = "active";
+        /** Digest algorithms challenged, in order (JSON array text). */
+        public String digestAlgorithms = "[\"MD5\", \"SHA-256\"]";
+        final List<String> upstream = new ArrayList<>();
 
         public Config(String ip) { this.ip = ip; }
 
         /** A carrier route: calls to numbers starting with {@code prefix} go to {@code gateway}. */
         public Config route(String name, String prefix, String gateway) {
             routes.add("{\"name\": \"" + name + "\", \"prefix\": \"" + prefix + "\", \"gateway\": \"" + gateway + "\"}");
+            return this;
+        }
+
+        /** An upstream registration of this switch to {@code registrar} (the brief's UAC auth). */
+        public Config upstream(String registrar, String username, String password, int expiresSeconds, int retrySeconds) {
+            upstream.add("{\"registrar\": \"" + registrar + "\", \"username\": \"" + username + "\", \"password\": \""
+                    + password + "\", \"expiresSeconds\": " + expiresSeconds + ", \"retrySeconds\": " + retrySeconds + "}");
             return this;
         }
 
@@ -85,18 +95,25 @@ public final class TestSwitch implements AutoCloseable {
                   "metricsAddress": "%s",
                   "sessionTimeoutSeconds": %d,
                   "authFailure": {"maxFailuresPerWindow": %d, "windowSeconds": %d, "blockSeconds": %d},
-                  "digestAlgorithms": ["MD5", "SHA-256"],
+                  "digestAlgorithms": %s,
                   "dispatchers": [%s],
                   "restrictDirect": %s,
                   "nonceSecret": %s,
-                  "serviceState": "%s"
+                  "serviceState": "%s",
+                  "upstreamRegistrations": [%s]
                 }
                 """.formatted(version, ip.replace('.', '-'), ip, PORT, cpsLimit, channelLimit,
                     capacityFailover == null ? "null" : "\"" + capacityFailover + "\"", keepAliveInterval,
                     lostPingLimit, keepAliveDisabled, REALM, String.join(", ", routes), metricsPort, ip, sessionTimeoutSeconds,
-                    maxFailuresPerWindow, windowSeconds, blockSeconds,
+                    maxFailuresPerWindow, windowSeconds, blockSeconds, digestAlgorithms,
                     String.join(", ", dispatchers.stream().map(d -> "\"" + d + "\"").toList()), restrictDirect,
-                    nonceSecret == null ? "null" : "\"" + nonceSecret + "\"", serviceState);
+                    nonceSecret == null ? "null" : "\"" + nonceSecret + "\"", serviceState, String.join(", ", upstream));
+        }
+
+        /** The snapshot with the next version (a reload). */
+        public SwitchConfig next() {
+            version++;
+            return parse();
         }
 
         SwitchConfig parse() {

@@ -61,13 +61,23 @@ public final class SnapshotService {
                     : secrets.derive("sip-nonce:" + accountId + ":" + cluster.scopeId());
             String json = SwitchSnapshot.json(server, realm, cluster, clusterStoreUri, nonceSecret,
                     h.attach(SipUserDao.class).list(accountId), h.attach(RouteDao.class).list(accountId),
-                    extras(h, server));
+                    extras(h, server, upstream(h, server)));
             return new Snapshot(serverId, server.configVersion(), json);
         });
     }
 
+    /**
+     * The server's UAC registrations with their passwords decrypted (the switch answers the
+     * registrar's challenges with them). Without the control plane's key nothing can be
+     * decrypted: then none are sent, and the switch registers nowhere.
+     */
+    private List<ServerSettings.UacRegistration> upstream(Handle h, Server server) {
+        if (secrets == null) return List.of();
+        return ServerSettingsService.registrationsWithPasswords(h, secrets, server.id());
+    }
+
     /** The server's config, and what it says about its peers, in the switch's terms. */
-    private static SwitchSnapshot.Extras extras(Handle h, Server server) {
+    private static SwitchSnapshot.Extras extras(Handle h, Server server, List<ServerSettings.UacRegistration> upstream) {
         ServerSettings settings = ServerSettingsService.load(h, server);
         List<Server> fleet = h.attach(ServerDao.class).list(server.accountId());
         String failover = fleet.stream()
@@ -98,6 +108,6 @@ public final class SnapshotService {
         } else {
             peers = List.of();
         }
-        return new SwitchSnapshot.Extras(settings, failover, dispatchers, peers, server.serviceState());
+        return new SwitchSnapshot.Extras(settings, failover, dispatchers, peers, server.serviceState(), upstream);
     }
 }

@@ -32,9 +32,11 @@ final class SwitchSnapshot {
      * @param peers               locationSharingPeers entries (cluster members as "serverId=sip:IP:port",
      *                            or sharing peers' server ids)
      * @param serviceState        "active", or "expired" / "suspended": the switch answers new calls 503
+     * @param upstream            the UAC registrations with their passwords in clear: the switch
+     *                            must answer the registrar's digest challenges with them
      */
     record Extras(ServerSettings settings, String capacityFailover, List<String> dispatchers, List<String> peers,
-                  String serviceState) {
+                  String serviceState, List<ServerSettings.UacRegistration> upstream) {
     }
 
     static String json(Server server, String realm, Cluster cluster, String storeUri, String nonceSecret, List<SipUser> users,
@@ -105,6 +107,15 @@ final class SwitchSnapshot {
         root.put("serviceState", x.serviceState());
         // the cluster's shared digest nonce key (behind a round-robin dispatcher), when there is one
         if (nonceSecret != null) root.put("nonceSecret", nonceSecret);
+        ArrayNode upstream = root.putArray("upstreamRegistrations");
+        for (ServerSettings.UacRegistration r : x.upstream()) {
+            ObjectNode n = upstream.addObject();
+            n.put("registrar", r.registrar());
+            n.put("username", r.username());
+            n.put("password", r.password());
+            n.put("expiresSeconds", r.expiresSeconds() == null ? 3600 : r.expiresSeconds());
+            n.put("retrySeconds", 30);
+        }
         return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root);
     }
 }

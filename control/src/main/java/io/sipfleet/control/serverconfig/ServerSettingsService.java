@@ -87,6 +87,11 @@ public final class ServerSettingsService {
 
     /** UAC registrations with their passwords decrypted, for the node that registers upstream. */
     public List<ServerSettings.UacRegistration> registrationsWithPasswords(Handle h, long serverId) {
+        return registrationsWithPasswords(h, secrets, serverId);
+    }
+
+    /** As {@link #registrationsWithPasswords(Handle, long)}, with the control plane's key given. */
+    public static List<ServerSettings.UacRegistration> registrationsWithPasswords(Handle h, Secrets secrets, long serverId) {
         return h.attach(ServerSettingsDao.class).registrations(serverId).stream()
                 .map(r -> new ServerSettings.UacRegistration(r.registrar(), r.username(),
                         secrets.decrypt(UAC_PASSWORD, r.passwordEnc()), r.expiresSeconds()))

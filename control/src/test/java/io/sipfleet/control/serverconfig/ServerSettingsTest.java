@@ -214,7 +214,7 @@ class ServerSettingsTest extends DatabaseTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
-    void uacPasswordsAreStoredEncryptedAndKeptWhenLeftOut(Databases.Db db) {
+    void uacPasswordsAreStoredEncryptedAndKeptWhenLeftOut(Databases.Db db) throws Exception {
         Fleet f = new Fleet(db);
         ServerSettings saved = f.put(f.sw1, """
                 {"uac_registrations": [{"registrar": "sip:reg.carrier.example:5060", "username": "acme",
@@ -242,7 +242,17 @@ class ServerSettingsTest extends DatabaseTest {
             assertThat(r.password()).isEqualTo("Sup3r-Secret!");
             assertThat(r.expiresSeconds()).isEqualTo(900);
         });
-        assertThat(f.snapshots.snapshot(f.account, f.sw1.id()).json()).doesNotContain("Sup3r-Secret!");
+        // The switch must answer the registrar's challenges: its snapshot (only) carries the password.
+        SwitchConfig node = SwitchConfig.parse(f.snapshots.snapshot(f.account, f.sw1.id()).json());
+        assertThat(node.upstreamRegistrations()).singleElement().satisfies(r -> {
+            assertThat(r.registrar()).isEqualTo("sip:reg.carrier.example:5060");
+            assertThat(r.username()).isEqualTo("acme");
+            assertThat(r.password()).isEqualTo("Sup3r-Secret!");
+            assertThat(r.expiresSeconds()).isEqualTo(900);
+            assertThat(r.toString()).doesNotContain("Sup3r-Secret!");
+        });
+        assertThat(node.toString()).doesNotContain("Sup3r-Secret!");
+        assertThat(f.settings.get(f.account, f.sw1.id()).toString()).doesNotContain("Sup3r-Secret!");
     }
 
     @ParameterizedTest(name = "{0}")

@@ -98,6 +98,9 @@ final class ConfigValidator {
             problems.min("authFailure.blockSeconds", c.authFailure().blockSeconds(), 0);
         }
         cluster(c);
+        if (problems.required("upstreamRegistrations", c.upstreamRegistrations())) {
+            upstreamRegistrations(c.upstreamRegistrations());
+        }
         if (problems.required("clustering", c.clustering())) {
             problems.required("clustering.storeFailMode", c.clustering().storeFailMode());
             problems.required("clustering.capacityFailoverMode", c.clustering().capacityFailoverMode());
@@ -185,6 +188,47 @@ final class ConfigValidator {
             }
             if (u.ha1Md5() == null && u.ha1Sha256() == null) {
                 problems.add(at, "needs ha1Md5 or ha1Sha256 (or both); compute them with ./sipfleet ha1 <user> <realm>");
+            }
+        }
+    }
+
+    private void upstreamRegistrations(List<UpstreamRegistration> list) {
+        Set<String> keys = new HashSet<>();
+        for (int i = 0; i < list.size(); i++) {
+            String at = "upstreamRegistrations[" + i + "]";
+            UpstreamRegistration r = list.get(i);
+            if (r == null) {
+                problems.add(at, "must be an object");
+                continue;
+            }
+            if (problems.required(at + ".registrar", r.registrar()) && problems.sipUri(at + ".registrar", r.registrar(), false)) {
+                try {
+                    var uri = (io.sipfleet.sip.message.SipUri) io.sipfleet.sip.parse.UriParser.parse(r.registrar());
+                    if (uri.user() != null) {
+                        problems.add(at + ".registrar", "must name the registrar's host without a user part (the user is"
+                                + " username), e.g. \"sip:sip.carrier.example:5060\", was " + ConfigTree.quote(r.registrar()));
+                    } else if (uri.secure() || (uri.transport() != null && !uri.transport().equalsIgnoreCase("udp"))) {
+                        problems.add(at + ".registrar", "only UDP registrars are supported (sip: without ;transport=tcp/tls), was "
+                                + ConfigTree.quote(r.registrar()));
+                    }
+                } catch (io.sipfleet.sip.parse.SipParseException e) {
+                    // reported by sipUri above
+                }
+            }
+            if (problems.required(at + ".username", r.username())
+                    && (r.username().isBlank() || r.username().chars().anyMatch(ch -> ch <= ' ' || ch == '@' || ch == ':' || ch == '>' || ch == '<'))) {
+                problems.add(at + ".username", "must be a SIP user part without spaces, '@', ':', '<' or '>', was "
+                        + ConfigTree.quote(r.username()));
+            }
+            // Never echo the value: it is the password.
+            if (problems.required(at + ".password", r.password())
+                    && (r.password().isEmpty() || r.password().chars().anyMatch(Character::isISOControl))) {
+                problems.add(at + ".password", "must be 1 or more characters without control characters");
+            }
+            problems.min(at + ".expiresSeconds", r.expiresSeconds(), 1);
+            problems.min(at + ".retrySeconds", r.retrySeconds(), 1);
+            if (r.registrar() != null && r.username() != null && !keys.add(r.key())) {
+                problems.add(at, r.key() + " is listed twice");
             }
         }
     }

@@ -96,6 +96,11 @@ import java.util.Optional;
  *                              registered for when the server is reactivated. Default "active".
  * @param clustering            a cluster member's store-down mode, own channel cap, capacity
  *                              failover and lease TTL. Default: all {@link Clustering} defaults.
+ * @param upstreamRegistrations the brief's "UAC auth": registrars (carriers, providers) this
+ *                              switch registers to as a user agent, with digest credentials;
+ *                              see {@link UpstreamRegistration}. A request from a registrar's
+ *                              address is trusted like a carrier gateway's (no digest challenge,
+ *                              let in by restrictDirect). Default none.
  */
 public record SwitchConfig(
         long version,
@@ -125,7 +130,8 @@ public record SwitchConfig(
         @Default("false") boolean restrictDirect,
         @Default("null") String nonceSecret,
         @Default("\"active\"") String serviceState,
-        @Default("{}") Clustering clustering) {
+        @Default("{}") Clustering clustering,
+        @Default("[]") List<UpstreamRegistration> upstreamRegistrations) {
 
     /** The serviceState values: the switch takes new calls only when active. */
     public static final java.util.Set<String> SERVICE_STATES = java.util.Set.of("active", "expired", "suspended");
@@ -144,6 +150,7 @@ public record SwitchConfig(
         locationSharingPeers = locationSharingPeers == null ? null : List.copyOf(locationSharingPeers);
         digestAlgorithms = digestAlgorithms == null ? null : List.copyOf(digestAlgorithms);
         dispatchers = dispatchers == null ? null : List.copyOf(dispatchers);
+        upstreamRegistrations = upstreamRegistrations == null ? null : List.copyOf(upstreamRegistrations);
         // Resolved here, not at use, so toJson() and the logs show the address actually bound.
         if (metricsAddress == null && listen != null && !listen.isEmpty() && listen.get(0) != null) {
             metricsAddress = listen.get(0).address();
@@ -204,6 +211,6 @@ public record SwitchConfig(
                 capacityFailover, keepAlive, realm, sipUsers, registrar, carrierRoutes, cdrFile,
                 metricsPort, metricsAddress, sessionTimeoutSeconds, allowedDestinations, authFailure,
                 clusterId, storeUri, locationSharingPeers, locationSharing, digestAlgorithms,
-                dispatchers, restrictDirect, nonceSecret, serviceState, clustering);
+                dispatchers, restrictDirect, nonceSecret, serviceState, clustering, upstreamRegistrations);
     }
 }

@@ -50,6 +50,10 @@ import java.util.function.ToDoubleFunction;
  *     {@link #follow(ConfigHolder)} is called</li>
  * <li>{@code sipfleet_cdrs_written_total}, {@code sipfleet_cdrs_dropped_total}, {@code sipfleet_cdr_queue}
  *     of the writer given to {@link #cdrWriter(CdrWriter)}</li>
+ * <li>{@code sipfleet_upstream_registered{registrar,username}} (1 registered, 0 not) and
+ *     {@code sipfleet_upstream_last_status{registrar,username}} (last final status of its REGISTER:
+ *     200, 401, 403, 423..., 408 no answer, 503 not sent, 0 none yet) of each upstream registration,
+ *     once {@link #upstreamRegistrations} is called</li>
  * <li>JVM memory, threads, CPU and uptime, under Micrometer's usual names.</li>
  * </ul>
  * Every series carries {@code server=<serverId>}.
@@ -128,6 +132,41 @@ public final class SwitchMetrics {
         // once the AtomicLong were collected.
         Gauge.builder(name, value, AtomicLong::get).description(description).tags(common)
                 .strongReference(true).register(registry);
+    }
+
+    private final java.util.Map<String, UpstreamGauges> upstream = new java.util.HashMap<>();
+
+    private record UpstreamGauges(AtomicLong registered, AtomicLong lastStatus, java.util.List<io.micrometer.core.instrument.Meter> meters) {
+    }
+
+    /**
+     * The upstream registrations now: gauges made for new ones, updated, and removed for those
+     * no longer configured (a removed registration leaves no stale 1 behind).
+     */
+    public synchronized void upstreamRegistrations(java.util.Map<String, io.sipfleet.switching.upstream.UpstreamRegistrations.Status> now) {
+        for (var e : now.entrySet()) {
+            var st = e.getValue();
+            UpstreamGauges g = upstream.computeIfAbsent(e.getKey(), k -> {
+                AtomicLong reg = new AtomicLong(), last = new AtomicLong();
+                Tags tags = common.and("registrar", st.registrar(), "username", st.username());
+                var m1 = Gauge.builder("sipfleet.upstream.registered", reg, AtomicLong::get)
+                        .description("upstream registration in force: 1 registered, 0 not").tags(tags)
+                        .strongReference(true).register(registry);
+                var m2 = Gauge.builder("sipfleet.upstream.last.status", last, AtomicLong::get)
+                        .description("last final status of the upstream REGISTER (408 no answer, 503 not sent, 0 none yet)")
+                        .tags(tags).strongReference(true).register(registry);
+                return new UpstreamGauges(reg, last, java.util.List.of(m1, m2));
+            });
+            g.registered().set(st.registered() ? 1 : 0);
+            g.lastStatus().set(st.lastStatus());
+        }
+        for (var it = upstream.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            if (!now.containsKey(e.getKey())) {
+                e.getValue().meters().forEach(registry::remove);
+                it.remove();
+            }
+        }
     }
 
     /** A REGISTER finished with {@code result} (see the class comment for the usual values). */

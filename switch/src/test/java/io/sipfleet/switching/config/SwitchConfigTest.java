@@ -223,11 +223,11 @@ class SwitchConfigTest {
         SwitchConfig c = SwitchConfig.parse(resource("minimal.json"));
         SwitchConfig bad = new SwitchConfig(1, "sw-test", c.listen(), c.extraPorts(), -3, 0, null, c.keepAlive(),
                 "r", List.of(), c.registrar(), List.of(), null, 9090, null, 7200, c.allowedDestinations(),
-                c.authFailure(), null, null, List.of(), false, List.of("MD5"), List.of(), false, null, "active", new Clustering(Clustering.StoreFailMode.CLOSED, 0, Clustering.CapacityFailoverMode.REDIRECT, 90));
+                c.authFailure(), null, null, List.of(), false, List.of("MD5"), List.of(), false, null, "active", new Clustering(Clustering.StoreFailMode.CLOSED, 0, Clustering.CapacityFailoverMode.REDIRECT, 90), List.of());
         assertThatThrownBy(bad::validate).isInstanceOf(ConfigException.class).hasMessage("cpsLimit: must be >= 0, was -3");
         SwitchConfig noListen = new SwitchConfig(1, "sw-test", null, c.extraPorts(), 0, 0, null, c.keepAlive(),
                 "r", List.of(), c.registrar(), List.of(), null, 9090, null, 7200, c.allowedDestinations(),
-                c.authFailure(), null, null, List.of(), false, List.of("MD5"), List.of(), false, null, "active", new Clustering(Clustering.StoreFailMode.CLOSED, 0, Clustering.CapacityFailoverMode.REDIRECT, 90));
+                c.authFailure(), null, null, List.of(), false, List.of("MD5"), List.of(), false, null, "active", new Clustering(Clustering.StoreFailMode.CLOSED, 0, Clustering.CapacityFailoverMode.REDIRECT, 90), List.of());
         assertThatThrownBy(noListen::validate).hasMessage("listen: required field missing");
     }
 }
