@@ -166,8 +166,14 @@ class FleetActionsEndToEndTest {
             JsonNode s = api.ok(200, "GET", "/api/servers/" + id, null);
             assertThat(s.get("sip_latency_ms").isNumber()).as(s.toString()).isTrue();
             assertThat(s.get("tcp_connect_latency_ms").isNumber()).as(s.toString()).isTrue();
-            assertThat(s.get("icmp_latency_ms").isNull()).isTrue();
-            assertThat(s.get("latency_method").asString()).contains("tcp_connect");
+            // ICMP when control may send it (CAP_NET_RAW), else the TCP connect time, labelled.
+            if (io.sipfleet.control.health.SipProbe.ICMP) {
+                assertThat(s.get("icmp_latency_ms").isNumber()).as(s.toString()).isTrue();
+                assertThat(s.get("latency_method").asString()).startsWith("icmp echo");
+            } else {
+                assertThat(s.get("icmp_latency_ms").isNull()).isTrue();
+                assertThat(s.get("latency_method").asString()).contains("tcp_connect", "ICMP not available");
+            }
             assertThat(s.get("channels_in_use").asInt()).isZero();
         });
 

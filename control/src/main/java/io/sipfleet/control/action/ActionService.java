@@ -371,7 +371,7 @@ public final class ActionService {
             if (rtt.isPresent()) {
                 FINAL_STATUS.set(Server.RUNNING);
                 double ms = rtt.getAsDouble();
-                runtime.update(s.id(), dao -> dao.probe(s.id(), ms, null, null, clock.instant()));
+                runtime.update(s.id(), dao -> dao.probe(s.id(), ms, null, null, null, clock.instant()));
                 return String.format(Locale.ROOT, "answers SIP OPTIONS on %s:%d after %.1f s (RTT %.2f ms)",
                         s.address(), s.sipPort(), (System.nanoTime() - begin) / 1e9, ms);
             }

@@ -85,12 +85,14 @@ public final class HealthMonitor implements AutoCloseable {
         }
         OptionalDouble sip = SipProbe.options(s.address(), s.sipPort(), PROBE_TIMEOUT);
         OptionalDouble tcp = SipProbe.tcpConnect(s.address(), tcpPort(s), PROBE_TIMEOUT);
+        OptionalDouble icmp = SipProbe.icmp(s.address(), PROBE_TIMEOUT);
         Integer channels = Server.SWITCH.equals(s.type()) && sip.isPresent() ? channelsInUse(s) : null;
         if (actions.busy(s.id())) {
             return; // an action started meanwhile: its view wins
         }
         runtime.update(s.id(), dao -> dao.probe(s.id(), sip.isPresent() ? sip.getAsDouble() : null,
-                tcp.isPresent() ? tcp.getAsDouble() : null, channels, clock.instant()));
+                tcp.isPresent() ? tcp.getAsDouble() : null, icmp.isPresent() ? icmp.getAsDouble() : null,
+                channels, clock.instant()));
         if (sip.isPresent()) {
             misses.remove(s.id());
             if (Server.FAILED.equals(s.status())) {

@@ -18,8 +18,10 @@ public final class LiveFigures {
         return runtime.find(s.id()).map(r -> {
             boolean measured = r.probedAt() != null && Server.RUNNING.equals(s.status());
             return new ServerApi.Live(measured ? r.channelsInUse() : null, measured ? r.sipLatencyMs() : null,
-                    measured ? r.tcpLatencyMs() : null,
-                    "tcp_connect to port " + HealthMonitor.tcpPort(s) + " (ICMP not used: needs raw sockets)",
+                    measured ? r.icmpLatencyMs() : null, measured ? r.tcpLatencyMs() : null,
+                    SipProbe.ICMP ? "icmp echo (and tcp_connect to port " + HealthMonitor.tcpPort(s) + ")"
+                            : "tcp_connect to port " + HealthMonitor.tcpPort(s)
+                            + " (ICMP not available: control lacks CAP_NET_RAW)",
                     r.version(), Versions.older(r.version(), buildVersion), r.statusReason());
         }).orElse(ServerApi.Live.NONE);
     }

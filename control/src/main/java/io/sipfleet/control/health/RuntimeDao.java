@@ -29,7 +29,7 @@ public interface RuntimeDao {
     void applied(long id, Long applied);
 
     @SqlUpdate("""
-            UPDATE server_runtime SET sip_latency_ms = :sip, tcp_latency_ms = :tcp, channels_in_use = :channels,
-                   probed_at = :at WHERE server_id = :id""")
-    void probe(long id, Double sip, Double tcp, Integer channels, Instant at);
+            UPDATE server_runtime SET sip_latency_ms = :sip, tcp_latency_ms = :tcp, icmp_latency_ms = :icmp,
+                   channels_in_use = :channels, probed_at = :at WHERE server_id = :id""")
+    void probe(long id, Double sip, Double tcp, Double icmp, Integer channels, Instant at);
 }

@@ -65,6 +65,42 @@ public final class SipProbe {
         }
     }
 
+    /**
+     * True when this process may send ICMP echo itself: the JDK's {@code isReachable} then pings
+     * with a raw socket. Without CAP_NET_RAW it silently falls back to TCP port 7, which is not
+     * ICMP, so control then reports the TCP connect time instead, labelled as such.
+     */
+    public static final boolean ICMP = hasCapNetRaw();
+
+    static boolean hasCapNetRaw() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("CapEff:")) {
+                    long caps = Long.parseUnsignedLong(line.substring(7).strip(), 16);
+                    return (caps & (1L << 13)) != 0; // CAP_NET_RAW
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux, or no /proc: assume no raw sockets
+        }
+        return false;
+    }
+
+    /** Milliseconds of an ICMP echo round trip to {@code ip}, or empty (no answer, or {@link #ICMP} off). */
+    public static OptionalDouble icmp(String ip, Duration timeout) {
+        if (!ICMP) {
+            return OptionalDouble.empty();
+        }
+        try {
+            java.net.InetAddress a = java.net.InetAddress.getByName(ip); // an IP literal: no DNS
+            long start = System.nanoTime();
+            return a.isReachable((int) timeout.toMillis())
+                    ? OptionalDouble.of((System.nanoTime() - start) / 1e6) : OptionalDouble.empty();
+        } catch (IOException e) {
+            return OptionalDouble.empty();
+        }
+    }
+
     /** Milliseconds to open a TCP connection to {@code ip:port}, or empty if refused or timed out. */
     public static OptionalDouble tcpConnect(String ip, int port, Duration timeout) {
         long start = System.nanoTime();

@@ -21,9 +21,9 @@ public final class ServerApi {
 
     /**
      * A server as the list and details show it. Live figures (channels in use, latencies, version)
-     * come from control's probes: null until measured, never a made-up 0. ICMP is not used (raw
-     * sockets are not assumed): {@code icmpLatencyMs} stays null and {@code latencyMethod} says
-     * what {@code tcpConnectLatencyMs} measured instead.
+     * come from control's probes: null until measured, never a made-up 0. ICMP echo needs raw
+     * sockets (CAP_NET_RAW): without them {@code icmpLatencyMs} stays null and {@code latencyMethod}
+     * says that {@code tcpConnectLatencyMs} stands in for it.
      */
     public record ServerView(long id, String ip, int port, String type, String zone, Long cluster, String status,
                              Integer channelsInUse, int channelsMax, int cpsMax, Double sipLatencyMs,
@@ -33,9 +33,9 @@ public final class ServerApi {
     }
 
     /** Live figures of a server, as control last measured them (see {@link ServerView}). */
-    public record Live(Integer channelsInUse, Double sipLatencyMs, Double tcpConnectLatencyMs, String latencyMethod,
-                       String version, boolean pendingUpdate, String statusReason) {
-        public static final Live NONE = new Live(null, null, null, null, null, false, null);
+    public record Live(Integer channelsInUse, Double sipLatencyMs, Double icmpLatencyMs, Double tcpConnectLatencyMs,
+                       String latencyMethod, String version, boolean pendingUpdate, String statusReason) {
+        public static final Live NONE = new Live(null, null, null, null, null, null, false, null);
     }
 
     private ServerApi() {
@@ -71,7 +71,7 @@ public final class ServerApi {
 
     public static ServerView view(Server s, Live l) {
         return new ServerView(s.id(), s.address(), s.sipPort(), s.type(), s.zoneId(), s.clusterId(), s.effectiveStatus(),
-                l.channelsInUse(), s.channelsMax(), s.cpsMax(), l.sipLatencyMs(), null, l.tcpConnectLatencyMs(),
+                l.channelsInUse(), s.channelsMax(), s.cpsMax(), l.sipLatencyMs(), l.icmpLatencyMs(), l.tcpConnectLatencyMs(),
                 l.latencyMethod(), l.version(), l.pendingUpdate(), l.statusReason(), s.configVersion(),
                 s.createdAt(), s.expiresAt());
     }
