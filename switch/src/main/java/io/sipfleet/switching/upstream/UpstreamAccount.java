@@ -261,7 +261,9 @@ final class UpstreamAccount {
                 again = true;
             } else {
                 int retryAfter = code >= 500 || code == 404 || code == 480 ? intHeader(response, HeaderName.RETRY_AFTER) : -1;
-                failedLocked(code, response.reason(), retryAfter);
+                // A 403 right after our credentials is how many registrars say "wrong password".
+                failedLocked(code, response.reason() + (code == 403 && challengesThisCycle > 0
+                        ? " (after our digest credentials: check username and password)" : ""), retryAfter);
                 return;
             }
         }
