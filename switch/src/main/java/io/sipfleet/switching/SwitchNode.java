@@ -117,8 +117,10 @@ public final class SwitchNode implements AutoCloseable {
                 initial.clusterId(), SwitchWiring.limits(initial), this::callEnded);
         Router router = new Router(self, config::current, state.location(), users);
         // Location array sharing: every change to a binding we own is numbered for the peers to pull.
+        // Only while sharing is on: a busy switch would otherwise churn the log for nobody. A peer
+        // that starts pulling later gets a full copy first (its epoch/seq are unknown to the log).
         state.location().addListener((binding, cause) -> {
-            if (binding.memberId().equals(initial.serverId())) changes.remove(binding);
+            if (sharing() && binding.memberId().equals(initial.serverId())) changes.remove(binding);
         });
         this.peerLocations = new io.sipfleet.switching.sharing.PeerLocations(() -> SwitchWiring.sharingFeeds(config.current()),
                 timer, clock::millis, SwitchWiring.addresses(initial).get(0).getAddress());
@@ -126,7 +128,7 @@ public final class SwitchNode implements AutoCloseable {
         Registrar registrar = new Registrar(SwitchWiring.registrar(initial), state.location(), gate, new RegistrarEvents() {
             @Override public void onRegistered(Binding binding) {
                 keepAlive.track(binding);
-                if (binding.memberId().equals(initial.serverId())) changes.put(binding);
+                if (sharing() && binding.memberId().equals(initial.serverId())) changes.put(binding);
             }
             @Override public void onRemoved(Binding binding) {}
             @Override public void onResult(String result) { metrics.registration(result); }
@@ -234,6 +236,12 @@ public final class SwitchNode implements AutoCloseable {
             log.warn("switch {}: cluster store down; storeFailMode closed: new calls get 503 Limits Unavailable,"
                     + " REGISTER 500, until it is back", c.serverId());
         }
+    }
+
+    /** UAC location array sharing is on: un-clustered, locationSharing true. */
+    private boolean sharing() {
+        SwitchConfig c = config.current();
+        return c.clusterId() == null && c.locationSharing();
     }
 
     /** A call ended (channel released): its CDR, its outcome counted, the channel gauge now rather than at the next sweep. */

@@ -66,7 +66,8 @@ import java.util.Optional;
  *                              Default none.
  * @param locationSharing       "UAC location array sharing" of an un-clustered switch: true
  *                              publishes the changes to the bindings it owns to its peers and pulls
- *                              theirs every second, so a call for a user registered on a peer is
+ *                              theirs (a long poll answered at each change, at least every second),
+ *                              so a call for a user registered on a peer is
  *                              sent to that peer; false: such a call gets 404. Ignored in a
  *                              cluster (the store is shared). Default false.
  * @param digestAlgorithms      digest algorithms challenged, in the order offered (one

@@ -47,6 +47,22 @@ public final class ChangeLog {
     private synchronized void append(boolean put, Binding b) {
         if (changes.size() == capacity) changes.removeFirst();
         changes.addLast(new Change(++seq, put, b.aor(), b.contact(), b.expiresAtMillis(), b.q()));
+        notifyAll(); // peers waiting in awaitAfter (long poll)
+    }
+
+    /**
+     * Waits up to {@code timeoutMillis} for a change after {@code sinceSeq} (a peer's long poll:
+     * its pull is answered as soon as something changes, or empty after the timeout). Returns at
+     * once when the peer's position is not this run's (it needs a reset). Blocks the calling
+     * thread: the feed's virtual thread, never a SIP event loop.
+     */
+    public synchronized void awaitAfter(long sinceEpoch, long sinceSeq, long timeoutMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
+        while (sinceEpoch == epoch && seq == sinceSeq) {
+            long left = (deadline - System.nanoTime()) / 1_000_000;
+            if (left <= 0) return;
+            wait(left);
+        }
     }
 
     /**

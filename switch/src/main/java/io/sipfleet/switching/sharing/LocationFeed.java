@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@code GET /location/changes?epoch=E&since=S}: this switch's binding changes for its location
- * sharing peers, served next to its metrics (a virtual thread per request, off the SIP path).
+ * {@code GET /location/changes?epoch=E&since=S[&wait=MS]}: this switch's binding changes for its
+ * location sharing peers (with {@code wait}, held until there is one or MS pass: a long poll), served next to its metrics (a virtual thread per request, off the SIP path).
  * Answers only the configured peers' addresses (403 otherwise: the feed names every user's
  * contact). The body is one JSON object, {@link Reply}; a reset carries every binding this switch
  * owns, as puts.
@@ -32,13 +32,15 @@ public final class LocationFeed implements HttpHandler {
     public record Reply(String server, long epoch, long seq, boolean reset, List<ChangeLog.Change> changes) {}
 
     private final String serverId;
-    private final ChangeLog log_;
+    private final ChangeLog changes;
+    /** Longest a pull may wait for a change (the {@code wait} parameter is capped to it). */
+    static final long MAX_WAIT_MILLIS = 5_000;
     private final LocationStore location;
     private final Supplier<Set<InetAddress>> peers;
 
     public LocationFeed(String serverId, ChangeLog changes, LocationStore location, Supplier<Set<InetAddress>> peers) {
         this.serverId = serverId;
-        this.log_ = changes;
+        this.changes = changes;
         this.location = location;
         this.peers = peers;
     }
@@ -65,7 +67,18 @@ public final class LocationFeed implements HttpHandler {
                 reply(exchange, 400, "text/plain; charset=utf-8", "epoch and since must be integers\n");
                 return;
             }
+            long waitMs;
+            try {
+                waitMs = Math.min(MAX_WAIT_MILLIS, Math.max(0, Long.parseLong(q.getOrDefault("wait", "0"))));
+            } catch (NumberFormatException e) {
+                reply(exchange, 400, "text/plain; charset=utf-8", "wait must be an integer (milliseconds)\n");
+                return;
+            }
+            // Long poll: nothing new yet, so hold the request until something changes or wait ms pass.
+            if (waitMs > 0) changes.awaitAfter(epoch, since, waitMs);
             reply(exchange, 200, "application/json", JSON.writeValueAsString(answer(epoch, since)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (IOException | RuntimeException e) {
             log.warn("location feed request from {} failed: {}", exchange.getRemoteAddress(), e.toString());
         }
@@ -73,7 +86,7 @@ public final class LocationFeed implements HttpHandler {
 
     /** The changes since {@code (epoch, since)}, or every binding we own when the peer must start over. */
     Reply answer(long epoch, long since) {
-        ChangeLog.Since s = log_.since(epoch, since);
+        ChangeLog.Since s = changes.since(epoch, since);
         if (!s.reset()) return new Reply(serverId, s.epoch(), s.seq(), false, s.changes());
         // Full copy, once per peer per run of this switch (or after a long absence). The seq is
         // taken before the copy: changes made during it are sent again next time, and puts and

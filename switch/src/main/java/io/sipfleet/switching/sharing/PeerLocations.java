@@ -22,8 +22,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What this switch knows of its location sharing peers' bindings: pulled from each peer's
- * {@link LocationFeed} every {@link #PERIOD}, changes only (a full copy only on first contact, or
- * when the peer restarted). Holds, per peer, AoR to contacts with their expiry: enough to know
+ * {@link LocationFeed}, changes only (a full copy only on first contact, or when the peer
+ * restarted). Each pull is a long poll: the peer answers as soon as something changed, or empty
+ * after {@link #PERIOD}, and the next pull follows at once; so an idle peer is asked once a
+ * {@link #PERIOD} (the brief's "every second") and a change arrives within a round trip. Holds, per peer, AoR to contacts with their expiry: enough to know
  * which peer to send a call to, nothing of the UA's flow (the peer owns it).
  *
  * <p>One owner: the puller writes, the router reads ({@link #holders}). Pulls run on the HTTP
@@ -35,6 +37,8 @@ public final class PeerLocations implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PeerLocations.class);
     public static final Duration PERIOD = Duration.ofSeconds(1);
     public static final Duration STALE_AFTER = Duration.ofSeconds(10);
+    /** Least time between two pulls of one peer: changes arriving in a burst travel together. */
+    static final Duration MIN_GAP = Duration.ofMillis(50);
 
     /** serverId -> feed address, read at every pull (a config reload changes it). */
     private final Supplier<Map<String, InetSocketAddress>> feeds;
@@ -72,18 +76,19 @@ public final class PeerLocations implements AutoCloseable {
         this.wallMillis = wallMillis;
     }
 
-    public void start() { schedule(); }
+    /** First pulls at once (a switch starting up learns its peers' bindings right away), then every PERIOD. */
+    public void start() { schedule(0); }
 
-    private void schedule() {
+    private void schedule(long delayMillis) {
         if (closed) return;
         try {
             next = timer.newTimeout(t -> {
                 try {
                     pullAll();
                 } finally {
-                    schedule();
+                    schedule(PERIOD.toMillis());
                 }
-            }, PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+            }, delayMillis, TimeUnit.MILLISECONDS);
         } catch (IllegalStateException stopped) {
             // timer stopped: closing
         }
@@ -104,12 +109,27 @@ public final class PeerLocations implements AutoCloseable {
         }
     }
 
+    /** The next pull of {@code p}, at once when it is still a peer (the long poll paces it). */
+    private void again(Peer p) {
+        if (closed) return;
+        InetSocketAddress feed = feeds.get().get(p.id);
+        if (feed == null || peers.get(p.id) != p) return;
+        if (!p.inFlight.compareAndSet(false, true)) return;
+        try {
+            timer.newTimeout(t -> pull(p, feed), MIN_GAP.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (IllegalStateException stopped) {
+            p.inFlight.set(false);
+        }
+    }
+
     private void pull(Peer p, InetSocketAddress feed) {
         String host = feed.getAddress().getHostAddress();
         if (host.indexOf(':') >= 0) host = "[" + host + "]";
-        URI uri = URI.create("http://" + host + ":" + feed.getPort() + "/location/changes?epoch=" + p.epoch + "&since=" + p.seq);
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofMillis(900)).GET().build();
+        URI uri = URI.create("http://" + host + ":" + feed.getPort() + "/location/changes?epoch=" + p.epoch + "&since=" + p.seq
+                + "&wait=" + PERIOD.toMillis());
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(PERIOD.plus(Duration.ofMillis(1500))).GET().build();
         http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((response, error) -> {
+            boolean ok = false;
             try {
                 if (error != null) {
                     log.debug("location sharing: pull from {} ({}) failed: {}", p.id, uri, error.toString());
@@ -122,11 +142,16 @@ public final class PeerLocations implements AutoCloseable {
                 apply(p, LocationFeed.JSON.readValue(response.body(), LocationFeed.Reply.class));
                 p.lastOkNanos = System.nanoTime();
                 pulls.increment();
+                ok = true;
             } catch (RuntimeException e) {
                 log.warn("location sharing: bad answer from {}: {}", uri, e.toString());
             } finally {
                 p.inFlight.set(false);
             }
+            // Answered: ask again at once; the peer holds an idle pull up to a PERIOD, so an idle
+            // peer costs one request per PERIOD and a change arrives within a round trip.
+            // Failed: the periodic timer tries again within a PERIOD.
+            if (ok) again(p);
         });
     }
 
@@ -185,6 +210,7 @@ public final class PeerLocations implements AutoCloseable {
         closed = true;
         Timeout t = next;
         if (t != null) t.cancel();
-        http.close();
+        http.shutdownNow(); // a long poll in flight is cut, not waited for
+
     }
 }
