@@ -219,6 +219,11 @@ public final class StatefulProxy {
 
     /** Max-Forwards, our own Route entries (16.4), Record-Route (16.6 step 4). Via: the layer adds ours. */
     private SipRequest prepare(SipRequest request, Peer from, boolean recordRoute) {
+        return (SipRequest) prepareEdit(request, from, recordRoute).build();
+    }
+
+    /** {@link #prepare} as an edit still open, so a caller can add more before the one build (copy and re-parse). */
+    private MessageEditor prepareEdit(SipRequest request, Peer from, boolean recordRoute) {
         MessageEditor edit = request.edit();
         int mf = request.maxForwards();
         edit.set(HeaderName.MAX_FORWARDS, Integer.toString(mf < 0 ? 70 : mf - 1));
@@ -230,7 +235,7 @@ public final class StatefulProxy {
         if (recordRoute && settings.recordRoute()) {
             edit.addFirst(HeaderName.RECORD_ROUTE, self.recordRoute(from.local(), from.transport()));
         }
-        return (SipRequest) edit.build();
+        return edit;
     }
 
     /** The target's preloaded Route values (a Path), first one on top, in front of the request's own. */
@@ -452,21 +457,35 @@ public final class StatefulProxy {
      * (so a retransmitted ACK gets the same branch).
      */
     public void forwardStateless(SipRequest request, Peer from, Target target) {
-        SipRequest base = prepare(request, from, false);
-        if (!target.requestUri().equals(request.requestUri())) {
-            base = (SipRequest) base.edit().requestUri(target.requestUri()).build();
-        }
-        base = withRouteSet(base, target);
         Peer to = self.fromOurs(target.destination());
         if (self.isListener(to.remote())) {
             log.debug("proxy: not sending {} {} from {} to this switch itself", request.method(), request.callId(),
                     from.remote());
             return;
         }
+        // One edit, one build: every stateless hop (each ACK, and the dispatcher's BYEs, REGISTERs
+        // ...) pays one copy and one re-parse of the touched headers, not three.
+        MessageEditor edit = prepareEdit(request, from, false);
+        if (!target.requestUri().equals(request.requestUri())) edit.requestUri(target.requestUri());
+        List<String> set = target.routeSet();
+        for (int i = set.size() - 1; i >= 0; i--) edit.addFirst(HeaderName.ROUTE, set.get(i));
         Via in = request.topVia();
-        String branch = Via.MAGIC_COOKIE + "sl" + Integer.toHexString((in.branch() == null ? in.toString() : in.branch()).hashCode());
+        // 64 bits of the incoming branch and sent-by: the same for a retransmission (and for the
+        // CANCEL of a stateless INVITE), and two clients' transactions do not collide at the
+        // next hop (32 bits would be likely to, among tens of thousands of live transactions).
+        String key = in.branch() == null ? in.toString() : in.branch() + "/" + in.host() + ":" + in.port();
+        String branch = Via.MAGIC_COOKIE + "sl" + Long.toHexString(fnv1a64(key));
         Via ours = self.via(to.transport(), to.local()).withParam("branch", branch);
-        sender.send(base.edit().addFirst(HeaderName.VIA, ours.toString()).build(), to);
+        sender.send(edit.addFirst(HeaderName.VIA, ours.toString()).build(), to);
+    }
+
+    private static long fnv1a64(String s) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0; i < s.length(); i++) {
+            h ^= s.charAt(i);
+            h *= 0x100000001b3L;
+        }
+        return h;
     }
 
     /** A response no transaction matched (a 2xx retransmission after ours ended): pop our Via, pass it on. */
