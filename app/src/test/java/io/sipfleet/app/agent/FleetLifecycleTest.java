@@ -59,7 +59,9 @@ class FleetLifecycleTest {
         control = ControlServer.start(0, db, Clock.systemUTC(), ControlServer.Options.defaults().withSelfTopUps(true)
                 .withClusterStore("memory://test")
                 .withFleet(FleetOptions.of(new AddressPool("127.0.7.", 100, 120), AGENT_TOKEN, Version.sipfleet())
-                        .withMonitorInterval(Duration.ofMillis(500))));
+                        .withMonitorInterval(Duration.ofMillis(500))
+                        // "impatient": a start timeout nothing can meet, to see the timeout's failure.
+                        .withStartTimeout(test.getTags().contains("impatient") ? Duration.ZERO : Duration.ofSeconds(30))));
         URI url = URI.create("http://127.0.0.1:" + control.port());
         agent = Agent.start(new Agent.Settings("local-us-east-1", "us-east", url, AGENT_TOKEN,
                 new InetSocketAddress("127.0.0.1", 0), dir.resolve("agent")), new InProcessRuntime(), Image.current());
@@ -82,6 +84,18 @@ class FleetLifecycleTest {
     }
 
     static final String PG = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
+
+    @Test @org.junit.jupiter.api.Tag("impatient") void aNodeNotAnsweringInTimeIsFailedWithTheReasonUntilItAnswers() {
+        long id = api.ok(201, "POST", "/api/servers", "{\"type\": \"switch\", \"zone\": \"us-east\"}").get("id").asLong();
+        // (The monitor may turn it running again within one round: read the failure from the audit log.)
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(audit(id)).containsExactly("deploy:failed:control"));
+        JsonNode entry = api.ok(200, "GET", "/api/servers/" + id + "/audit", null).get(0);
+        String ip = api.ok(200, "GET", "/api/servers/" + id, null).get("ip").asString();
+        assertThat(entry.get("message").asString()).isEqualTo("did not answer SIP OPTIONS on " + ip + ":5060 within 0 s of its start");
+        // The node came up after all: the monitor's next answered probe makes it running.
+        JsonNode running = awaitServer(id, "running");
+        assertThat(running.get("status_reason").isNull()).isTrue();
+    }
 
     /** The runtime's SQL (runtime rows, audit, resize, the monitor's reads) on PostgreSQL too. */
     @Test @org.junit.jupiter.api.Tag("postgresql") void onPostgresqlDeployResizeRestartAndTheMonitorWork() throws Exception {
