@@ -276,6 +276,10 @@ class FleetLifecycleTest {
                 assertThat(gaugeOnNode(ip, "sipfleet_config_version")).as("the node applied the expiry").isEqualTo(version));
         assertThat(java.nio.file.Files.readString(dir.resolve("agent/switch-" + id + "/config.json")))
                 .contains("\"serviceState\" : \"expired\"");
+        // The snapshot holds HA1s, the nonce key and upstream passwords: readable by the owner only.
+        assertThat(java.nio.file.Files.getPosixFilePermissions(dir.resolve("agent/switch-" + id + "/config.json")))
+                .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                        java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
         Api.Answer restart = api.call("POST", "/api/servers/" + id + "/actions", "{\"action\": \"restart\"}");
         assertThat(restart.status()).isEqualTo(409);
         assertThat(restart.json().get("error").asString()).contains("is expired: reactivate it first");

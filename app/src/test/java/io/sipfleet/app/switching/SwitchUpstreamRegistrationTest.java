@@ -115,4 +115,42 @@ class SwitchUpstreamRegistrationTest {
             carrier.await().assertClean(1);
         }
     }
+
+    /**
+     * A registrar that answers every REGISTER 503 (a plain UDP socket here: SIPp cannot time
+     * arrivals): the switch retries after retrySeconds, doubling each time.
+     */
+    @Test void failuresAreRetriedWithADoublingBackOff() throws Exception {
+        try (java.net.DatagramSocket carrier = new java.net.DatagramSocket(new java.net.InetSocketAddress(REGISTRAR, 5060));
+             TestSwitch sw = TestSwitch.start(new TestSwitch.Config(SWITCH).upstream(REGISTRAR_URI, "trunk1", "s3cret", 3600, 1))) {
+            carrier.setSoTimeout(10_000);
+            java.util.List<Long> arrivals = new java.util.ArrayList<>();
+            java.util.Set<String> cseqs = new java.util.HashSet<>();
+            byte[] buf = new byte[65535];
+            while (arrivals.size() < 4) {
+                java.net.DatagramPacket p = new java.net.DatagramPacket(buf, buf.length);
+                carrier.receive(p);
+                String request = new String(p.getData(), 0, p.getLength(), java.nio.charset.StandardCharsets.UTF_8);
+                StringBuilder response = new StringBuilder("SIP/2.0 503 Service Unavailable\r\n");
+                String cseq = null;
+                for (String line : request.split("\r\n")) {
+                    String name = line.contains(":") ? line.substring(0, line.indexOf(':')) : "";
+                    if (name.equals("To")) response.append(line).append(";tag=c1\r\n");
+                    else if (java.util.Set.of("Via", "From", "Call-ID", "CSeq").contains(name)) response.append(line).append("\r\n");
+                    if (name.equals("CSeq")) cseq = line;
+                }
+                response.append("Content-Length: 0\r\n\r\n");
+                byte[] out = response.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                carrier.send(new java.net.DatagramPacket(out, out.length, p.getSocketAddress()));
+                if (cseqs.add(cseq)) arrivals.add(System.nanoTime()); // not a retransmission
+            }
+            long g1 = (arrivals.get(1) - arrivals.get(0)) / 1_000_000, g2 = (arrivals.get(2) - arrivals.get(1)) / 1_000_000,
+                    g3 = (arrivals.get(3) - arrivals.get(2)) / 1_000_000;
+            assertThat(g1).as("first retry, ms").isBetween(900L, 1_800L);
+            assertThat(g2).as("second retry, ms").isBetween(1_900L, 2_800L);
+            assertThat(g3).as("third retry, ms").isBetween(3_900L, 4_800L);
+            assertThat(lastStatus(sw)).isEqualTo(503.0);
+            assertThat(registered(sw)).isEqualTo(0.0);
+        }
+    }
 }

@@ -364,7 +364,7 @@ final class UpstreamAccount {
                 if (state == State.STOPPED || state == State.UNREGISTERING) return;
                 challengesThisCycle = 0;
                 tooBriefThisCycle = 0;
-                if (state == State.RETRYING) log.info("{}: retrying registration", name);
+                if (state == State.RETRYING) log.debug("{}: retrying registration", name);
             }
             resolveThenSendAgain();
         }, delayMillis);

@@ -198,6 +198,38 @@ class SwitchConfigTest {
     }
 
     @Test
+    void upstream_registrations_take_defaults_and_bad_ones_are_named_without_the_password() throws Exception {
+        SwitchConfig ok = SwitchConfig.parse(minimalWith("""
+                , "upstreamRegistrations": [ { "registrar": "sip:sip.carrier.example:5060", "username": "trunk1", "password": "s3cret!" } ]"""));
+        assertThat(ok.upstreamRegistrations()).containsExactly(
+                new UpstreamRegistration("sip:sip.carrier.example:5060", "trunk1", "s3cret!", 3600, 30));
+        assertThat(ok.toString()).doesNotContain("s3cret!");
+        assertThat(SwitchConfig.parse(resource("minimal.json")).upstreamRegistrations()).isEmpty();
+
+        assertThat(problem(minimalWith("""
+                , "upstreamRegistrations": [ { "registrar": "sip:trunk1@carrier.example", "username": "trunk1", "password": "s3cret!" } ]""")))
+                .startsWith("upstreamRegistrations[0].registrar: must name the registrar's host without a user part");
+        assertThat(problem(minimalWith("""
+                , "upstreamRegistrations": [ { "registrar": "sip:carrier.example;transport=tcp", "username": "t", "password": "p" } ]""")))
+                .startsWith("upstreamRegistrations[0].registrar: only UDP registrars are supported");
+        assertThat(problem(minimalWith("""
+                , "upstreamRegistrations": [ { "registrar": "http://carrier.example", "username": "t", "password": "p" } ]""")))
+                .startsWith("upstreamRegistrations[0].registrar: must be a sip: or sips: URI");
+        assertThat(problem(minimalWith("""
+                , "upstreamRegistrations": [ { "registrar": "sip:carrier.example", "username": "t" } ]""")))
+                .isEqualTo("upstreamRegistrations[0].password: required field missing");
+        String bad = problem(minimalWith("""
+                , "upstreamRegistrations": [ { "registrar": "sip:carrier.example", "username": "a b", "password": "p\\u0007w", "expiresSeconds": 0 } ]"""));
+        assertThat(bad).contains("upstreamRegistrations[0].username: must be a SIP user part")
+                .contains("upstreamRegistrations[0].password: must be 1 or more characters without control characters")
+                .contains("upstreamRegistrations[0].expiresSeconds: must be >= 1, was 0");
+        assertThat(problem(minimalWith("""
+                , "upstreamRegistrations": [ { "registrar": "sip:carrier.example", "username": "t", "password": "p" },
+                                             { "registrar": "sip:carrier.example", "username": "t", "password": "q" } ]""")))
+                .isEqualTo("upstreamRegistrations[1]: t at sip:carrier.example is listed twice");
+    }
+
+    @Test
     void ipv6_listen_and_cluster_fields() throws Exception {
         SwitchConfig c = SwitchConfig.parse("""
                 { "version": 9, "serverId": "sw-2", "realm": "r",
