@@ -25,6 +25,16 @@ final class Orphans {
     }
 
     static void remember(Path nodeDir, long pid) {
+        if (pid == ProcessHandle.current().pid()) {
+            // A node inside the agent's own JVM: never an orphan (and another agent must not stop
+            // this JVM because it finds its pid in the folder).
+            try {
+                Files.deleteIfExists(nodeDir.resolve(PID_FILE));
+            } catch (IOException ignored) {
+                // nothing recorded, nothing to clean
+            }
+            return;
+        }
         String started = ProcessHandle.of(pid).flatMap(h -> h.info().startInstant()).map(Object::toString).orElse("");
         try {
             Files.writeString(nodeDir.resolve(PID_FILE), pid + " " + started, StandardCharsets.UTF_8);
