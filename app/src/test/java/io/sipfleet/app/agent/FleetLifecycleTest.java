@@ -242,7 +242,12 @@ class FleetLifecycleTest {
                      .arg("-auth_uri", "1002@" + realm).arg("-s", "1002").timeout(30).calls(1).start(dir, "caller")) {
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(channelsInUseOnNode(ip)).isEqualTo(1));
             long begin = System.nanoTime();
-            JsonNode cycled = api.ok(200, "POST", "/api/servers/" + id + "/actions", "{\"action\": \"os_cycle\"}");
+            var cycling = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+                    api.ok(200, "POST", "/api/servers/" + id + "/actions", "{\"action\": \"os_cycle\"}"));
+            // While it drains, the node takes no new call: its channel limit is the one call in progress.
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
+                    .untilAsserted(() -> assertThat(channelLimitOnNode(ip)).isEqualTo(1));
+            JsonNode cycled = cycling.get(60, java.util.concurrent.TimeUnit.SECONDS);
             assertThat(cycled.get("message").asString()).contains("drained 1 calls; restarted");
             assertThat((System.nanoTime() - begin) / 1_000_000).as("waited for the call to end").isGreaterThan(1500);
             call.await().assertClean(1); // the call in progress was not cut
