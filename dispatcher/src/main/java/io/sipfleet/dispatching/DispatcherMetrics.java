@@ -40,14 +40,28 @@ final class DispatcherMetrics {
         });
     }
 
-    void request(String method) { counter("sipfleet_dispatcher_requests", "method", method).increment(); }
+    // Per request: looked up by the method / destination string itself (its hash is cached), no key built
+    private final ConcurrentHashMap<String, Counter> byMethod = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> offeredTo = new ConcurrentHashMap<>();
+
+    void request(String method) {
+        // a label per method a scanner makes up would grow the series without bound
+        if (!io.sipfleet.sip.parse.Methods.isKnown(method)) method = "other";
+        Counter c = byMethod.get(method);
+        if (c == null) c = byMethod.computeIfAbsent(method, m -> counter("sipfleet_dispatcher_requests", "method", m));
+        c.increment();
+    }
 
     void failover(Destination from, int status) {
         counter2("sipfleet_dispatcher_failovers", "destination", from.uri(), "status", Integer.toString(status)).increment();
     }
 
     /** A new call (INVITE) whose first choice is {@code d} (failovers are counted by {@link #failover}). */
-    void offered(Destination d) { counter("sipfleet_dispatcher_calls_offered", "destination", d.uri()).increment(); }
+    void offered(Destination d) {
+        Counter c = offeredTo.get(d.uri());
+        if (c == null) c = offeredTo.computeIfAbsent(d.uri(), u -> counter("sipfleet_dispatcher_calls_offered", "destination", u));
+        c.increment();
+    }
 
     void rejected(int status) { counter("sipfleet_dispatcher_rejected", "status", Integer.toString(status)).increment(); }
 

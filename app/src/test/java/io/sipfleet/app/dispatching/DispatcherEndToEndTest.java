@@ -21,14 +21,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * One dispatcher (127.0.0.70) in front of three in-process switches (127.0.0.71-73), real SIPp
- * on both ends: a carrier gateway calling through the dispatcher (127.0.0.81) and a gateway
- * answering every call the switches route out (127.0.0.80:5080). Each switch trusts the
+ * One dispatcher (127.0.6.50) in front of three in-process switches (127.0.6.51-53), real SIPp
+ * on both ends: a carrier gateway calling through the dispatcher (127.0.6.54) and a gateway
+ * answering every call the switches route out (127.0.6.55:5080). Each switch trusts the
  * dispatcher's address (it is the gateway of a route), so calls need no digest round.
  */
 class DispatcherEndToEndTest {
-    static final String DISPATCHER = "127.0.0.70", CALLER = "127.0.0.81", GATEWAY = "127.0.0.80";
-    static final String[] SWITCHES = {"127.0.0.71", "127.0.0.72", "127.0.0.73"};
+    static final String DISPATCHER = "127.0.6.50", CALLER = "127.0.6.54", GATEWAY = "127.0.6.55";
+    static final String[] SWITCHES = {"127.0.6.51", "127.0.6.52", "127.0.6.53"};
 
     @TempDir Path dir;
     final List<TestSwitch> switches = new ArrayList<>();
@@ -91,14 +91,14 @@ class DispatcherEndToEndTest {
         String status = http("/status");
         assertThat(status).contains("\"up\":true").doesNotContain("\"up\":false");
         String metrics = http("/metrics");
-        assertThat(TestSwitch.metricIn(metrics, "sipfleet_dispatcher_destination_up", "127.0.0.72")).isEqualTo(1.0);
+        assertThat(TestSwitch.metricIn(metrics, "sipfleet_dispatcher_destination_up", "127.0.6.52")).isEqualTo(1.0);
         assertThat(TestSwitch.metricIn(metrics, "sipfleet_dispatcher_requests_total", "method=\"INVITE\"")).isEqualTo(3000.0);
     }
 
     // A switch dying under load: DispatcherSwitchKillTest (kill -9 of a switch process).
 
     @Test void aSwitchAnswering503IsSkippedWithoutBeingMarkedDown() throws Exception {
-        startSwitches(1); // 127.0.0.71 takes 1 call/s: most calls sent there get 503
+        startSwitches(1); // 127.0.6.51 takes 1 call/s: most calls sent there get 503
         startDispatcher();
         try (Sipp.Running gw = gateway(60)) {
             caller(60, 20, 30).run(dir, "caller").assertClean(60);
@@ -106,7 +106,7 @@ class DispatcherEndToEndTest {
         }
         assertThat(admitted(switches.get(0))).as("the limited switch").isLessThan(10.0);
         assertThat(admitted(switches.get(1)) + admitted(switches.get(2))).isGreaterThan(50.0);
-        assertThat(dispatcher.isUp("sip:127.0.0.71:5060")).isTrue();
+        assertThat(dispatcher.isUp("sip:127.0.6.51:5060")).isTrue();
         String metrics = http("/metrics");
         assertThat(TestSwitch.metricIn(metrics, "sipfleet_dispatcher_failovers_total", "status=\"503\"")).isGreaterThan(0.0);
     }
