@@ -139,8 +139,8 @@ public abstract sealed class ServerTransaction extends Transaction
     abstract void absorbLocked();
 
     final void onRetransmission() {
+        layer.countAbsorbed(); // before the answer goes out: its receiver may read the counter at once
         synchronized (this) { absorbLocked(); }
-        layer.countAbsorbed();
         settle();
     }
 

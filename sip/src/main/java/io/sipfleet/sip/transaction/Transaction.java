@@ -115,7 +115,10 @@ public abstract sealed class Transaction permits ServerTransaction, ClientTransa
 
     /** {@link #send} of a message sent before (counted for metrics). Caller holds the lock. */
     final void resend(SipMessage m) {
-        if (send(m)) layer.countRetransmission();
+        // Counted before the send: the peer may see the copy, and a test or a scrape read the
+        // counter, before this thread gets past send(). A failed send takes it back.
+        layer.countRetransmission(+1);
+        if (!send(m)) layer.countRetransmission(-1);
     }
 
     /**

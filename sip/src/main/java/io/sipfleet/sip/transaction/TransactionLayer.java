@@ -228,7 +228,7 @@ public final class TransactionLayer implements SipHandler, AutoCloseable {
         tu.onTerminated(tx);
     }
 
-    void countRetransmission() { retransmissionsSent.increment(); }
+    void countRetransmission(int n) { retransmissionsSent.add(n); }
 
     void countAbsorbed() { retransmissionsAbsorbed.increment(); }
 

@@ -102,9 +102,10 @@ public final class TwoXxRetransmitter {
                     gaveUp = true;
                 } else {
                     try {
+                        layer.countRetransmission(+1); // before: the peer may answer (and be counted) first
                         sender.send(response, to);
-                        layer.countRetransmission();
                     } catch (RuntimeException e) {
+                        layer.countRetransmission(-1);
                         stopped = true; // no transaction to report to; the TU hears of it as a timeout
                         gaveUp = true;
                     }
