@@ -73,6 +73,8 @@ final class UpstreamAccount {
     private int tooBriefThisCycle;
     private int failuresInARow;
     private int grantedSeconds;
+    /** When the last granted lifetime ends (ms, wall clock): until then the registrar may hold our binding. */
+    private long bindingUntilMillis;
     private Timeout timer;
     private volatile InetSocketAddress target;
     private volatile boolean registered;
@@ -129,7 +131,8 @@ final class UpstreamAccount {
     CompletableFuture<Void> unregister() {
         synchronized (this) {
             if (state == State.UNREGISTERING) return unregistered;
-            boolean mayHoldBinding = registered || pendingBranch != null;
+            // A failed refresh leaves the last binding at the registrar until its lifetime ends.
+            boolean mayHoldBinding = registered || pendingBranch != null || System.currentTimeMillis() < bindingUntilMillis;
             cancelTimer();
             if (pendingBranch != null) link.untrack(pendingBranch);
             pendingBranch = null;
@@ -312,6 +315,7 @@ final class UpstreamAccount {
         registered = true;
         failuresInARow = 0;
         grantedSeconds = granted;
+        bindingUntilMillis = System.currentTimeMillis() + granted * 1000L;
         // Half the lifetime: a refresh that meets a 401 and a retransmission or two still lands
         // long before the binding expires (at least 1 s ahead for very short grants).
         long refreshMillis = Math.max(500L, granted * 1000L / 2);
@@ -351,6 +355,7 @@ final class UpstreamAccount {
 
     private void unregisteredLocked(String outcome) {
         registered = false;
+        bindingUntilMillis = 0;
         state = State.STOPPED;
         log.info("{}: unregistered ({})", name, outcome);
         link.status(this);
