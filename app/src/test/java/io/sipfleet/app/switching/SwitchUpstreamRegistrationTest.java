@@ -116,6 +116,27 @@ class SwitchUpstreamRegistrationTest {
         }
     }
 
+    /** Answers one REGISTER on {@code socket} with {@code status} (headers copied as RFC 3261 8.2.6 says); its CSeq line. */
+    private static String answer(java.net.DatagramSocket socket, String status, String... extra) throws java.io.IOException {
+        byte[] buf = new byte[65535];
+        java.net.DatagramPacket p = new java.net.DatagramPacket(buf, buf.length);
+        socket.receive(p);
+        String request = new String(p.getData(), 0, p.getLength(), java.nio.charset.StandardCharsets.UTF_8);
+        StringBuilder response = new StringBuilder("SIP/2.0 " + status + "\r\n");
+        String cseq = null;
+        for (String line : request.split("\r\n")) {
+            String name = line.contains(":") ? line.substring(0, line.indexOf(':')) : "";
+            if (name.equals("To")) response.append(line).append(";tag=c1\r\n");
+            else if (java.util.Set.of("Via", "From", "Call-ID", "CSeq").contains(name)) response.append(line).append("\r\n");
+            if (name.equals("CSeq")) cseq = line;
+        }
+        for (String h : extra) response.append(h).append("\r\n");
+        response.append("Content-Length: 0\r\n\r\n");
+        byte[] out = response.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        socket.send(new java.net.DatagramPacket(out, out.length, p.getSocketAddress()));
+        return cseq;
+    }
+
     /**
      * A registrar that answers every REGISTER 503 (a plain UDP socket here: SIPp cannot time
      * arrivals): the switch retries after retrySeconds, doubling each time.
@@ -126,22 +147,8 @@ class SwitchUpstreamRegistrationTest {
             carrier.setSoTimeout(10_000);
             java.util.List<Long> arrivals = new java.util.ArrayList<>();
             java.util.Set<String> cseqs = new java.util.HashSet<>();
-            byte[] buf = new byte[65535];
             while (arrivals.size() < 4) {
-                java.net.DatagramPacket p = new java.net.DatagramPacket(buf, buf.length);
-                carrier.receive(p);
-                String request = new String(p.getData(), 0, p.getLength(), java.nio.charset.StandardCharsets.UTF_8);
-                StringBuilder response = new StringBuilder("SIP/2.0 503 Service Unavailable\r\n");
-                String cseq = null;
-                for (String line : request.split("\r\n")) {
-                    String name = line.contains(":") ? line.substring(0, line.indexOf(':')) : "";
-                    if (name.equals("To")) response.append(line).append(";tag=c1\r\n");
-                    else if (java.util.Set.of("Via", "From", "Call-ID", "CSeq").contains(name)) response.append(line).append("\r\n");
-                    if (name.equals("CSeq")) cseq = line;
-                }
-                response.append("Content-Length: 0\r\n\r\n");
-                byte[] out = response.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-                carrier.send(new java.net.DatagramPacket(out, out.length, p.getSocketAddress()));
+                String cseq = answer(carrier, "503 Service Unavailable");
                 if (cseqs.add(cseq)) arrivals.add(System.nanoTime()); // not a retransmission
             }
             long g1 = (arrivals.get(1) - arrivals.get(0)) / 1_000_000, g2 = (arrivals.get(2) - arrivals.get(1)) / 1_000_000,
@@ -151,6 +158,19 @@ class SwitchUpstreamRegistrationTest {
             assertThat(g3).as("third retry, ms").isBetween(3_900L, 4_800L);
             assertThat(lastStatus(sw)).isEqualTo(503.0);
             assertThat(registered(sw)).isEqualTo(0.0);
+        }
+    }
+
+    /** A registrar named by host name: resolved on a virtual thread (DNS blocks), then registered to. */
+    @Test void aRegistrarGivenByHostNameIsResolved() throws Exception {
+        try (java.net.DatagramSocket carrier = new java.net.DatagramSocket(new java.net.InetSocketAddress("127.0.0.1", 0))) {
+            carrier.setSoTimeout(5_000);
+            String uri = "sip:localhost:" + carrier.getLocalPort();
+            try (TestSwitch sw = TestSwitch.start(new TestSwitch.Config(SWITCH).upstream(uri, "trunk1", "s3cret", 3600, 30))) {
+                answer(carrier, "200 OK", "Expires: 120");
+                await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
+                        sw.metric("sipfleet_upstream_registered", "registrar=\"" + uri + "\"")).isEqualTo(1.0));
+            }
         }
     }
 }
