@@ -224,8 +224,12 @@ public final class SwitchCore implements TransactionUser {
         boolean member = fromMember(from) && !handedOver;
         router.route(request, member).whenComplete((decision, error) -> {
             if (error != null) {
-                log.error("switch: routing {} {} failed", request.method(), request.callId(), error);
-                tx.respond(500, "Routing Failure");
+                // The location store could not be read (a cluster's Redis down): the user may
+                // well be registered, so "try later" (480 + Retry-After), as LocationStore says.
+                log.warn("switch: routing {} {}: location unavailable: {}", request.method(), request.callId(), error.toString());
+                if (request.method() == Methods.INVITE) metrics.call("location_unavailable");
+                tx.respond(Responses.create(request, 480, "Temporarily Unavailable", tx.toTag(),
+                        new HeaderField("Retry-After", "5")));
                 return;
             }
             switch (decision) {

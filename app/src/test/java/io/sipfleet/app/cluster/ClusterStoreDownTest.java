@@ -123,6 +123,9 @@ class ClusterStoreDownTest {
                     .run(dir, "calls-down").assertClean(50);
             assertThat(down.count("503", "Recv")).as("503 Limits Unavailable\n%s", down.diagnostics()).isEqualTo(50);
             register("register-store-down", "register-down");
+            // a call to a subscriber: its bindings cannot be read, so "try later", not "not found"
+            String answer = inviteUser("1002");
+            assertThat(answer).startsWith("SIP/2.0 480 ").contains("Retry-After: 5");
             String metrics = member.scrape();
             assertThat(TestSwitch.metricIn(metrics, "sipfleet_store_connected")).as("store gauge\n%s", metrics).isZero();
             assertThat(TestSwitch.metricIn(metrics, "sipfleet_store_disconnects_total")).isEqualTo(1);
@@ -152,6 +155,28 @@ class ClusterStoreDownTest {
             gateway.stop();
         }
         assertThat(member.channelsInUse()).isZero();
+    }
+
+    /** An INVITE from the trusted gateway to {@code user}@sipfleet.local; the first final response's text. */
+    private String inviteUser(String user) throws IOException {
+        try (java.net.DatagramSocket s = new java.net.DatagramSocket(new java.net.InetSocketAddress(GATEWAY_IN, 0))) {
+            s.setSoTimeout(5_000);
+            String callId = "down-" + System.nanoTime();
+            String invite = "INVITE sip:" + user + "@sipfleet.local SIP/2.0\r\n"
+                    + "Via: SIP/2.0/UDP " + GATEWAY_IN + ":" + s.getLocalPort() + ";branch=z9hG4bK" + callId + ";rport\r\n"
+                    + "Max-Forwards: 70\r\nFrom: <sip:441632960001@sipfleet.local>;tag=" + callId + "\r\n"
+                    + "To: <sip:" + user + "@sipfleet.local>\r\nCall-ID: " + callId + "\r\nCSeq: 1 INVITE\r\n"
+                    + "Contact: <sip:441632960001@" + GATEWAY_IN + ":" + s.getLocalPort() + ">\r\nContent-Length: 0\r\n\r\n";
+            byte[] out = invite.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            s.send(new java.net.DatagramPacket(out, out.length, new java.net.InetSocketAddress(MEMBER, ClusterMember.PORT)));
+            byte[] buf = new byte[8192];
+            while (true) {
+                java.net.DatagramPacket p = new java.net.DatagramPacket(buf, buf.length);
+                s.receive(p);
+                String text = new String(p.getData(), 0, p.getLength(), java.nio.charset.StandardCharsets.UTF_8);
+                if (!text.startsWith("SIP/2.0 1")) return text;
+            }
+        }
     }
 
     private ClusterMember openMember(String ip) {
