@@ -294,7 +294,11 @@ public final class ControlPlaneFleet implements AutoCloseable {
             Api api = new Api(url);
             api.token = token;
             try {
-                for (JsonNode s : api.call(200, "GET", "/api/servers", null)) {
+                List<JsonNode> servers = new ArrayList<>();
+                api.call(200, "GET", "/api/servers", null).forEach(servers::add);
+                // Dispatchers first: they stop sending calls to switches that are about to go.
+                servers.sort(java.util.Comparator.comparing(n -> n.get("type").asString().equals("dispatcher") ? 0 : 1));
+                for (JsonNode s : servers) {
                     if (s.get("status").asString().equals("running") || s.get("status").asString().equals("failed")) {
                         api.call(200, "POST", "/api/servers/" + s.get("id").asLong() + "/actions", "{\"action\": \"stop\"}");
                     }
