@@ -116,25 +116,63 @@ class SwitchUpstreamRegistrationTest {
         }
     }
 
-    /** Answers one REGISTER on {@code socket} with {@code status} (headers copied as RFC 3261 8.2.6 says); its CSeq line. */
+    /** Answers one REGISTER on {@code socket} with {@code status} (headers copied as RFC 3261 8.2.6 says); returns the request. */
     private static String answer(java.net.DatagramSocket socket, String status, String... extra) throws java.io.IOException {
         byte[] buf = new byte[65535];
         java.net.DatagramPacket p = new java.net.DatagramPacket(buf, buf.length);
         socket.receive(p);
         String request = new String(p.getData(), 0, p.getLength(), java.nio.charset.StandardCharsets.UTF_8);
         StringBuilder response = new StringBuilder("SIP/2.0 " + status + "\r\n");
-        String cseq = null;
         for (String line : request.split("\r\n")) {
             String name = line.contains(":") ? line.substring(0, line.indexOf(':')) : "";
             if (name.equals("To")) response.append(line).append(";tag=c1\r\n");
             else if (java.util.Set.of("Via", "From", "Call-ID", "CSeq").contains(name)) response.append(line).append("\r\n");
-            if (name.equals("CSeq")) cseq = line;
         }
         for (String h : extra) response.append(h).append("\r\n");
         response.append("Content-Length: 0\r\n\r\n");
         byte[] out = response.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
         socket.send(new java.net.DatagramPacket(out, out.length, p.getSocketAddress()));
-        return cseq;
+        return request;
+    }
+
+    /** The value of header {@code name} in {@code message}, or null. */
+    private static String header(String message, String name) {
+        for (String line : message.split("\r\n")) {
+            int colon = line.indexOf(':');
+            if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase(name)) return line.substring(colon + 1).trim();
+        }
+        return null;
+    }
+
+    /**
+     * A 407 with a SHA-256 challenge (an outbound proxy in front of the registrar): answered with
+     * Proxy-Authorization, in the same Call-ID with the next CSeq, and the response is the one
+     * RFC 7616 gives for the password.
+     */
+    @Test void aProxyChallengeIsAnsweredWithProxyAuthorizationInSha256() throws Exception {
+        try (java.net.DatagramSocket carrier = new java.net.DatagramSocket(new java.net.InetSocketAddress(REGISTRAR, 5060));
+             TestSwitch sw = TestSwitch.start(new TestSwitch.Config(SWITCH).upstream(REGISTRAR_URI, "trunk1", "s3cret", 3600, 30))) {
+            carrier.setSoTimeout(5_000);
+            String first = answer(carrier, "407 Proxy Authentication Required",
+                    "Proxy-Authenticate: Digest realm=\"carrier.test\", nonce=\"n0nce407\", qop=\"auth\", algorithm=SHA-256");
+            assertThat(header(first, "Proxy-Authorization")).isNull();
+            assertThat(header(first, "Contact")).isEqualTo("<sip:trunk1@" + SWITCH + ":5060>;expires=3600");
+            String second = answer(carrier, "200 OK", "Expires: 120");
+            assertThat(header(second, "Call-ID")).isEqualTo(header(first, "Call-ID"));
+            assertThat(header(second, "CSeq")).isEqualTo((Long.parseLong(header(first, "CSeq").split(" ")[0]) + 1) + " REGISTER");
+            var c = io.sipfleet.sip.auth.DigestCredentials.parse(header(second, "Proxy-Authorization"));
+            var sha = io.sipfleet.sip.auth.DigestAlgorithm.SHA_256;
+            assertThat(c.username()).isEqualTo("trunk1");
+            assertThat(c.algorithm()).isEqualTo(sha);
+            assertThat(c.uri()).isEqualTo(REGISTRAR_URI);
+            assertThat(c.qop()).isEqualTo("auth");
+            assertThat(c.nc()).isEqualTo(1);
+            assertThat(c.cnonce()).hasSizeGreaterThanOrEqualTo(16);
+            assertThat(c.response()).isEqualTo(io.sipfleet.sip.auth.DigestResponse.compute(sha,
+                    io.sipfleet.sip.auth.Ha1.compute(sha, "trunk1", "carrier.test", "s3cret"), "n0nce407", c.cnonce(), 1,
+                    "auth", "REGISTER", REGISTRAR_URI));
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(registered(sw)).isEqualTo(1.0));
+        }
     }
 
     /**
@@ -148,7 +186,7 @@ class SwitchUpstreamRegistrationTest {
             java.util.List<Long> arrivals = new java.util.ArrayList<>();
             java.util.Set<String> cseqs = new java.util.HashSet<>();
             while (arrivals.size() < 4) {
-                String cseq = answer(carrier, "503 Service Unavailable");
+                String cseq = header(answer(carrier, "503 Service Unavailable"), "CSeq");
                 if (cseqs.add(cseq)) arrivals.add(System.nanoTime()); // not a retransmission
             }
             long g1 = (arrivals.get(1) - arrivals.get(0)) / 1_000_000, g2 = (arrivals.get(2) - arrivals.get(1)) / 1_000_000,
