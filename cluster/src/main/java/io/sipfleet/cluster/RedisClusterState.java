@@ -72,8 +72,9 @@ import io.lettuce.core.RedisConnectionStateListener;
  *   <li>{@code redis://[user:password@]host:port[/db]} ({@code rediss://} for TLS): a standalone
  *       server;</li>
  *   <li>{@code redis-sentinel://host1:26379,host2:26379/0#mymaster}: Lettuce asks the Sentinels
- *       for the master and follows failovers (Lettuce's path; not covered by this module's
- *       tests);</li>
+ *       for the master, and again on every reconnect, so a failover is followed by itself
+ *       ({@code RedisSentinelModeTest}: master killed, writes accepted by the promoted replica
+ *       about 3 s later with Sentinel's down-after of 1 s);</li>
  *   <li>{@code redis-cluster://[user:password@]host:port[,host:port...]} ({@code rediss-cluster://}
  *       for TLS): a Redis Cluster, by seed nodes, through Lettuce's {@code RedisClusterClient}.
  *       The {@code {clusterId}} hash tag puts every key of a cluster, and so every script, on one
