@@ -12,11 +12,12 @@ import java.util.Set;
  * What a config says about routing, in the form requests read it: the switches, the algorithm and
  * its selector, the failover codes. Immutable: a reload builds a new plan and swaps it in one
  * write, so each request sees either the old plan or the new one, never half of each; requests
- * in progress keep the targets they were given.
+ * in progress keep the targets they were given. {@code refusal}: the 503 reason for new calls
+ * from outside while the control plane has this server expired or suspended, else null.
  */
 record DispatchPlan(List<Destination> destinations, Selector selector, Algorithm algorithm,
                     Set<Integer> failoverCodes, Duration noAnswer, boolean recordRoute,
-                    Map<InetSocketAddress, Destination> byAddress) {
+                    Map<InetSocketAddress, Destination> byAddress, String refusal) {
 
     static DispatchPlan of(DispatcherConfig c) {
         List<Destination> destinations = new ArrayList<>();
@@ -24,6 +25,13 @@ record DispatchPlan(List<Destination> destinations, Selector selector, Algorithm
         Map<InetSocketAddress, Destination> byAddress = new HashMap<>();
         for (Destination d : destinations) byAddress.put(d.address(), d);
         return new DispatchPlan(List.copyOf(destinations), new Selector(destinations), c.algorithmValue(),
-                Set.copyOf(c.failoverCodes()), Duration.ofMillis(c.noAnswerMillis()), c.recordRoute(), Map.copyOf(byAddress));
+                Set.copyOf(c.failoverCodes()), Duration.ofMillis(c.noAnswerMillis()), c.recordRoute(), Map.copyOf(byAddress),
+                refusal(c.serviceState()));
+    }
+
+    /** The reason phrase new calls get when the server may not take them, or null (active). */
+    private static String refusal(String serviceState) {
+        if (serviceState == null || serviceState.equals("active")) return null;
+        return "Service " + Character.toUpperCase(serviceState.charAt(0)) + serviceState.substring(1);
     }
 }

@@ -40,6 +40,11 @@ import java.util.List;
  *                         Needed when the switches restrict direct access or callers are behind
  *                         NAT; false lets in-dialog requests go straight between the caller and
  *                         the switch (less work here). REGISTERs always get a Path. Default true.
+ * @param serviceState     whether the control plane lets this server take calls: "active"
+ *                         (default), or "expired" / "suspended" (test period over, or the
+ *                         account out of credit): new INVITEs from outside get 503 "Service
+ *                         Expired" / "Service Suspended", as the switch answers them;
+ *                         registrations and dialogs in progress go on.
  */
 public record DispatcherConfig(
         long version,
@@ -54,7 +59,11 @@ public record DispatcherConfig(
         Integer metricsPort,
         String metricsAddress,
         List<String> allowedDestinations,
-        Boolean recordRoute) {
+        Boolean recordRoute,
+        String serviceState) {
+
+    /** The serviceState values, as in the switch's snapshot: only "active" takes new calls. */
+    public static final java.util.Set<String> SERVICE_STATES = java.util.Set.of("active", "expired", "suspended");
 
     /**
      * A listen socket; transports "udp" and/or "tcp" (default ["udp"]) for phones and carriers.
@@ -117,6 +126,7 @@ public record DispatcherConfig(
         }
         allowedDestinations = allowedDestinations == null ? List.of("0.0.0.0/0", "::/0") : List.copyOf(allowedDestinations);
         if (recordRoute == null) recordRoute = true;
+        if (serviceState == null) serviceState = "active";
     }
 
     /** Parses and validates; the exception names the field ({@code destinations[1].uri}). */

@@ -192,6 +192,11 @@ final class DispatcherCore implements TransactionUser {
         }
         boolean dialogCreating = method == Methods.INVITE || method == Methods.SUBSCRIBE || method == Methods.REFER;
         boolean outside = !isSwitch(from.remote().getAddress());
+        if (p.refusal() != null && outside && method == Methods.INVITE) {
+            // Expired or suspended by the control plane (billing): no new calls, like the switch.
+            reject(tx, request, from, replies, 503, p.refusal());
+            return;
+        }
         SipRequest out = request;
         if (outside && method == Methods.REGISTER) {
             // RFC 3327: the switch stores this Path with the binding and reaches the UA through us.

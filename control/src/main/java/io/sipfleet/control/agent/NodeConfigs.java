@@ -71,6 +71,8 @@ public final class NodeConfigs {
         probe.put("failuresToDown", 3);
         probe.put("successesToUp", 2);
         root.put("metricsPort", DISPATCHER_METRICS_PORT);
+        // Billing's verdict, as in a switch's snapshot: an expired or suspended dispatcher refuses new calls.
+        root.put("serviceState", d.serviceState() == null ? Server.ACTIVE : d.serviceState());
         root.put("metricsAddress", d.address());
         return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root);
     }
