@@ -75,6 +75,12 @@ final class DispatcherCore implements TransactionUser {
      */
     private final Set<InetSocketAddress> switchAddresses = ConcurrentHashMap.newKeySet();
     private final Set<InetAddress> switchIps = ConcurrentHashMap.newKeySet();
+    /**
+     * The same as arrays, read on every message (several times): a scan of a few entries is
+     * cheaper than a hash lookup, and a reload publishes new arrays in one write.
+     */
+    private volatile InetSocketAddress[] switchAddressList = new InetSocketAddress[0];
+    private volatile InetAddress[] switchIpList = new InetAddress[0];
 
     DispatcherCore(DispatchPlan plan, LocalIdentity self, StatefulProxy proxy, SipSender sender,
                    HealthProber prober, OptionsProbes probes, DispatcherMetrics metrics) {
@@ -93,13 +99,23 @@ final class DispatcherCore implements TransactionUser {
             switchAddresses.add(d.address());
             switchIps.add(d.address().getAddress());
         }
+        switchAddressList = switchAddresses.toArray(new InetSocketAddress[0]);
+        switchIpList = switchIps.toArray(new InetAddress[0]);
         this.plan = next;
     }
 
     DispatchPlan plan() { return plan; }
 
     /** True for a switch's address: exempt from rate limiting, trusted as the source of in-dialog requests. */
-    boolean isSwitch(InetAddress a) { return switchIps.contains(a); }
+    boolean isSwitch(InetAddress a) {
+        for (InetAddress s : switchIpList) if (s.equals(a)) return true;
+        return false;
+    }
+
+    private boolean isSwitchAddress(InetSocketAddress a) {
+        for (InetSocketAddress s : switchAddressList) if (s.equals(a)) return true;
+        return false;
+    }
 
     /** Methods forwarded without transactions: all but INVITE, and CANCEL/ACK, which the transaction layer sorts out. */
     static boolean stateless(String method) {
@@ -201,9 +217,9 @@ final class DispatcherCore implements TransactionUser {
         if (outside && method == Methods.REGISTER) {
             // RFC 3327: the switch stores this Path with the binding and reaches the UA through us.
             out = withOwnEntries(request, HeaderName.PATH, from);
-        } else if (outside && dialogCreating && p.recordRoute()) {
+        } else if (outside && dialogCreating && p.recordRoute() && tx == null) {
             // Our Record-Route names the caller's flow: requests the switch sends it later come to
-            // us and go to that flow (NAT-safe), see toFlow.
+            // us and go to that flow (NAT-safe), see toFlow. (An INVITE gets it below, in the proxy's copy.)
             out = withOwnEntries(request, HeaderName.RECORD_ROUTE, from);
         }
         if (tx == null) {
@@ -216,7 +232,11 @@ final class DispatcherCore implements TransactionUser {
             prober.sent(order.get(0));
             metrics.offered(order.get(0));
         }
-        proxy.forwardSerial(tx, out, from, targets, policy, dialogCreating && !outside && p.recordRoute(), CallEvents.NONE);
+        // Our Record-Route for an outside caller goes into the proxy's own copy: one copy per attempt.
+        java.util.function.Consumer<io.sipfleet.sip.message.MessageEditor> own = outside && dialogCreating && p.recordRoute()
+                ? edit -> addOwnEntries(edit, HeaderName.RECORD_ROUTE, from) : null;
+        proxy.forwardSerial(tx, request, from, targets, policy, dialogCreating && !outside && p.recordRoute(), own,
+                CallEvents.NONE);
     }
 
     /**
@@ -226,10 +246,14 @@ final class DispatcherCore implements TransactionUser {
      * the switches; below it the UA's, with transport=tcp and the flow, which the UA uses.
      */
     private SipRequest withOwnEntries(SipRequest request, HeaderName header, Peer from) {
-        io.sipfleet.sip.message.MessageEditor edit = request.edit().addFirst(header, flowEntry(from.local(), from.transport(),
-                FlowToken.encode(from)));
+        return (SipRequest) addOwnEntries(request.edit(), header, from).build();
+    }
+
+    private io.sipfleet.sip.message.MessageEditor addOwnEntries(io.sipfleet.sip.message.MessageEditor edit, HeaderName header,
+                                                             Peer from) {
+        edit.addFirst(header, flowEntry(from.local(), from.transport(), FlowToken.encode(from)));
         if (from.transport() != Transport.UDP) edit.addFirst(header, self.recordRoute(from.local(), Transport.UDP));
-        return (SipRequest) edit.build();
+        return edit;
     }
 
     private String flowEntry(InetSocketAddress local, Transport transport, String flow) {
@@ -256,7 +280,7 @@ final class DispatcherCore implements TransactionUser {
     /** The UA's flow named by our top Route, or null when it is malformed or one of ours (a loop). */
     private Peer flowPeer(NameAddr route) {
         FlowToken.Decoded f = FlowToken.decode(route.sipUri().param(FlowToken.PARAM));
-        if (f == null || self.isListener(f.address()) || switchAddresses.contains(f.address())
+        if (f == null || self.isListener(f.address()) || isSwitchAddress(f.address())
                 || isSwitch(f.address().getAddress())) {
             return null;
         }
@@ -320,7 +344,7 @@ final class DispatcherCore implements TransactionUser {
             reject(tx, request, from, replies, 404, "Not Found");
             return;
         }
-        if (!isSwitch(from.remote().getAddress()) && !switchAddresses.contains(hop)) {
+        if (!isSwitch(from.remote().getAddress()) && !isSwitchAddress(hop)) {
             reject(tx, request, from, replies, 403, "Relaying Denied");
             return;
         }
@@ -381,7 +405,7 @@ final class DispatcherCore implements TransactionUser {
         }
         InetSocketAddress hop = nextHop(ack);
         if (hop == null || self.isListener(hop)) return;
-        if (!isSwitch(from.remote().getAddress()) && !switchAddresses.contains(hop)) return;
+        if (!isSwitch(from.remote().getAddress()) && !isSwitchAddress(hop)) return;
         proxy.forwardStateless(ack, from, new Target(ack.requestUri(), peer(hop), "ack"));
     }
 

@@ -20,6 +20,62 @@ public final class MessageEditor {
     private String newReason;
     private byte[] body; // null: unchanged
     private long touched;
+    /**
+     * Via, Route and Record-Route edited only at the top (what a proxy does: push its Via or
+     * Record-Route, pop its Route or the response's top Via): their new lists are the base's
+     * parsed lists with the pushed values (parsed alone) on top and the popped ones left out, so
+     * build() re-parses no entry that was already parsed. Slots 0..2; null: not edited.
+     */
+    private final TopEdits[] tops = new TopEdits[3];
+
+    private static final class TopEdits {
+        final ArrayList<Object> pushed = new ArrayList<>(2); // on top of the base's list, top first
+        int popped;      // entries of the base's list removed from its top
+        boolean other;   // edited otherwise: build() re-parses the whole header
+    }
+
+    private static int slot(HeaderName name) {
+        if (!name.isKnown()) return -1;
+        int id = name.id();
+        return id == HeaderName.VIA.id() ? 0 : id == HeaderName.ROUTE.id() ? 1 : id == HeaderName.RECORD_ROUTE.id() ? 2 : -1;
+    }
+
+    private TopEdits tops(HeaderName name) {
+        int slot = slot(name);
+        if (slot < 0) return null;
+        TopEdits t = tops[slot];
+        if (t == null) tops[slot] = t = new TopEdits();
+        return t;
+    }
+
+    /** Any edit but a push or pop at the top: the header is re-parsed in full. */
+    private void otherEdit(HeaderName name) {
+        TopEdits t = tops(name);
+        if (t != null) t.other = true;
+    }
+
+    private void pushed(HeaderName name, String value, Via parsed) {
+        TopEdits t = tops(name);
+        if (t == null || t.other) return;
+        if (parsed != null) {
+            t.pushed.add(0, parsed);
+            return;
+        }
+        byte[] b = value.getBytes(StandardCharsets.UTF_8);
+        try {
+            if (slot(name) == 0) {
+                List<Via> vs = new ArrayList<>(1);
+                io.sipfleet.sip.parse.HeaderParsers.vias(b, 0, b.length, vs);
+                t.pushed.addAll(0, vs);
+            } else {
+                List<NameAddr> ns = new ArrayList<>(1);
+                io.sipfleet.sip.parse.HeaderParsers.nameAddrs(b, 0, b.length, name.canonical(), false, ns);
+                t.pushed.addAll(0, ns);
+            }
+        } catch (SipParseException e) {
+            t.other = true; // build() re-parses it and reports the error
+        }
+    }
 
     /** An original line, part of one (value range narrowed), or a new one. */
     private record Line(int source, int valueStart, int valueEnd, HeaderName name, byte[] value) {}
@@ -55,14 +111,25 @@ public final class MessageEditor {
 
     /** Inserts a line before the first line of the same name, or first of all when there is none. */
     public MessageEditor addFirst(HeaderName name, String value) {
+        return addFirst(name, value, null);
+    }
+
+    /** {@link #addFirst} of a Via the caller built: written as its text, taken as parsed (no re-parse). */
+    public MessageEditor addFirst(Via via) {
+        return addFirst(HeaderName.VIA, via.toString(), via);
+    }
+
+    private MessageEditor addFirst(HeaderName name, String value, Via parsed) {
         int at = 0;
         for (int i = 0; i < lines.size(); i++) if (is(lines.get(i), name)) { at = i; break; }
         lines.add(at, fresh(name, value));
         touch(name);
+        pushed(name, value, parsed);
         return this;
     }
 
     public MessageEditor append(HeaderName name, String value) {
+        otherEdit(name);
         lines.add(fresh(name, value));
         touch(name);
         return this;
@@ -70,6 +137,7 @@ public final class MessageEditor {
 
     /** Replaces the first line of that name in place and removes the others; appends if none. */
     public MessageEditor set(HeaderName name, String value) {
+        otherEdit(name);
         int first = -1;
         for (int i = 0; i < lines.size(); i++) {
             if (!is(lines.get(i), name)) continue;
@@ -81,6 +149,7 @@ public final class MessageEditor {
     }
 
     public MessageEditor remove(HeaderName name) {
+        otherEdit(name);
         lines.removeIf(l -> is(l, name));
         touch(name);
         return this;
@@ -108,6 +177,11 @@ public final class MessageEditor {
                 else lines.set(i, new Line(-1, -1, -1, l.name, java.util.Arrays.copyOfRange(b, rest, e)));
             }
             touch(name);
+            TopEdits t = tops(name);
+            if (t != null && !t.other) {
+                if (!t.pushed.isEmpty()) t.pushed.remove(0);
+                else t.popped++;
+            }
             return this;
         }
         return this;
@@ -119,6 +193,7 @@ public final class MessageEditor {
      * Appends a line when there is none.
      */
     public MessageEditor replaceFirstValue(HeaderName name, String value) {
+        otherEdit(name);
         for (int i = 0; i < lines.size(); i++) {
             Line l = lines.get(i);
             if (!is(l, name)) continue;
@@ -284,10 +359,31 @@ public final class MessageEditor {
         RawMessage raw = new RawMessage(out.length == p ? out : java.util.Arrays.copyOf(out, p), sl, idx,
                 lines.size(), bodyStart, p);
         CoreHeaders core;
+        long reparse = touched;
+        List<Via> vias = null;
+        List<NameAddr> routes = null, recordRoutes = null;
+        if (tops[0] != null && !tops[0].other) {
+            vias = topEdited(tops[0], base.core.vias());
+            if (vias != null) reparse &= ~(1L << HeaderName.VIA.id());
+        }
+        if (tops[1] != null && !tops[1].other) {
+            routes = topEdited(tops[1], base.core.routes());
+            if (routes != null) reparse &= ~(1L << HeaderName.ROUTE.id());
+        }
+        if (tops[2] != null && !tops[2].other) {
+            recordRoutes = topEdited(tops[2], base.core.recordRoutes());
+            if (recordRoutes != null) reparse &= ~(1L << HeaderName.RECORD_ROUTE.id());
+        }
         try {
-            core = touched == 0 ? base.core : CoreParser.parse(raw, base.core, touched);
+            core = reparse == 0 ? base.core : CoreParser.parse(raw, base.core, reparse);
         } catch (SipParseException e) {
             throw new IllegalArgumentException("Edited message is not valid SIP: " + e.getMessage(), e);
+        }
+        if (vias != null || routes != null || recordRoutes != null) {
+            if (vias != null && vias.isEmpty()) throw new IllegalArgumentException("Edited message is not valid SIP: Missing Via header");
+            core = new CoreHeaders(vias != null ? vias : core.vias(), core.from(), core.to(), core.callId(), core.cseq(),
+                    core.maxForwards(), core.contentLength(), core.contacts(), core.contactStar(),
+                    routes != null ? routes : core.routes(), recordRoutes != null ? recordRoutes : core.recordRoutes());
         }
         if (base instanceof SipRequest r) {
             return new SipRequest(raw, core, r.method(), newRequestUri != null ? newRequestUri : r.requestUri());
@@ -295,6 +391,19 @@ public final class MessageEditor {
         SipResponse resp = (SipResponse) base;
         return new SipResponse(raw, core, newStatus >= 0 ? newStatus : resp.statusCode(),
                 newReason != null ? newReason : resp.reason());
+    }
+
+    /** The base's list with {@code t}'s pushes and pops applied, or null when it pops more than it had (re-parse). */
+    @SuppressWarnings("unchecked")
+    private static <T> List<T> topEdited(TopEdits t, List<T> base) {
+        if (t.popped > base.size()) return null;
+        if (t.pushed.isEmpty() && t.popped == 0) return base;
+        if (t.pushed.isEmpty()) return base.subList(t.popped, base.size());
+        Object[] out = new Object[t.pushed.size() + base.size() - t.popped];
+        int k = 0;
+        for (Object o : t.pushed) out[k++] = o;
+        for (int i = t.popped; i < base.size(); i++) out[k++] = base.get(i);
+        return (List<T>) List.of(out);
     }
 
     private int lineSize(Line l) {

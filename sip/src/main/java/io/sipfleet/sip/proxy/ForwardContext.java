@@ -27,11 +27,12 @@ final class ForwardContext {
     boolean cancelled;  // CANCEL from upstream, or Timer C
     int timeoutCode;    // what to answer when every branch ends without a final (408)
     Timeout timerC;
-    // Serial forking only (null/false otherwise): candidates not tried yet, the policy, the
-    // request as prepared once (Max-Forwards, Route, Record-Route) for every attempt.
+    // Serial forking only (null/false otherwise): candidates not tried yet, the policy, how each
+    // attempt's copy is prepared from the request (our Record-Route or not, the caller's own lines).
     java.util.ArrayDeque<Target> remaining;
     SerialPolicy policy;
-    SipRequest base;
+    boolean recordRoute; // serial: each branch is prepared from the request (16.6) with our Record-Route or not
+    java.util.function.Consumer<io.sipfleet.sip.message.MessageEditor> ownEntries; // serial: the caller's own lines, or null
     boolean exhausted; // every candidate failed over: the policy's final goes upstream as is
 
     ForwardContext(ServerTransaction server, SipRequest request, Peer from, CallEvents events) {

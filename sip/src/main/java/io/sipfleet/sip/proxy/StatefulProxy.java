@@ -104,6 +104,16 @@ public final class StatefulProxy {
      */
     public void forwardSerial(ServerTransaction tx, SipRequest request, Peer from, List<Target> candidates,
                               SerialPolicy policy, boolean recordRoute, CallEvents events) {
+        forwardSerial(tx, request, from, candidates, policy, recordRoute, null, events);
+    }
+
+    /**
+     * {@link #forwardSerial} with {@code ownEntries} applied to every copy sent (the caller's own
+     * Path or Record-Route), in the same edit as ours: one copy of the message per branch.
+     */
+    public void forwardSerial(ServerTransaction tx, SipRequest request, Peer from, List<Target> candidates,
+                              SerialPolicy policy, boolean recordRoute, java.util.function.Consumer<MessageEditor> ownEntries,
+                              CallEvents events) {
         ForwardContext ctx = new ForwardContext(tx, request, from, events);
         ctx.timeoutCode = 408;
         java.util.ArrayDeque<Target> remaining = new java.util.ArrayDeque<>(candidates.size());
@@ -117,7 +127,8 @@ public final class StatefulProxy {
         Branch first;
         synchronized (ctx) {
             ctx.policy = policy;
-            ctx.base = prepare(request, from, recordRoute);
+            ctx.recordRoute = recordRoute;
+            ctx.ownEntries = ownEntries;
             first = new Branch(ctx, remaining.poll());
             ctx.remaining = remaining;
             ctx.branches.add(first);
@@ -126,20 +137,32 @@ public final class StatefulProxy {
         if (request.method() == Methods.INVITE) {
             ctx.timerC = timer.newTimeout(t -> timerC(ctx), settings.ringTimeout().toMillis(), TimeUnit.MILLISECONDS);
         }
-        send(first, ctx.base, request);
+        send(first, null, request);
     }
 
-    /** One branch: its Request-URI, our Via with a fresh branch, its client transaction. */
+    /**
+     * One branch: its Request-URI, our Via with a fresh branch, its client transaction. {@code
+     * base}: the request prepared once for all parallel branches; null: prepared here, in the
+     * same edit as the rest (serial: one copy of the message per branch, not three).
+     */
     private void send(Branch b, SipRequest base, SipRequest request) {
-        SipRequest copy = base;
-        if (!b.target.requestUri().equals(request.requestUri())) {
-            copy = (SipRequest) base.edit().requestUri(b.target.requestUri()).build();
+        MessageEditor edit;
+        if (base != null) {
+            edit = base.edit();
+        } else {
+            // the caller's lines first, so our Record-Route goes above them, as when it had built them in
+            ForwardContext ctx = b.context;
+            edit = request.edit();
+            if (ctx.ownEntries != null) ctx.ownEntries.accept(edit);
+            prepareEdit(edit, request, ctx.from, ctx.recordRoute);
         }
-        copy = withRouteSet(copy, b.target);
+        if (!b.target.requestUri().equals(request.requestUri())) edit.requestUri(b.target.requestUri());
+        List<String> set = b.target.routeSet();
+        for (int i = set.size() - 1; i >= 0; i--) edit.addFirst(HeaderName.ROUTE, set.get(i));
         Peer to = self.fromOurs(b.target.destination());
         String branch = Branches.next();
-        SipRequest out = (SipRequest) copy.edit()
-                .addFirst(HeaderName.VIA, self.via(to.transport(), to.local()).withParam("branch", branch).toString())
+        SipRequest out = (SipRequest) edit
+                .addFirst(self.via(to.transport(), to.local()).withParam("branch", branch))
                 .build();
         TransactionKey key = TransactionKey.forClient(branch, request.method());
         // Entered before sending: the answer can come back on another event loop before
@@ -224,7 +247,10 @@ public final class StatefulProxy {
 
     /** {@link #prepare} as an edit still open, so a caller can add more before the one build (copy and re-parse). */
     private MessageEditor prepareEdit(SipRequest request, Peer from, boolean recordRoute) {
-        MessageEditor edit = request.edit();
+        return prepareEdit(request.edit(), request, from, recordRoute);
+    }
+
+    private MessageEditor prepareEdit(MessageEditor edit, SipRequest request, Peer from, boolean recordRoute) {
         int mf = request.maxForwards();
         edit.set(HeaderName.MAX_FORWARDS, Integer.toString(mf < 0 ? 70 : mf - 1));
         for (NameAddr route : request.routes()) {
@@ -236,15 +262,6 @@ public final class StatefulProxy {
             edit.addFirst(HeaderName.RECORD_ROUTE, self.recordRoute(from.local(), from.transport()));
         }
         return edit;
-    }
-
-    /** The target's preloaded Route values (a Path), first one on top, in front of the request's own. */
-    private static SipRequest withRouteSet(SipRequest request, Target target) {
-        List<String> set = target.routeSet();
-        if (set.isEmpty()) return request;
-        MessageEditor edit = request.edit();
-        for (int i = set.size() - 1; i >= 0; i--) edit.addFirst(HeaderName.ROUTE, set.get(i));
-        return (SipRequest) edit.build();
     }
 
     public boolean handles(ClientTransaction tx) { return branches.containsKey(tx.key()); }
@@ -382,7 +399,7 @@ public final class StatefulProxy {
         }
         for (Branch other : toCancel) cancel(other);
         if (next != null) {
-            send(next, ctx.base, ctx.request);
+            send(next, null, ctx.request);
             return;
         }
         if (toSend == null) return;
@@ -476,7 +493,7 @@ public final class StatefulProxy {
         String key = in.branch() == null ? in.toString() : in.branch() + "/" + in.host() + ":" + in.port();
         String branch = Via.MAGIC_COOKIE + "sl" + Long.toHexString(fnv1a64(key));
         Via ours = self.via(to.transport(), to.local()).withParam("branch", branch);
-        sender.send(edit.addFirst(HeaderName.VIA, ours.toString()).build(), to);
+        sender.send(edit.addFirst(ours).build(), to);
     }
 
     private static long fnv1a64(String s) {

@@ -199,7 +199,7 @@ public final class TransactionLayer implements SipHandler, AutoCloseable {
     /** {@code request} with {@code via} (branch replaced by {@link Branches#next()}) as the top Via. */
     public static SipRequest withNewVia(SipRequest request, Via via) {
         Via v = via.withParam("branch", Branches.next());
-        return (SipRequest) request.edit().addFirst(HeaderName.VIA, v.toString()).build();
+        return (SipRequest) request.edit().addFirst(v).build();
     }
 
     /**

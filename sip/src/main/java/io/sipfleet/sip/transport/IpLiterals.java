@@ -7,9 +7,28 @@ import java.net.InetAddress;
 public final class IpLiterals {
     private IpLiterals() {}
 
+    /** A literal parsed before and its address: immutable, so a racing reader sees all of it or the old one. */
+    private record Parsed(String text, InetAddress address) {}
+
+    /**
+     * The literals parsed last, by hash: every message names the same few addresses (its Vias,
+     * Routes, the switches), parsed into an InetAddress several times per message otherwise. A
+     * slot a race overwrites only costs a parse.
+     */
+    private static final Parsed[] RECENT = new Parsed[256];
+
     /** The address {@code host} spells (IPv4, IPv6 with or without brackets), or null for a host name. */
     public static InetAddress parse(String host) {
         if (host == null || host.isEmpty()) return null;
+        int slot = host.hashCode() & (RECENT.length - 1);
+        Parsed p = RECENT[slot];
+        if (p != null && p.text.equals(host)) return p.address;
+        InetAddress a = parseLiteral(host);
+        if (a != null) RECENT[slot] = new Parsed(host, a);
+        return a;
+    }
+
+    private static InetAddress parseLiteral(String host) {
         String h = host.charAt(0) == '[' && host.charAt(host.length() - 1) == ']'
                 ? host.substring(1, host.length() - 1) : host;
         // NetUtil only accepts literals: it never resolves, so this cannot block the event loop.

@@ -50,6 +50,40 @@ class RoundTripTest {
         assertThat(SipParser.parse(edited.toBytes())).isEqualTo(edited);
     }
 
+    /**
+     * Pushes and pops at the top of Via, Route and Record-Route (a proxy's edits) derive the new
+     * lists from the parsed ones without re-parsing them: they must be exactly what parsing the
+     * built bytes gives, whatever the order of the edits.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("validMessages")
+    void topEditsGiveTheListsAFullParseGives(String file) throws Exception {
+        SipMessage m = SipParser.parse(TestData.bytes(file));
+        SipMessage edited = m.edit()
+                .addFirst(HeaderName.RECORD_ROUTE, "<sip:127.0.0.2;lr;flow=x>")
+                .removeFirstValue(HeaderName.ROUTE)
+                .addFirst(io.sipfleet.sip.message.Via.of("UDP", "127.0.0.2", 5060, "z9hG4bK-a"))
+                .addFirst(HeaderName.VIA, "SIP/2.0/TCP 127.0.0.3;branch=z9hG4bK-b, SIP/2.0/UDP 127.0.0.4;branch=z9hG4bK-c")
+                .removeFirstValue(HeaderName.VIA)
+                .addFirst(HeaderName.ROUTE, "<sip:127.0.0.9;lr>, <sip:127.0.0.8;lr>")
+                .removeFirstValue(HeaderName.RECORD_ROUTE)
+                .addFirst(HeaderName.RECORD_ROUTE, "<sip:127.0.0.5;lr>")
+                .build();
+        SipMessage reparsed = SipParser.parse(edited.toBytes());
+        assertThat(edited.vias()).isEqualTo(reparsed.vias());
+        assertThat(edited.routes()).isEqualTo(reparsed.routes());
+        assertThat(edited.recordRoutes()).isEqualTo(reparsed.recordRoutes());
+        assertThat(edited.topVia().branch()).isEqualTo("z9hG4bK-c");
+        assertThat(edited.vias().get(1).branch()).isEqualTo("z9hG4bK-a");
+        assertThat(reparsed).isEqualTo(edited);
+        // popping every Via leaves none: an error, as the full parse says
+        SipMessage oneVia = m.edit().addFirst(HeaderName.VIA, "SIP/2.0/UDP 127.0.0.2;branch=z9hG4bK-d").build();
+        var popAll = oneVia.edit();
+        for (int i = 0; i < oneVia.vias().size(); i++) popAll.removeFirstValue(HeaderName.VIA);
+        org.assertj.core.api.Assertions.assertThatThrownBy(popAll::build).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Via");
+    }
+
     @Test void proxyEditKeepsUntouchedLinesByteForByte() throws Exception {
         SipRequest invite = (SipRequest) SipParser.parse(TestData.bytes("rfc4475/wsinv.dat"));
         SipMessage fwd = invite.edit()
