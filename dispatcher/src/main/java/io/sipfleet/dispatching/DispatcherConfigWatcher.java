@@ -1,11 +1,7 @@
 package io.sipfleet.dispatching;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import io.sipfleet.sip.reload.FileStamp;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,20 +16,19 @@ import org.slf4j.LoggerFactory;
 public final class DispatcherConfigWatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DispatcherConfigWatcher.class);
 
-    private record Stamp(FileTime modified, long size, Object fileKey) {}
 
     private final Path file;
     private final DispatcherNode node;
     private final Duration interval;
     private final Thread poller;
-    private Stamp lastSeen; // guarded by this
+    private FileStamp lastSeen; // guarded by this
     private volatile boolean closed;
 
     private DispatcherConfigWatcher(Path file, DispatcherNode node, Duration interval) {
         this.file = file.toAbsolutePath();
         this.node = node;
         this.interval = interval;
-        this.lastSeen = stamp(); // the caller has just loaded it
+        this.lastSeen = FileStamp.of(file); // the caller has just loaded it
         this.poller = Thread.ofVirtual().name("dispatcher-config-watch").start(this::pollLoop);
     }
 
@@ -45,7 +40,7 @@ public final class DispatcherConfigWatcher implements AutoCloseable {
 
     /** Reads, validates and applies the file now; a bad file is refused (logged) and the running config stays. */
     public synchronized DispatcherNode.ReloadResult reload() {
-        lastSeen = stamp();
+        lastSeen = FileStamp.of(file);
         DispatcherConfig next;
         try {
             next = DispatcherConfig.load(file);
@@ -64,7 +59,7 @@ public final class DispatcherConfigWatcher implements AutoCloseable {
                 return;
             }
             try {
-                Stamp now = stamp();
+                FileStamp now = FileStamp.of(file);
                 boolean changed;
                 synchronized (this) {
                     changed = now != null && !now.equals(lastSeen);
@@ -79,17 +74,6 @@ public final class DispatcherConfigWatcher implements AutoCloseable {
         }
     }
 
-    private Stamp stamp() {
-        try {
-            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-            return new Stamp(a.lastModifiedTime(), a.size(), a.fileKey());
-        } catch (NoSuchFileException e) {
-            return null;
-        } catch (IOException e) {
-            log.warn("cannot stat dispatcher config {}: {}", file, e.toString());
-            return null;
-        }
-    }
 
     @Override public void close() {
         closed = true;

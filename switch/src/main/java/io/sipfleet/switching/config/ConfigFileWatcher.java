@@ -1,11 +1,7 @@
 package io.sipfleet.switching.config;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import io.sipfleet.sip.reload.FileStamp;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
@@ -35,16 +31,15 @@ public final class ConfigFileWatcher implements AutoCloseable {
      * Stamp of the file last read, good or bad. Taken at start: the caller has just loaded the
      * file, and reading it again on the first poll only logged a spurious "changed; reloading".
      */
-    private Stamp lastSeen;
+    private FileStamp lastSeen;
     private volatile boolean closed;
 
-    private record Stamp(FileTime modified, long size, Object fileKey) {}
 
     private ConfigFileWatcher(Path file, ConfigHolder holder, Duration interval, boolean onSighup) {
         this.file = file.toAbsolutePath();
         this.holder = holder;
         this.interval = interval;
-        this.lastSeen = stamp();
+        this.lastSeen = FileStamp.of(file);
         this.hangup = onSighup ? HangupSignal.onHangup("reload " + this.file, this::reloadOnSignal) : null;
         this.poller = Thread.ofVirtual().name("config-watch " + this.file.getFileName()).start(this::pollLoop);
     }
@@ -71,7 +66,7 @@ public final class ConfigFileWatcher implements AutoCloseable {
     public ApplyResult reload() {
         reloadLock.lock();
         try {
-            lastSeen = stamp();
+            lastSeen = FileStamp.of(file);
             SwitchConfig next;
             try {
                 next = SwitchConfig.load(file);
@@ -99,7 +94,7 @@ public final class ConfigFileWatcher implements AutoCloseable {
                 return; // close()
             }
             try {
-                Stamp now = stamp();
+                FileStamp now = FileStamp.of(file);
                 if (now == null) {
                     if (!missingLogged) {
                         log.warn("config file {} is missing; still running v{}", file, holder.current().version());
@@ -116,19 +111,6 @@ public final class ConfigFileWatcher implements AutoCloseable {
                 // The watcher must outlive one bad read: without it, changes stop being applied.
                 log.error("config watcher for {} failed a poll; continuing", file, e);
             }
-        }
-    }
-
-    /** The file's stamp, or null if it is missing. */
-    private Stamp stamp() {
-        try {
-            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-            return new Stamp(a.lastModifiedTime(), a.size(), a.fileKey());
-        } catch (NoSuchFileException e) {
-            return null;
-        } catch (IOException e) {
-            log.warn("cannot stat config file {}: {}", file, e.toString());
-            return null;
         }
     }
 
