@@ -91,14 +91,8 @@ done
 
 # --- stop what we started, whatever happens -------------------------------------------------
 pids=()
-cleanup() {
-  local p
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do
-    for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$p" 2>/dev/null || break; sleep 0.3; done
-    kill -9 "$p" 2>/dev/null || true
-  done
-}
+# cleanup, wait_ready, cpu_ticks_tree, settle: bench/sipp/common.sh
+. "$here/common.sh"
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
@@ -159,33 +153,11 @@ probe() {  # one OPTIONS to ADDR:PORT itself, 200 within 2 s
   (cd "$out_dir" && sipp -sf "$sw/ping.xml" -t u1 -i "$sipp_ip" -p 5099 -m 1 \
      -timeout 2s -timeout_error -nostdin "$1" >/dev/null 2>&1)
 }
-wait_ready() {  # pid addr seconds
-  local pid="$1" addr="$2" seconds="$3" start; start="$(date +%s)"
-  while [ $(( $(date +%s) - start )) -lt "$seconds" ]; do
-    kill -0 "$pid" 2>/dev/null || return 1
-    probe "$addr" && return 0
-    sleep 0.5
-  done
-  return 1
-}
 register_callee() {  # switch_addr uas_addr name: the callee registers at the switch directly
   local d="$out_dir/register-callee-$3"; mkdir -p "$d"
   (cd "$d" && sipp -sf "$sw/register.xml" -inf "$out_dir/callee.csv" -auth_uri "$realm" \
      -i "${2%:*}" -p "${2##*:}" -t u1 -m 1 -timeout 5s -timeout_error -nostdin -trace_err \
      "$1" >"$d/sipp.out" 2>&1)
-}
-cpu_ticks_tree() {  # CPU ticks of process $1 and its descendants
-  { cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk -v root="$1" '
-    { pid = $1; rest = substr($0, index($0, ") ") + 2); split(rest, f, " "); ppid[pid] = f[2]; ticks[pid] = f[12] + f[13] }
-    END { t = 0; for (p in ticks) { q = p; for (d = 0; d < 64 && q != "" && q > 0; d++) { if (q == root) { t += ticks[p]; break } q = ppid[q] } } print t }'
-}
-settle() {  # pid label: wait (at most 60 s) until it is idle, so leftovers do not disturb the next ladder
-  local start c0 c1; start="$(date +%s)"
-  while [ $(( $(date +%s) - start )) -lt 60 ]; do
-    c0="$(cpu_ticks_tree "$1")"; sleep 2; c1="$(cpu_ticks_tree "$1")"
-    [ $((c1 - c0)) -lt 10 ] && return 0
-  done
-  log "$2 still busy 60 s after its ladder"
 }
 
 # --- sipfleet build: a private copy, so no rebuild can touch it mid-run --------------------------------

@@ -102,14 +102,8 @@ done
 
 # --- stop what we started, whatever happens -------------------------------------------------
 pids=()
-cleanup() {
-  local p
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do
-    for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$p" 2>/dev/null || break; sleep 0.3; done
-    kill -9 "$p" 2>/dev/null || true
-  done
-}
+# cleanup, wait_ready, cpu_ticks_tree, settle: bench/sipp/common.sh
+. "$here/common.sh"
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
@@ -174,15 +168,6 @@ log "$((sub_last - sub_first + 1)) subscribers $sub_first..$sub_last (callee $ca
 probe() {
   (cd "$out_dir" && sipp -sf "$sw/ping.xml" -t u1 -i "$sipp_ip" -p 5099 -m 1 \
      -timeout 2s -timeout_error -nostdin "$1" >/dev/null 2>&1)
-}
-wait_ready() {  # pid addr seconds
-  local pid="$1" addr="$2" seconds="$3" start; start="$(date +%s)"
-  while [ $(( $(date +%s) - start )) -lt "$seconds" ]; do
-    kill -0 "$pid" 2>/dev/null || return 1
-    probe "$addr" && return 0
-    sleep 0.5
-  done
-  return 1
 }
 # Registers the callee from UAS_ADDR (the address its UAS then listens on) at SERVER.
 register_callee() {  # server_addr uas_addr name
@@ -252,22 +237,9 @@ register_callee "$sf_addr" "$sf_uas" sipfleet || die "callee $callee could not r
 log "callee $callee registered at both (Kamailio from $kam_uas, sipfleet from $sf_uas)"
 
 # CPU ticks of process $1 and its descendants (Kamailio's workers; the JVM's threads are in its own).
-cpu_ticks_tree() {
-  { cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk -v root="$1" '
-    { pid = $1; rest = substr($0, index($0, ") ") + 2); split(rest, f, " "); ppid[pid] = f[2]; ticks[pid] = f[12] + f[13] }
-    END { t = 0; for (p in ticks) { q = p; for (d = 0; d < 64 && q != "" && q > 0; d++) { if (q == root) { t += ticks[p]; break } q = ppid[q] } } print t }'
-}
 # After a ladder, the server may still be busy (a step past its limit leaves retransmissions
 # and transactions to time out): wait until it is idle (< 5% of a core over 2 s), at most
 # 60 s, so its leftovers do not land in the next ladder's steps as other load.
-settle() {  # pid label
-  local start c0 c1; start="$(date +%s)"
-  while [ $(( $(date +%s) - start )) -lt 60 ]; do
-    c0="$(cpu_ticks_tree "$1")"; sleep 2; c1="$(cpu_ticks_tree "$1")"
-    [ $((c1 - c0)) -lt 10 ] && return 0
-  done
-  log "$2 still busy 60 s after its ladder"
-}
 
 # --- the ladders ---------------------------------------------------------------------------------------
 ladder() {  # label pid addr uas scenario

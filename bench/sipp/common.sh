@@ -1,0 +1,42 @@
+# shellcheck shell=bash
+# What compare-switch.sh, compare-cluster.sh and compare-dispatcher.sh share: stopping the
+# servers they started, waiting for a server to answer, CPU ticks of a process tree, and
+# waiting for a server to go idle between ladders. Sourced; the caller defines log() and
+# probe ADDR (one OPTIONS, success when answered) and keeps its server pids in the array pids.
+
+cleanup() {
+  local p
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do
+    for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$p" 2>/dev/null || break; sleep 0.3; done
+    kill -9 "$p" 2>/dev/null || true
+  done
+}
+
+wait_ready() {  # pid addr seconds
+  local pid="$1" addr="$2" seconds="$3" start; start="$(date +%s)"
+  while [ $(( $(date +%s) - start )) -lt "$seconds" ]; do
+    kill -0 "$pid" 2>/dev/null || return 1
+    probe "$addr" && return 0
+    sleep 0.5
+  done
+  return 1
+}
+
+# CPU ticks (utime+stime) of process $1 and all its descendants (a JVM's threads are one
+# process; Kamailio's workers are children).
+cpu_ticks_tree() {
+  { cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk -v root="$1" '
+    { pid = $1; rest = substr($0, index($0, ") ") + 2); split(rest, f, " "); ppid[pid] = f[2]; ticks[pid] = f[12] + f[13] }
+    END { t = 0; for (p in ticks) { q = p; for (d = 0; d < 64 && q != "" && q > 0; d++) { if (q == root) { t += ticks[p]; break } q = ppid[q] } } print t }'
+}
+
+# Waits (at most 60 s) until process $1 is idle, so leftovers do not disturb the next ladder.
+settle() {  # pid label
+  local start c0 c1; start="$(date +%s)"
+  while [ $(( $(date +%s) - start )) -lt 60 ]; do
+    c0="$(cpu_ticks_tree "$1")"; sleep 2; c1="$(cpu_ticks_tree "$1")"
+    [ $((c1 - c0)) -lt 10 ] && return 0
+  done
+  log "$2 still busy 60 s after its ladder"
+}
