@@ -12,6 +12,11 @@ import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.resource.EventLoopGroupProvider;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.EventExecutorGroup;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
@@ -141,11 +146,23 @@ public final class RedisClusterState implements AutoCloseable {
      * @throws IllegalArgumentException for a malformed URI or cluster id
      */
     public static RedisClusterState connect(String storeUri, String clusterId, Duration leaseTtl) {
+        return connect(storeUri, clusterId, leaseTtl, null);
+    }
+
+    /**
+     * {@link #connect(String, String, Duration)} with the client's I/O on {@code ioLoops} (when not
+     * null): the node's SIP event loops, so a reply completes on a SIP loop and the answer it
+     * unblocks is sent from there without another thread hop (see
+     * {@code io.sipfleet.sip.transport.SipEventLoops}). The group is borrowed: closing this state
+     * does not shut it down.
+     */
+    public static RedisClusterState connect(String storeUri, String clusterId, Duration leaseTtl,
+                                            EventLoopGroup ioLoops) {
         Objects.requireNonNull(storeUri, "storeUri");
         RedisKeys.checkClusterId(clusterId);
         Objects.requireNonNull(leaseTtl, "leaseTtl");
         if (leaseTtl.toMillis() <= 0) throw new IllegalArgumentException("lease TTL must be positive: " + leaseTtl);
-        ClientResources resources = clientResources();
+        ClientResources resources = ioLoops == null ? clientResources() : clientResources(ioLoops);
         AbstractRedisClient client = null;
         try {
             RedisClusterState state;
@@ -248,6 +265,44 @@ public final class RedisClusterState implements AutoCloseable {
         return DefaultClientResources.builder()
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(10), MAX_RECONNECT_DELAY, 2, TimeUnit.MILLISECONDS))
                 .build();
+    }
+
+    /** {@link #clientResources()} doing its I/O on {@code ioLoops}, which it never shuts down. */
+    public static ClientResources clientResources(EventLoopGroup ioLoops) {
+        return DefaultClientResources.builder()
+                .eventLoopGroupProvider(new BorrowedEventLoops(ioLoops))
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(10), MAX_RECONNECT_DELAY, 2, TimeUnit.MILLISECONDS))
+                .build();
+    }
+
+    /**
+     * Lettuce asks its provider for an event loop group of the transport's class and releases it
+     * at shutdown: here it always gets the borrowed group, and release/shutdown leave it running.
+     */
+    private record BorrowedEventLoops(EventLoopGroup group) implements EventLoopGroupProvider {
+        @Override @SuppressWarnings("unchecked")
+        public <T extends EventLoopGroup> T allocate(Class<T> type) {
+            if (!type.isInstance(group)) {
+                throw new IllegalStateException("Lettuce wants a " + type.getName() + ", the shared loops are a "
+                        + group.getClass().getName());
+            }
+            return (T) group;
+        }
+
+        @Override public int threadPoolSize() {
+            int n = 0;
+            for (var ignored : group) n++;
+            return n;
+        }
+
+        @Override public Future<Boolean> release(EventExecutorGroup eventLoopGroup, long quietPeriod, long timeout,
+                                                 TimeUnit unit) {
+            return ImmediateEventExecutor.INSTANCE.newSucceededFuture(true);
+        }
+
+        @Override public Future<Boolean> shutdown(long quietPeriod, long timeout, TimeUnit timeUnit) {
+            return ImmediateEventExecutor.INSTANCE.newSucceededFuture(true);
+        }
     }
 
     /** All scripts of the three stores. */

@@ -77,7 +77,8 @@ public final class SwitchNode implements AutoCloseable {
     private volatile Timeout leaseRefresh;
     private volatile boolean closed;
 
-    private SwitchNode(SwitchConfig initial, ClusterState state, Clock clock)
+    private SwitchNode(SwitchConfig initial, ClusterState state, Clock clock,
+                       io.sipfleet.sip.transport.SipEventLoops loops)
             throws IOException, io.sipfleet.switching.config.ConfigException {
         this.config = new ConfigHolder(initial);
         this.state = state;
@@ -92,7 +93,7 @@ public final class SwitchNode implements AutoCloseable {
             cdr.reopenOnHangup();
         }
         metrics.follow(config);
-        for (ListenerConfig l : SwitchWiring.listeners(initial)) servers.add(new SipTransportServer(l));
+        for (ListenerConfig l : SwitchWiring.listeners(initial)) servers.add(new SipTransportServer(l, loops));
         SipSender sender = this::send;
         SwitchCoreHolder tu = new SwitchCoreHolder();
         this.layer = new TransactionLayer(tu, sender, timer, TimerConfig.defaults(), false);
@@ -156,9 +157,19 @@ public final class SwitchNode implements AutoCloseable {
 
     /** Builds and starts a switch; listeners are bound when this returns. */
     public static SwitchNode start(SwitchConfig config, ClusterState state, Clock clock) {
+        return start(config, state, clock, null);
+    }
+
+    /**
+     * {@link #start(SwitchConfig, ClusterState, Clock)} with the listeners on {@code loops} (when
+     * not null), the event loops the cluster store's client uses too: see
+     * {@link io.sipfleet.sip.transport.SipEventLoops}. The caller closes them after the node.
+     */
+    public static SwitchNode start(SwitchConfig config, ClusterState state, Clock clock,
+                                   io.sipfleet.sip.transport.SipEventLoops loops) {
         SwitchNode node;
         try {
-            node = new SwitchNode(config, state, clock);
+            node = new SwitchNode(config, state, clock, loops);
         } catch (IOException e) {
             throw new UncheckedIOException("switch " + config.serverId() + " could not start: " + e.getMessage(), e);
         } catch (io.sipfleet.switching.config.ConfigException e) {

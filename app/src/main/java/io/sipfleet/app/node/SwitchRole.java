@@ -2,6 +2,7 @@ package io.sipfleet.app.node;
 
 import io.sipfleet.cluster.ClusterState;
 import io.sipfleet.cluster.RedisClusterState;
+import io.sipfleet.sip.transport.SipEventLoops;
 import io.sipfleet.switching.SwitchNode;
 import io.sipfleet.switching.config.ConfigException;
 import io.sipfleet.switching.config.ConfigFileWatcher;
@@ -46,18 +47,29 @@ final class SwitchRole {
         // A cluster member shares location, CPS and channels through Redis; alone, in memory.
         RedisClusterState redis = null;
         ClusterState state;
+        SipEventLoops loops = null;
         if (config.storeUri() != null && config.clusterId() != null) {
+            // The store client runs on the SIP event loops: a reply completes where the answer it
+            // unblocks is sent, with no thread hop (see SipEventLoops). Only epoll loops can
+            // carry Lettuce's epoll channels; otherwise each keeps its own.
+            loops = SipEventLoops.create(true, 0, "sip-" + config.serverId());
+            if (!loops.isEpoll()) {
+                loops.close();
+                loops = null;
+            }
             // A few tries before giving up: a store restarting, or a host busy enough that the
             // first connect misses its 1 s deadline, should not keep the member down. Past
             // STORE_ATTEMPTS the member does not start: it would run without its cluster's limits.
             for (int attempt = 1; redis == null; attempt++) {
                 try {
                     redis = RedisClusterState.connect(config.storeUri(), config.clusterId(),
-                            java.time.Duration.ofSeconds(config.clustering().channelLeaseTtlSeconds()));
+                            java.time.Duration.ofSeconds(config.clustering().channelLeaseTtlSeconds()),
+                            loops == null ? null : loops.group());
                 } catch (RuntimeException e) {
                     if (attempt >= STORE_ATTEMPTS || e instanceof IllegalArgumentException) {
                         System.err.println("sipfleet: cannot reach the cluster store " + config.storeUri() + " (" + attempt
                                 + " attempts): " + e.getMessage());
+                        if (loops != null) loops.close();
                         return 2;
                     }
                     log.warn("switch {}: cluster store {} not reachable (attempt {} of {}): {}; retrying in 1 s",
@@ -70,15 +82,17 @@ final class SwitchRole {
         } else {
             state = ClusterState.inMemory(Clock.systemUTC());
         }
-        SwitchNode node = SwitchNode.start(config, state, Clock.systemUTC());
+        SwitchNode node = SwitchNode.start(config, state, Clock.systemUTC(), loops);
         ConfigFileWatcher watcher = ConfigFileWatcher.start(configFile, node.configHolder());
         log.info("switch {} running; edit {} or send SIGHUP to reload; SIGTERM or Ctrl-C stops it",
                 config.serverId(), configFile.toAbsolutePath());
         RedisClusterState store = redis;
+        SipEventLoops sharedLoops = loops;
         return UntilSignalled.run(() -> {
             watcher.close();
             node.close();
             if (store != null) store.close();
+            if (sharedLoops != null) sharedLoops.close();
         }, "switch " + config.serverId());
     }
 }

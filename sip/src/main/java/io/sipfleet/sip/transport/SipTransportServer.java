@@ -8,7 +8,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.sipfleet.sip.message.SipMessage;
@@ -54,11 +53,20 @@ public final class SipTransportServer implements SipSender, AutoCloseable {
     private final AtomicBoolean started = new AtomicBoolean(), closed = new AtomicBoolean();
     private final List<Channel> udpChannels = new ArrayList<>();
     private volatile IoRuntime io;
+    /** Loops owned by someone else (the node): used, never shut down here. */
+    private final SipEventLoops shared;
     private volatile Channel tcpServer;
     private volatile InetSocketAddress udpAddress, tcpAddress;
 
     /** A server not yet listening: it can be given as the SipSender of the handler before {@link #start}. */
-    public SipTransportServer(ListenerConfig config) {
+    public SipTransportServer(ListenerConfig config) { this(config, null); }
+
+    /**
+     * A server that runs on {@code shared} event loops (when not null) instead of its own: see
+     * {@link SipEventLoops}. Its {@code ioThreads} setting is then the shared group's.
+     */
+    public SipTransportServer(ListenerConfig config, SipEventLoops shared) {
+        this.shared = shared;
         this.config = Objects.requireNonNull(config, "config");
         this.outbound = new OutboundSender(config, counters, table);
         this.failures = new ParseFailures(outbound, counters);
@@ -81,7 +89,7 @@ public final class SipTransportServer implements SipSender, AutoCloseable {
         Objects.requireNonNull(handler, "handler");
         if (!started.compareAndSet(false, true)) throw new IllegalStateException("already started");
         String name = "sip-" + config.bindAddress().getHostAddress() + ":" + config.port();
-        io = IoRuntime.create(config.preferNative(), config.ioThreads(), name);
+        io = shared != null ? shared.runtime() : IoRuntime.create(config.preferNative(), config.ioThreads(), name);
         InboundDispatcher dispatcher = new InboundDispatcher(handler, this, counters);
         try {
             bind(dispatcher);
@@ -95,8 +103,7 @@ public final class SipTransportServer implements SipSender, AutoCloseable {
                 udpAddress == null ? "" : "UDP " + udpAddress.getPort() + " (" + udpChannels.size() + " socket"
                         + (udpChannels.size() > 1 ? "s, SO_REUSEPORT" : "") + ")",
                 tcpAddress == null ? "" : (udpAddress == null ? "" : ", ") + "TCP " + tcpAddress.getPort(),
-                io.epoll() ? "epoll, " + io.threads() + " threads"
-                        : "NIO (" + IoRuntime.whyNotEpoll(config.preferNative()) + "), " + io.threads() + " threads",
+                io.describe(),
                 config.maxMessageBytes(), config.outboundAllowList());
         return this;
     }
@@ -118,7 +125,7 @@ public final class SipTransportServer implements SipSender, AutoCloseable {
     }
 
     private int bindUdp(int port, InboundDispatcher dispatcher) {
-        int sockets = io.epoll() ? io.threads() : 1;
+        int sockets = io.nativeIo() ? io.threads() : 1;
         if (sockets > 1 && port != 0) UdpPortProbe.check(config.bindAddress(), port);
         DatagramSizeLimit sizeLimit = new DatagramSizeLimit(config.maxMessageBytes(), counters);
         DatagramKeepAlive keepAlive = new DatagramKeepAlive(counters);
@@ -134,7 +141,7 @@ public final class SipTransportServer implements SipSender, AutoCloseable {
                                 .addLast("parse", parser).addLast("via", stamper).addLast("dispatch", dispatcher);
                     }
                 });
-        if (sockets > 1) b.option(EpollChannelOption.SO_REUSEPORT, true);
+        if (sockets > 1) b.option(io.reusePort(), true);
         for (int i = 0; i < sockets; i++) {
             Channel ch = bindOrThrow(b.bind(config.bindAddress(), port), "UDP", port);
             udpChannels.add(ch);
@@ -249,8 +256,8 @@ public final class SipTransportServer implements SipSender, AutoCloseable {
     /** UDP sockets bound on the port: one per event loop with epoll, else one. */
     public int udpSocketCount() { return udpChannels.size(); }
 
-    /** Whether native epoll is in use (else NIO). */
-    public boolean isEpoll() { IoRuntime r = io; return r != null && r.epoll(); }
+    /** Whether a native transport (epoll or io_uring, see IoRuntime) is in use, else NIO. */
+    public boolean isEpoll() { IoRuntime r = io; return r != null && r.nativeIo(); }
 
     public boolean isClosed() { return closed.get(); }
 
@@ -264,7 +271,7 @@ public final class SipTransportServer implements SipSender, AutoCloseable {
         closeListeners();
         for (ConnectionTable.Connection c : table.all()) c.channel().close();
         IoRuntime r = io;
-        if (r == null) return;
+        if (r == null || shared != null) return; // shared loops: their owner stops them
         var done = r.group().shutdownGracefully(SHUTDOWN_QUIET_MILLIS, SHUTDOWN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
         boolean onLoop = false;
         for (var e : r.group()) onLoop |= e.inEventLoop();

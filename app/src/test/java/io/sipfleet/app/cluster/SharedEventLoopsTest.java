@@ -1,0 +1,46 @@
+package io.sipfleet.app.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sipfleet.cluster.RedisClusterState;
+import io.sipfleet.sip.transport.SipEventLoops;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A cluster member's store client on the SIP event loops (SwitchRole does this): Redis replies
+ * complete on a SIP loop thread, so the answer they unblock leaves without a thread hop; and the
+ * store, when closed, leaves the borrowed loops running for the listeners still on them.
+ */
+class SharedEventLoopsTest {
+
+    @Test
+    void redisRepliesCompleteOnTheSharedSipLoopsAndClosingTheStoreLeavesThemRunning() throws Exception {
+        SipEventLoops loops = SipEventLoops.create(true, 2, "sip-shared-test");
+        try {
+            assertThat(loops.isEpoll()).as("this machine runs native epoll").isTrue();
+            RedisClusterState redis = RedisClusterState.connect("redis://127.0.0.1:6379", "shared-loops-" + ProcessHandle.current().pid(),
+                    Duration.ofSeconds(3), loops.group());
+            String thread;
+            try {
+                thread = redis.state().location().lookup("sip:nobody@shared.test")
+                        .thenApply(bindings -> {
+                            assertThat(bindings).isEmpty();
+                            return Thread.currentThread().getName();
+                        }).toCompletableFuture().get(5, TimeUnit.SECONDS);
+            } finally {
+                redis.close();
+            }
+            assertThat(thread).startsWith("sip-shared-test");
+            CompletableFuture<String> stillRunning = new CompletableFuture<>();
+            loops.group().next().execute(() -> stillRunning.complete(Thread.currentThread().getName()));
+            assertThat(stillRunning.get(2, TimeUnit.SECONDS)).startsWith("sip-shared-test");
+            assertThat(loops.group().isShuttingDown()).isFalse();
+        } finally {
+            loops.close();
+        }
+        assertThat(loops.group().isShutdown()).isTrue();
+    }
+}
