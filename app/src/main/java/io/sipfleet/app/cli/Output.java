@@ -47,11 +47,19 @@ final class Output {
         out.flush();
     }
 
-    /** "channels_in_use/channels_max" style fields join two values with '/'. */
+    /**
+     * "channels_in_use/channels_max" style fields join two values with '/';
+     * "clustering.store_fail_mode" reads a field of a nested object.
+     */
     static String cell(JsonNode row, String field) {
         if (field.contains("/")) {
             String[] parts = field.split("/");
             return cell(row, parts[0]) + "/" + cell(row, parts[1]);
+        }
+        int dot = field.indexOf('.');
+        if (dot > 0) {
+            JsonNode inner = row.get(field.substring(0, dot));
+            return inner == null || !inner.isObject() ? "-" : cell(inner, field.substring(dot + 1));
         }
         JsonNode v = row.get(field);
         if (v == null || v.isNull()) {

@@ -145,6 +145,41 @@ class CliTest {
     }
 
     @Test
+    void clusteringSettingsAreSetAndShownThroughTheCli() {
+        String name = "core-" + System.nanoTime() % 100000;
+        Run created = run("clusters", "create", name, "--store-fail-mode", "open", "--member-channel-limit", "50", "--json");
+        assertThat(created.exit()).as(created.err()).isZero();
+        JsonNode c = created.json().get(0);
+        long cluster = c.get("id").asLong();
+        assertThat(c.get("clustering").get("store_fail_mode").asString()).isEqualTo("open");
+        assertThat(c.get("clustering").get("member_channel_limit").asInt()).isEqualTo(50);
+        assertThat(c.get("clustering").get("capacity_failover_mode").asString()).as("default").isEqualTo("redirect");
+
+        Run changed = run("clusters", "config", Long.toString(cluster), "--capacity-failover-mode", "forward",
+                "--channel-lease-ttl-seconds", "30", "--json");
+        assertThat(changed.exit()).as(changed.err()).isZero();
+        assertThat(changed.json().get("clustering").toString()).isEqualTo("{\"store_fail_mode\":\"open\","
+                + "\"member_channel_limit\":50,\"capacity_failover_mode\":\"forward\",\"channel_lease_ttl_seconds\":30}");
+
+        Run show = run("clusters", "show", Long.toString(cluster));
+        assertThat(show.out()).contains("clustering:").containsPattern("store_fail_mode: +open")
+                .containsPattern("member_channel_limit: +50").containsPattern("capacity_failover_mode: +forward")
+                .containsPattern("channel_lease_ttl_seconds: +30");
+        String row = run("clusters", "list").out().lines().filter(l -> l.contains(name)).findFirst().orElseThrow();
+        assertThat(row).containsPattern("open +50 +forward +30$");
+        assertThat(run("clusters", "config", Long.toString(cluster)).out()).containsPattern("member_channel_limit: +50");
+
+        Run bad = run("clusters", "config", Long.toString(cluster), "--store-fail-mode", "sideways");
+        assertThat(bad.exit()).isEqualTo(1);
+        assertThat(bad.err()).contains("clustering.store_fail_mode: must be \"closed\"").contains("(HTTP 400)");
+        Run negative = run("clusters", "create", name + "-x", "--member-channel-limit", "-1");
+        assertThat(negative.exit()).isEqualTo(1);
+        assertThat(negative.err()).contains("clustering.member_channel_limit: must be 0 to").contains("(HTTP 400)");
+        assertThat(run("clusters", "show", Long.toString(cluster), "--json").json().get("clustering")
+                .get("store_fail_mode").asString()).isEqualTo("open");
+    }
+
+    @Test
     void balanceAndLedger() {
         Run balance = run("balance", "--json");
         assertThat(balance.exit()).as(balance.err()).isZero();

@@ -19,6 +19,18 @@ public final class ConfigVersions {
                 .execute();
     }
 
+    /**
+     * A cluster's clustering settings are in each member switch's snapshot: every switch of the
+     * cluster gets a new version (its dispatchers' snapshots do not carry them).
+     */
+    public static void bumpCluster(Handle h, long accountId, long clusterId) {
+        h.createUpdate("UPDATE server SET config_version = config_version + 1"
+                        + " WHERE account_id = :a AND cluster_id = :c AND type = 'switch'")
+                .bind("a", accountId)
+                .bind("c", clusterId)
+                .execute();
+    }
+
     public static void bumpServer(Handle h, long serverId) {
         h.createUpdate("UPDATE server SET config_version = config_version + 1 WHERE id = :id")
                 .bind("id", serverId)

@@ -1,6 +1,7 @@
 package io.sipfleet.control.config;
 
 import io.sipfleet.control.cluster.Cluster;
+import io.sipfleet.control.cluster.Clustering;
 import io.sipfleet.control.route.CarrierRoute;
 import io.sipfleet.control.server.Server;
 import io.sipfleet.control.serverconfig.ServerSettings;
@@ -15,7 +16,8 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code io.sipfleet.switching.config.SwitchConfig}, which refuses unknown fields). Control does
  * not import the switch: the format is a wire contract, checked by SwitchSnapshotCompatibilityTest
  * which parses this output with the switch's parser. Every field is written, defaults included, so
- * a node never depends on its own defaults for what control decided.
+ * a node never depends on its own defaults for what control decided; the one exception is the
+ * {@code clustering} block, written only for a cluster member (a standalone switch ignores it).
  */
 final class SwitchSnapshot {
 
@@ -105,6 +107,16 @@ final class SwitchSnapshot {
         x.dispatchers().forEach(root.putArray("dispatchers")::add);
         root.put("restrictDirect", x.settings().restrictDirect());
         root.put("serviceState", x.serviceState());
+        // The cluster's settings, the same on every member (each judges the others' room by its
+        // own memberChannelLimit). A standalone switch ignores the block: it gets none.
+        if (cluster != null) {
+            Clustering c = cluster.clustering();
+            ObjectNode clustering = root.putObject("clustering");
+            clustering.put("storeFailMode", c.storeFailMode());
+            clustering.put("memberChannelLimit", c.memberChannelLimit());
+            clustering.put("capacityFailoverMode", c.capacityFailoverMode());
+            clustering.put("channelLeaseTtlSeconds", c.channelLeaseTtlSeconds());
+        }
         // the cluster's shared digest nonce key (behind a round-robin dispatcher), when there is one
         if (nonceSecret != null) root.put("nonceSecret", nonceSecret);
         ArrayNode upstream = root.putArray("upstreamRegistrations");

@@ -201,6 +201,7 @@ class ApiTest extends DatabaseTest {
         assertThat(api.get("/api/servers/" + server, a).json().get("cluster").asLong()).isEqualTo(cluster);
         assertThat(api.get("/api/servers/" + server, a).json().get("status").asString()).isEqualTo("running");
         assertThat(api.get("/api/servers/" + server + "/settings", a).body()).isEqualTo(settingsBefore);
+        assertThat(api.get("/api/clusters/" + cluster, a).json().get("name").asString()).isEqualTo("edge");
         assertThat(api.get("/api/servers/" + server + "/certificates", a).json().size()).isEqualTo(1);
         assertThat(api.get("/api/certificates/" + cert, a).status()).isEqualTo(200);
         assertThat(api.get("/api/sip-users/" + sipUser, a).status()).isEqualTo(200);
@@ -230,7 +231,7 @@ class ApiTest extends DatabaseTest {
             }
         }
         assertThat(walked).hasSizeGreaterThanOrEqualTo(16)
-                .contains("post /api/servers/{id}/reactivate", "put /api/servers/{id}/settings",
+                .contains("post /api/servers/{id}/reactivate", "put /api/servers/{id}/settings", "put /api/clusters/{id}",
                         "delete /api/certificates/{id}", "post /api/operator/accounts/{id}/top-ups");
         return walked;
     }
@@ -287,6 +288,94 @@ class ApiTest extends DatabaseTest {
         ApiClient.Answer tls = api.call("PUT", "/api/servers/" + id + "/settings", token, "{\"tls\": true, \"webrtc\": true}");
         assertThat(tls.status()).as(tls.body()).isEqualTo(200);
         assertThat(api.get("/api/servers/" + id, token).json().get("config_version").asLong()).isGreaterThan(version);
+    }
+
+    /**
+     * A cluster's clustering settings: defaults equal to the switch's, set at create or changed
+     * later (only the fields named), every bad value a 400 naming the field with nothing saved, and
+     * a change bumps the config version of the cluster's switches only, whose snapshots carry it.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void clusterClusteringSettingsAreCheckedShownAndReachTheMembersSnapshots(Databases.Db db) throws Exception {
+        ApiClient api = client(db);
+        String token = readyAccount(api, 100_00);
+        ApiClient.Answer plain = api.post("/api/clusters", token, "{\"name\": \"plain\"}");
+        assertThat(plain.status()).as(plain.body()).isEqualTo(201);
+        assertThat(plain.json().get("clustering").toString()).isEqualTo("{\"store_fail_mode\":\"closed\","
+                + "\"member_channel_limit\":0,\"capacity_failover_mode\":\"redirect\",\"channel_lease_ttl_seconds\":90}");
+        ApiClient.Answer created = api.post("/api/clusters", token, "{\"name\": \"edge\", \"clustering\": "
+                + "{\"store_fail_mode\": \"open\", \"member_channel_limit\": 5, \"capacity_failover_mode\": \"forward\", "
+                + "\"channel_lease_ttl_seconds\": 30}}");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        long cluster = created.json().get("id").asLong();
+        JsonNode shown = api.get("/api/clusters/" + cluster, token).json().get("clustering");
+        assertThat(shown.get("store_fail_mode").asString()).isEqualTo("open");
+        assertThat(shown.get("member_channel_limit").asInt()).isEqualTo(5);
+        assertThat(shown.get("capacity_failover_mode").asString()).isEqualTo("forward");
+        assertThat(shown.get("channel_lease_ttl_seconds").asInt()).isEqualTo(30);
+        long member = api.post("/api/servers", token, "{\"type\": \"switch\", \"zone\": \"us-east\", \"cluster_id\": "
+                + cluster + "}").json().get("id").asLong();
+        long alone = api.post("/api/servers", token, "{\"type\": \"switch\", \"zone\": \"us-east\"}").json().get("id").asLong();
+        String before = api.get("/api/clusters/" + cluster, token).body();
+        long memberVersion = configVersion(api, token, member);
+        long aloneVersion = configVersion(api, token, alone);
+
+        Map<String, String> cases = new java.util.LinkedHashMap<>();
+        cases.put("{\"clustering\": {\"store_fail_mode\": \"sideways\"}}",
+                "clustering.store_fail_mode: must be \"closed\" (503 while the store is down) or \"open\"");
+        cases.put("{\"clustering\": {\"member_channel_limit\": -1}}", "clustering.member_channel_limit: must be 0 to 100000");
+        cases.put("{\"clustering\": {\"member_channel_limit\": \"5\"}}", "clustering.member_channel_limit: wrong type");
+        cases.put("{\"clustering\": {\"member_channel_limit\": null}}", "clustering.member_channel_limit: must not be null");
+        cases.put("{\"clustering\": {\"capacity_failover_mode\": \"302\"}}",
+                "clustering.capacity_failover_mode: must be \"redirect\" (302 to a member with room) or \"forward\"");
+        cases.put("{\"clustering\": {\"channel_lease_ttl_seconds\": 0}}",
+                "clustering.channel_lease_ttl_seconds: must be 3 to 86400 seconds, was 0");
+        cases.put("{\"clustering\": {\"channel_lease_ttl_seconds\": 1.5}}", "clustering.channel_lease_ttl_seconds: wrong type");
+        cases.put("{\"clustering\": {\"fail_mode\": \"open\"}}", "clustering.fail_mode: unknown field");
+        cases.put("{\"clustering\": null}", "clustering: must be an object");
+        cases.put("{\"clustering\": [\"open\"]}", "clustering: wrong type");
+        for (Map.Entry<String, String> c : cases.entrySet()) {
+            ApiClient.Answer changed = api.call("PUT", "/api/clusters/" + cluster, token, c.getKey());
+            assertThat(changed.status()).as(c.getKey() + " -> " + changed.body()).isEqualTo(400);
+            assertThat(changed.error()).as(c.getKey()).startsWith(c.getValue());
+            String asCreate = "{\"name\": \"refused\", " + c.getKey().substring(1);
+            ApiClient.Answer refused = api.post("/api/clusters", token, asCreate);
+            assertThat(refused.status()).as(asCreate + " -> " + refused.body()).isEqualTo(400);
+            assertThat(refused.error()).as(asCreate).startsWith(c.getValue());
+        }
+        ApiClient.Answer nullName = api.call("PUT", "/api/clusters/" + cluster, token, "{\"name\": null}");
+        assertThat(nullName.status()).isEqualTo(400);
+        assertThat(nullName.error()).startsWith("name:");
+        assertThat(api.call("PUT", "/api/clusters/" + cluster, token, "{\"name\": \"plain\"}").status())
+                .as("another cluster's name").isEqualTo(409);
+        assertThat(api.get("/api/clusters", token).json().size()).as("nothing created").isEqualTo(2);
+        assertThat(api.get("/api/clusters/" + cluster, token).body()).as("nothing changed").isEqualTo(before);
+        assertThat(configVersion(api, token, member)).isEqualTo(memberVersion);
+
+        // A rename, or the same values again, leaves the snapshots alone.
+        assertThat(api.call("PUT", "/api/clusters/" + cluster, token, "{\"name\": \"edge-1\", \"clustering\": "
+                + "{\"store_fail_mode\": \"OPEN\"}}").json().get("name").asString()).isEqualTo("edge-1");
+        assertThat(configVersion(api, token, member)).isEqualTo(memberVersion);
+
+        ApiClient.Answer changed = api.call("PUT", "/api/clusters/" + cluster, token,
+                "{\"clustering\": {\"member_channel_limit\": 1, \"capacity_failover_mode\": \"redirect\"}}");
+        assertThat(changed.status()).as(changed.body()).isEqualTo(200);
+        assertThat(changed.json().get("clustering").toString()).as("the fields left out kept their value")
+                .isEqualTo("{\"store_fail_mode\":\"open\",\"member_channel_limit\":1,\"capacity_failover_mode\":"
+                        + "\"redirect\",\"channel_lease_ttl_seconds\":30}");
+        assertThat(configVersion(api, token, member)).isGreaterThan(memberVersion);
+        assertThat(configVersion(api, token, alone)).as("not a member").isEqualTo(aloneVersion);
+        SwitchConfig snapshot = SwitchConfig.parse(api.get("/api/servers/" + member + "/config", token).body());
+        assertThat(snapshot.clustering()).isEqualTo(new io.sipfleet.switching.config.Clustering(
+                io.sipfleet.switching.config.Clustering.StoreFailMode.OPEN, 1,
+                io.sipfleet.switching.config.Clustering.CapacityFailoverMode.REDIRECT, 30));
+        assertThat(api.get("/api/servers/" + alone + "/config", token).body()).doesNotContain("clustering");
+        assertThat(api.call("PUT", "/api/clusters/987654321", token, "{}").status()).isEqualTo(404);
+    }
+
+    private static long configVersion(ApiClient api, String token, long server) {
+        return api.get("/api/servers/" + server, token).json().get("config_version").asLong();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -420,6 +509,10 @@ class ApiTest extends DatabaseTest {
             assertThat(path.get(parts[0].toLowerCase())).as(endpoint + " missing from /openapi.json").isNotNull();
         }
         assertThat(doc.get("components").get("schemas").get("OperatorTopUpBody").get("properties").has("amount_cents")).isTrue();
+        JsonNode clustering = doc.get("components").get("schemas").get("ClusterBody").get("properties").get("clustering");
+        assertThat(clustering.get("properties").propertyNames()).containsExactly("store_fail_mode",
+                "member_channel_limit", "capacity_failover_mode", "channel_lease_ttl_seconds");
+        assertThat(doc.get("paths").get("/api/clusters/{id}").has("put")).isTrue();
         JsonNode settings = doc.get("components").get("schemas").get("ServerSettings").get("properties");
         assertThat(settings.get("extra_udp_ports").get("items").get("type").asString()).isEqualTo("integer");
         assertThat(settings.get("uac_registrations").get("items").get("properties").has("registrar")).isTrue();
