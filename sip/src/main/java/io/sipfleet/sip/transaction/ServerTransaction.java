@@ -53,6 +53,36 @@ public abstract sealed class ServerTransaction extends Transaction
         return sent;
     }
 
+    /**
+     * Sends the final {@code response} and ends the transaction at once, as a stateless UAS does
+     * (RFC 3261 8.2.7): nothing is kept to absorb retransmissions, which reach the TU again and
+     * get a fresh answer. For answers that are cheap and safe to repeat, above all digest
+     * challenges (8.2.7 names them): a completed transaction otherwise stays 64*T1 (Timer J) or
+     * until the ACK and Timer I, and at 12,000 REGISTER pairs/s the challenges alone kept some
+     * 380,000 of them alive. An INVITE gets no 2xx this way (its retransmission belongs to the
+     * transaction); the ACK of a non-2xx answered so matches nothing and goes to the TU, which
+     * drops an ACK of no call. Returns false, sending nothing, when the transaction had answered.
+     *
+     * @throws IllegalArgumentException for a provisional response, or a 2xx to an INVITE
+     */
+    public final boolean respondStateless(SipResponse response) {
+        Objects.requireNonNull(response, "response");
+        int code = response.statusCode();
+        if (code < 200 || (code < 300 && this instanceof InviteServerTransaction)) {
+            throw new IllegalArgumentException("a stateless answer is a final, and no 2xx to an INVITE: " + code);
+        }
+        boolean sent = false;
+        synchronized (this) {
+            if (state == TransactionState.TRYING || state == TransactionState.PROCEEDING) {
+                remember(response);
+                enter(TransactionState.TERMINATED);
+                sent = send(response);
+            }
+        }
+        settle();
+        return sent;
+    }
+
     /** Builds the response per 8.2.6 (To tag: {@link #toTag()}) and sends it. */
     public final boolean respond(int code, String reason) {
         return respond(response(code, reason));

@@ -223,4 +223,22 @@ class InviteServerTransactionTest {
         assertThat(g.tu.serverTimeouts).hasSize(1);
         g.assertIdle();
     }
+
+    @Test
+    void aStatelessChallengeToAnInviteEndsTheTransactionAndItsAckGoesToTheTu() {
+        SipRequest invite = Sip.invite("z9hG4bKstateless1");
+        f.receive(invite, Sip.UDP_CLIENT);
+        ServerTransaction tx = f.tu.serverTxs.get(0);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> tx.respondStateless(tx.response(200, "OK")))
+                .isInstanceOf(IllegalArgumentException.class);
+        io.sipfleet.sip.message.SipResponse challenge = tx.response(407, "Proxy Authentication Required");
+        assertThat(tx.respondStateless(challenge)).isTrue();
+        assertThat(tx.state()).isEqualTo(TransactionState.TERMINATED);
+        assertThat(f.layer.activeServerTransactions()).isZero();
+        f.advance(5_000);
+        assertThat(f.net.timesOfStatus(407)).as("no Timer G retransmissions").hasSize(1);
+        assertThat(f.net.responses(100)).as("no automatic 100 after the answer").isEmpty();
+        f.receive(Sip.ack(invite, challenge, "z9hG4bKstateless1"), Sip.UDP_CLIENT);
+        assertThat(f.tu.acks).as("no transaction absorbs it: the TU decides (the switch drops it)").hasSize(1);
+    }
 }

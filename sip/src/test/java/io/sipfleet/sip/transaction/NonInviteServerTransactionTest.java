@@ -60,6 +60,23 @@ class NonInviteServerTransactionTest {
     }
 
     @Test
+    void aStatelessAnswerEndsTheTransactionAtOnceAndARetransmissionGetsAFreshOne() {
+        f.receive(options(), Sip.UDP_CLIENT);
+        ServerTransaction tx = f.tu.serverTxs.get(0);
+        assertThat(tx.respondStateless(tx.response(401, "Unauthorized"))).isTrue();
+        assertThat(tx.state()).isEqualTo(TransactionState.TERMINATED);
+        assertThat(f.layer.activeServerTransactions()).as("nothing kept for Timer J").isZero();
+        assertThat(f.tu.terminated).containsExactly(tx);
+        assertThat(tx.respond(200, "OK")).as("answered already").isFalse();
+        assertThat(tx.respondStateless(tx.response(403, "Forbidden"))).isFalse();
+
+        f.receive(options(), Sip.UDP_CLIENT);
+        assertThat(f.tu.requests).as("8.2.7: the retransmission is processed again").hasSize(2);
+        assertThat(f.net.timesOfStatus(401)).hasSize(1);
+        assertThat(f.layer.retransmissionsAbsorbed()).isZero();
+    }
+
+    @Test
     void timerJCleansUpAfter64T1() {
         f.receive(options(), Sip.UDP_CLIENT);
         ServerTransaction tx = f.tu.serverTxs.get(0);

@@ -68,7 +68,9 @@ public final class AuthGate {
             guard.failure(source);
             failureListener.run();
         }
-        respond(tx, auth.reject(outcome, request, tx.toTag(), proxy), from);
+        // A challenge is answered statelessly (RFC 3261 8.2.7): a retransmitted request just gets
+        // a new one, and no transaction lingers 32 s per challenge. Refusals stay stateful.
+        respond(tx, auth.reject(outcome, request, tx.toTag(), proxy), from, outcome instanceof Outcome.Challenge);
         return outcome;
     }
 
@@ -78,18 +80,28 @@ public final class AuthGate {
      * through here, so a slowed source learns nothing faster from a 400 or 423 than from a 403.
      */
     public void respond(ServerTransaction tx, SipResponse response, Peer from) {
+        respond(tx, response, from, false);
+    }
+
+    /** {@link #respond(ServerTransaction, SipResponse, Peer)}, statelessly when {@code stateless}. */
+    private void respond(ServerTransaction tx, SipResponse response, Peer from, boolean stateless) {
         SipRequest request = tx.request();
         InetAddress client = request == null ? address(from) : clients.of(request, from);
         if (response.statusCode() >= 300 && guard.isSlowed(client)) {
             long delay = guard.settings().slowDownDelay().toNanos();
             try {
-                timer.newTimeout(t -> tx.respond(response), delay, TimeUnit.NANOSECONDS);
+                timer.newTimeout(t -> send(tx, response, stateless), delay, TimeUnit.NANOSECONDS);
                 return;
             } catch (RejectedExecutionException | IllegalStateException stopped) {
                 // Shutting down: answer now rather than never (an unanswered transaction lingers).
             }
         }
-        tx.respond(response);
+        send(tx, response, stateless);
+    }
+
+    private static void send(ServerTransaction tx, SipResponse response, boolean stateless) {
+        if (stateless) tx.respondStateless(response);
+        else tx.respond(response);
     }
 
     private static InetAddress address(Peer from) {

@@ -220,10 +220,22 @@ class RegistrarTest {
         assertThat(h.bindings("sip:alice@example.com").get(0).path()).isEqualTo(path);
     }
 
-    @Test void retransmissionsAreAbsorbedByTheTransaction() {
-        var request = Reg.of("alice").build();
-        assertThat(h.deliver(request, NATTED)).hasSize(1);
-        assertThat(h.deliver(request, NATTED)).as("the 401 again, from the transaction").hasSize(1);
-        assertThat(h.events.results).containsExactly(RegistrarEvents.CHALLENGED);
+    @Test void aChallengeIsStatelessAndTheAuthenticatedRegisterIsAbsorbedByItsTransaction() {
+        var unauthenticated = Reg.of("alice").build();
+        var first = h.deliver(unauthenticated, NATTED);
+        var again = h.deliver(unauthenticated, NATTED);
+        assertThat(first).hasSize(1);
+        assertThat(again).as("RFC 3261 8.2.7: the retransmission is challenged again").hasSize(1);
+        assertThat(again.get(0).statusCode()).isEqualTo(401);
+        assertThat(h.events.results).containsExactly(RegistrarEvents.CHALLENGED, RegistrarEvents.CHALLENGED);
+
+        Reg reg = Reg.of("alice");
+        DigestChallenge ch = alice.choose(first.get(0).headerValues(HeaderName.WWW_AUTHENTICATE)).orElseThrow();
+        var authenticated = reg.cseq(reg.cseq + 1).authorization(alice.authorize(ch, "REGISTER", reg.requestUri)).build();
+        assertThat(h.deliver(authenticated, NATTED)).extracting(SipResponse::statusCode).containsExactly(200);
+        assertThat(h.deliver(authenticated, NATTED)).as("the 200 again, from the transaction")
+                .extracting(SipResponse::statusCode).containsExactly(200);
+        assertThat(h.events.results).containsExactly(RegistrarEvents.CHALLENGED, RegistrarEvents.CHALLENGED,
+                RegistrarEvents.REGISTERED);
     }
 }
