@@ -45,7 +45,10 @@ final class AorUpdate {
 
         if (req.isQuery()) return unchanged(Status.OK, live, expired, now);
         if (req.wildcard()) {
-            for (Binding b : live) if (outOfOrder(b, req)) return unchanged(Status.OUT_OF_ORDER, live, expired, now);
+            for (Binding b : live) {
+                Status order = order(b, req);
+                if (order != null) return unchanged(order, live, expired, now);
+            }
             List<Removal> removals = new ArrayList<>(expired);
             for (Binding b : live) removals.add(new Removal(b, Cause.UNREGISTERED));
             return new Outcome(NONE, new RegistrationResult(Status.OK, List.of(), List.of(), List.of(), live, now), removals);
@@ -63,8 +66,10 @@ final class AorUpdate {
             for (var it = work.iterator(); it.hasNext(); ) {
                 Binding b = it.next();
                 if (!cu.matches(b)) continue;
-                // 10.3 step 7: same Call-ID and not a higher CSeq aborts the whole request.
-                if (outOfOrder(b, req)) return unchanged(Status.OUT_OF_ORDER, live, expired, now);
+                // 10.3 step 7: same Call-ID and a lower CSeq aborts the whole request; the same
+                // CSeq is this very request again (a retransmission), answered, not re-applied.
+                Status order = order(b, req);
+                if (order != null) return unchanged(order, live, expired, now);
                 it.remove();
                 if (b.contact().equals(cu.contact())) sameContact = b;
                 else removedHere.add(new Removal(b, cu.expiresSeconds() == 0 ? Cause.UNREGISTERED : Cause.REPLACED));
@@ -99,8 +104,18 @@ final class AorUpdate {
         return new Outcome(live.toArray(NONE), RegistrationResult.unchanged(status, live, now), expired);
     }
 
-    private static boolean outOfOrder(Binding b, RegisterRequest req) {
-        return b.callId().equals(req.callId()) && b.cseq() >= req.cseq();
+    /**
+     * Call-ID/CSeq ordering against one binding: null when the request may update it,
+     * {@link Status#OUT_OF_ORDER} when the binding holds a higher CSeq of the same Call-ID, and
+     * {@link Status#REPEATED} for the same Call-ID and CSeq: the request that wrote the binding,
+     * seen again. The registrar answers REGISTER statelessly (no 32 s transaction per 200), so
+     * a retransmission whose 200 was lost reaches the store and must get a 200 again, as the
+     * transaction layer would have sent, without a second update.
+     */
+    private static Status order(Binding b, RegisterRequest req) {
+        if (!b.callId().equals(req.callId())) return null;
+        if (b.cseq() > req.cseq()) return Status.OUT_OF_ORDER;
+        return b.cseq() == req.cseq() ? Status.REPEATED : null;
     }
 
     /**

@@ -67,7 +67,7 @@ public final class RedisLocationStore implements LocationStore {
     /** Owner-index entries per page of {@link #forEachOwnedBy} (SSCAN COUNT). */
     static final int OWNED_PAGE = 500;
 
-    private static final Status[] STATUS = {Status.OK, Status.OUT_OF_ORDER, Status.TOO_MANY_BINDINGS};
+    private static final Status[] STATUS = {Status.OK, Status.OUT_OF_ORDER, Status.TOO_MANY_BINDINGS, Status.REPEATED};
 
     private final RedisScriptingAsyncCommands<String, String> redis;
     private final RedisKeys keys;

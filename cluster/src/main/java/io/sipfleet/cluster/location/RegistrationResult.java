@@ -29,13 +29,19 @@ public record RegistrationResult(Status status, List<Binding> bindings,
     public enum Status {
         OK,
         /**
-         * A binding has the request's Call-ID with a CSeq at or above the request's: the request
+         * A binding has the request's Call-ID with a CSeq above the request's: the request
          * is older than what we hold (RFC 3261 10.3 steps 6 and 7: "the update MUST be aborted and
          * the request fails"). RFC 3261 ties a failed update to 500 (step 8), so answer
          * {@code 500 Server Internal Error}; some registrars answer 400, which a UA may treat as
          * final where 500 invites a retry with a new CSeq.
          */
         OUT_OF_ORDER,
+        /**
+         * A binding has the request's Call-ID and CSeq: this is the request that wrote it, seen
+         * again (a retransmission whose 200 was lost; the registrar keeps no transaction to absorb
+         * it). Nothing changed; answer 200 with the current bindings, as the first time.
+         */
+        REPEATED,
         /**
          * The AoR would hold more than {@link RegisterRequest#maxBindings} bindings. Retrying does
          * not help, so answer {@code 403 Forbidden} ("Too many registered contacts"), not 503.
@@ -54,5 +60,6 @@ public record RegistrationResult(Status status, List<Binding> bindings,
         return new RegistrationResult(status, current, List.of(), List.of(), List.of(), atMillis);
     }
 
-    public boolean isOk() { return status == Status.OK; }
+    /** The registrar answers 200: the request was applied, or was one applied before ({@link Status#REPEATED}). */
+    public boolean isOk() { return status == Status.OK || status == Status.REPEATED; }
 }

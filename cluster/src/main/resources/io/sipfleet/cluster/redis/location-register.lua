@@ -5,7 +5,7 @@
 --       'c' contacts), 7 maxBindings (0 = none), 8 memberId, 9 encoded fields 8-15 (member..path),
 --       10 number of contacts, then 6 per contact (already "last wins"-deduplicated by the client):
 --       contact, expiresSeconds, q, has instance ('1'/'0'), instance, regId.
--- Returns { status (0 OK, 1 OUT_OF_ORDER, 2 TOO_MANY_BINDINGS), now,
+-- Returns { status (0 OK, 1 OUT_OF_ORDER, 2 TOO_MANY_BINDINGS, 3 REPEATED), now,
 --           { contact, packed, ... } bindings after, { contact... } added, { contact... } refreshed,
 --           { cause, contact, packed, ... } removals (EXPIRED ones included) }.
 local now = now_ms(ARGV[1])
@@ -45,15 +45,21 @@ local function unchanged(status)
   for _, b in ipairs(expired) do drop(b, 'EXPIRED') end
   return { status, now, pairs_of(live), {}, {}, removals }
 end
-local function out_of_order(b)
-  return b.cid == callId and b.cseq >= cseq
+-- Call-ID/CSeq ordering: nil (may update), 1 OUT_OF_ORDER (a higher CSeq of the same Call-ID
+-- is stored) or 3 REPEATED (the same Call-ID and CSeq: this request again, answered unchanged).
+local function order(b)
+  if b.cid ~= callId then return nil end
+  if b.cseq > cseq then return 1 end
+  if b.cseq == cseq then return 3 end
+  return nil
 end
 
 if mode == 'q' then return unchanged(0) end
 
 if mode == 'w' then
   for _, b in ipairs(live) do
-    if out_of_order(b) then return unchanged(1) end
+    local o = order(b)
+    if o then return unchanged(o) end
   end
   for _, b in ipairs(expired) do drop(b, 'EXPIRED') end
   for _, b in ipairs(live) do drop(b, 'UNREGISTERED') end
@@ -76,8 +82,10 @@ for _ = 1, n do
   for _, b in ipairs(work) do
     -- Same binding: same contact text, or same +sip.instance and reg-id (RFC 5626).
     if b.contact == contact or (b.inst ~= false and b.inst == inst and b.reg == reg) then
-      -- 10.3 step 7: same Call-ID and not a higher CSeq aborts the whole request.
-      if out_of_order(b) then return unchanged(1) end
+      -- 10.3 step 7: same Call-ID and a lower CSeq aborts the whole request; the same CSeq is
+      -- a retransmission of the request that wrote the binding.
+      local o = order(b)
+      if o then return unchanged(o) end
       if b.contact == contact then
         same = b
       else

@@ -82,9 +82,15 @@ class RedisLocationStoreSharingTest {
         get(a.forEachOwnedBy("switch-b", ownedByB::add));
         assertThat(ownedByA).isEmpty();
         assertThat(ownedByB).containsExactlyElementsOf(moved.bindings());
-        // A replayed REGISTER reaching A is refused by the CSeq B wrote.
+        // A retransmission of that REGISTER reaching A is seen as the request B applied: no
+        // change, ownership stays with B; an older one is refused by the CSeq B wrote.
         assertThat(get(a.register(AOR, from("switch-a", "cid", 2, 0, c("sip:a@h", 3600)))).status())
+                .isEqualTo(RegistrationResult.Status.REPEATED);
+        assertThat(get(a.register(AOR, from("switch-a", "cid", 1, 0, c("sip:a@h", 3600)))).status())
                 .isEqualTo(RegistrationResult.Status.OUT_OF_ORDER);
+        ownedByB.clear();
+        get(a.forEachOwnedBy("switch-b", ownedByB::add));
+        assertThat(ownedByB).containsExactlyElementsOf(moved.bindings());
 
         assertThat(get(b.remove(AOR, "sip:a@h"))).isTrue();
         assertThat(get(a.lookup(AOR))).isEmpty();

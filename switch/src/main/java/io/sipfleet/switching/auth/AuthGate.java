@@ -83,6 +83,14 @@ public final class AuthGate {
         respond(tx, response, from, false);
     }
 
+    /**
+     * As {@link #respond(ServerTransaction, SipResponse, Peer)}, but ends the transaction at once
+     * (RFC 3261 8.2.7): for answers that are safe to compute again when a retransmission comes.
+     */
+    public void respondStateless(ServerTransaction tx, SipResponse response, Peer from) {
+        respond(tx, response, from, true);
+    }
+
     /** {@link #respond(ServerTransaction, SipResponse, Peer)}, statelessly when {@code stateless}. */
     private void respond(ServerTransaction tx, SipResponse response, Peer from, boolean stateless) {
         SipRequest request = tx.request();

@@ -13,7 +13,7 @@ public interface RegistrarEvents {
     String REGISTERED = "registered", QUERY = "query", UNREGISTERED = "unregistered",
             CHALLENGED = "challenged", FORBIDDEN = "forbidden", NOT_OWNER = "not_owner",
             BAD_REQUEST = "bad_request", BAD_EXTENSION = "bad_extension", INTERVAL_TOO_BRIEF = "interval_too_brief",
-            OUT_OF_ORDER = "out_of_order", TOO_MANY_BINDINGS = "too_many_bindings", STORE_ERROR = "store_error";
+            OUT_OF_ORDER = "out_of_order", REPEATED = "repeated", TOO_MANY_BINDINGS = "too_many_bindings", STORE_ERROR = "store_error";
 
     /** A binding was added, or refreshed (new expiry, maybe a new flow): (re)schedule its pings. */
     void onRegistered(Binding binding);

@@ -220,7 +220,7 @@ class RegistrarTest {
         assertThat(h.bindings("sip:alice@example.com").get(0).path()).isEqualTo(path);
     }
 
-    @Test void aChallengeIsStatelessAndTheAuthenticatedRegisterIsAbsorbedByItsTransaction() {
+    @Test void aChallengeIsStatelessAndARetransmittedQopRegisterIsChallengedAgain() {
         var unauthenticated = Reg.of("alice").build();
         var first = h.deliver(unauthenticated, NATTED);
         var again = h.deliver(unauthenticated, NATTED);
@@ -233,9 +233,34 @@ class RegistrarTest {
         DigestChallenge ch = alice.choose(first.get(0).headerValues(HeaderName.WWW_AUTHENTICATE)).orElseThrow();
         var authenticated = reg.cseq(reg.cseq + 1).authorization(alice.authorize(ch, "REGISTER", reg.requestUri)).build();
         assertThat(h.deliver(authenticated, NATTED)).extracting(SipResponse::statusCode).containsExactly(200);
-        assertThat(h.deliver(authenticated, NATTED)).as("the 200 again, from the transaction")
-                .extracting(SipResponse::statusCode).containsExactly(200);
+        // The 200 was stateless: the retransmission (its 200 lost, say) carries the same
+        // nonce-count, which digest replay protection refuses with a fresh challenge; the phone
+        // then registers with the next CSeq, as it would with Kamailio's stateless save().
+        List<SipResponse> retransmitted = h.deliver(authenticated, NATTED);
+        assertThat(retransmitted).extracting(SipResponse::statusCode).containsExactly(401);
+        assertThat(h.bindings("sip:alice@example.com")).hasSize(1);
         assertThat(h.events.results).containsExactly(RegistrarEvents.CHALLENGED, RegistrarEvents.CHALLENGED,
-                RegistrarEvents.REGISTERED);
+                RegistrarEvents.REGISTERED, RegistrarEvents.CHALLENGED);
+    }
+
+    @Test void aRetransmittedRegisterWithoutQopGetsThe200AgainAndChangesNothing() {
+        Reg reg = Reg.of("alice");
+        SipResponse challenge = h.send(reg.build(), NATTED);
+        DigestChallenge offered = alice.choose(challenge.headerValues(HeaderName.WWW_AUTHENTICATE)).orElseThrow();
+        // An RFC 2069 style phone (many still are): no qop, so no nonce-count to tell a copy by.
+        DigestChallenge noQop = new DigestChallenge(offered.realm(), offered.nonce(), offered.opaque(),
+                offered.algorithm(), List.of(), false, false);
+        var authenticated = reg.cseq(reg.cseq + 1).authorization(alice.authorize(noQop, "REGISTER", reg.requestUri))
+                .build();
+        SipResponse ok = h.send(authenticated, NATTED);
+        assertThat(ok.statusCode()).isEqualTo(200);
+        Binding before = h.bindings("sip:alice@example.com").getFirst();
+
+        h.clock.advance(Duration.ofSeconds(2));
+        SipResponse again = h.send(authenticated, NATTED);
+        assertThat(again.statusCode()).as("the same Call-ID and CSeq: the request seen again").isEqualTo(200);
+        assertThat(again.headerValues(HeaderName.CONTACT)).containsExactly("<sip:alice@192.168.1.10:5060>;expires=3598");
+        assertThat(h.bindings("sip:alice@example.com")).containsExactly(before);
+        assertThat(h.events.results).endsWith(RegistrarEvents.REGISTERED, RegistrarEvents.REPEATED);
     }
 }
