@@ -106,6 +106,15 @@ final class AuthParams {
     /** RFC 3261 section 25.1: DQUOTE *(qdtext / quoted-pair) DQUOTE, backslash escapes. */
     private String quotedString(String name) throws DigestParseException {
         int open = pos++;
+        // Fast path, what phones send: plain qdtext up to the closing quote, one substring.
+        for (int i = pos, n = s.length(); i < n; i++) {
+            char c = s.charAt(i);
+            if (c == '"') {
+                pos = i + 1;
+                return s.substring(open + 1, i);
+            }
+            if (c == '\\' || c < 0x20 || c == 0x7f) break; // escapes, folds, controls: the full rules below
+        }
         StringBuilder out = new StringBuilder();
         while (pos < s.length()) {
             char c = s.charAt(pos++);
@@ -158,8 +167,16 @@ final class AuthParams {
      * (RFC 9110 section 5.6.2) since UAs that share an HTTP stack produce them in unquoted values.
      */
     private static boolean isTokenChar(char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                || "-.!%*_+`'~#$&^|".indexOf(c) >= 0;
+        return c < 128 && TOKEN[c];
+    }
+
+    private static final boolean[] TOKEN = new boolean[128];
+
+    static {
+        for (char c = 0; c < 128; c++) {
+            TOKEN[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || "-.!%*_+`'~#$&^|".indexOf(c) >= 0;
+        }
     }
 
     private static boolean isWsp(char c) {

@@ -139,7 +139,8 @@ public final class DigestAuthenticator {
             case REPLAY -> DigestResult.of(Status.REPLAY, "nonce-count " + Hex.eightDigits(c.nc())
                     + " not above " + Hex.eightDigits(tracker.highestNc(c.nonce())) + " for this nonce");
             case EVICTED -> DigestResult.of(Status.STALE,
-                    "nonce dropped from replay tracking (more than " + config.maxTrackedNonces() + " live nonces)");
+                    "nonce dropped from replay tracking (its slot of " + config.maxTrackedNonces()
+                            + " taken by a newer nonce)");
         };
     }
 

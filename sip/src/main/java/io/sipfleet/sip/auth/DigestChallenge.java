@@ -84,10 +84,11 @@ public record DigestChallenge(String realm, String nonce, String opaque, DigestA
      * The algorithm is always written, even MD5, so RFC 8760 clients never have to guess.
      */
     public String toHeaderValue() {
-        StringBuilder b = new StringBuilder(192).append("Digest realm=").append(QuotedString.quote(realm))
-                .append(", nonce=").append(QuotedString.quote(nonce));
+        StringBuilder b = new StringBuilder(192).append("Digest realm=");
+        QuotedString.appendQuoted(b, realm).append(", nonce=");
+        QuotedString.appendQuoted(b, nonce);
         if (opaque != null) {
-            b.append(", opaque=").append(QuotedString.quote(opaque));
+            QuotedString.appendQuoted(b.append(", opaque="), opaque);
         }
         b.append(", algorithm=").append(algorithm.token());
         if (!qop.isEmpty()) {

@@ -11,7 +11,12 @@ final class QuotedString {
      * username inject header lines, so they are refused.
      */
     static String quote(String value) {
-        StringBuilder out = new StringBuilder(value.length() + 2).append('"');
+        return appendQuoted(new StringBuilder(value.length() + 2), value).toString();
+    }
+
+    /** Appends {@code value} to {@code out} as {@link #quote} renders it; returns {@code out}. */
+    static StringBuilder appendQuoted(StringBuilder out, String value) {
+        out.append('"');
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if ((c < 0x20 && c != '\t') || c == 0x7f) {
@@ -23,6 +28,6 @@ final class QuotedString {
             }
             out.append(c);
         }
-        return out.append('"').toString();
+        return out.append('"');
     }
 }

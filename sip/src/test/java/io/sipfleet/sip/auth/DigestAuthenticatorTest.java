@@ -249,7 +249,7 @@ class DigestAuthenticatorTest {
         // "first" was pushed out while live; replaying it must not pass.
         DigestResult replay = tiny.verify(first, "REGISTER", ha1(DigestAlgorithm.SHA_256));
         assertThat(replay).isEqualTo(new DigestResult(Status.STALE,
-                "nonce dropped from replay tracking (more than 1 live nonces)"));
+                "nonce dropped from replay tracking (its slot of 1 taken by a newer nonce)"));
     }
 
     @Test
