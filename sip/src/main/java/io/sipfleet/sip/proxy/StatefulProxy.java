@@ -189,12 +189,15 @@ public final class StatefulProxy {
 
     /** Serial: a candidate that sent nothing within the policy's no-answer timeout counts as a 408. */
     private void silent(Branch b) {
+        SipRequest request;
         synchronized (b.context) {
             if (b.done || b.provisional || b.context.finalSent) return;
+            request = b.context.request;
         }
-        log.info("proxy: {} {}: no answer from {}, trying the next", b.context.request.method(),
-                b.context.request.callId(), b.target.label());
-        onBranchFinal(b, Responses.create(b.context.request, 408, "Request Timeout", null), true);
+        if (request == null) return;
+        log.info("proxy: {} {}: no answer from {}, trying the next", request.method(), request.callId(),
+                b.target.label());
+        onBranchFinal(b, Responses.create(request, 408, "Request Timeout", null), true);
     }
 
     /**
@@ -289,7 +292,16 @@ public final class StatefulProxy {
     public void onTimeout(ClientTransaction tx) {
         Branch b = branches.get(tx.key());
         if (b == null) return;
-        onBranchFinal(b, Responses.create(b.context.request, 408, "Request Timeout", null));
+        SipRequest request;
+        synchronized (b.context) {
+            request = b.context.request;
+            // Settled already (another branch answered): this branch's end changes nothing upstream.
+            if (request == null) {
+                b.done = true;
+                return;
+            }
+        }
+        onBranchFinal(b, Responses.create(request, 408, "Request Timeout", null));
     }
 
     public void onTerminated(Transaction tx) {
@@ -322,7 +334,7 @@ public final class StatefulProxy {
             ctx.timeoutCode = 408;
             pending = pendingBranches(ctx);
         }
-        log.info("proxy: no answer for {} within {} s, cancelling {} branch(es)", ctx.request.callId(),
+        log.info("proxy: no answer for {} within {} s, cancelling {} branch(es)", ctx.callId,
                 settings.ringTimeout().toSeconds(), pending.size());
         for (Branch b : pending) cancel(b);
     }
@@ -358,7 +370,9 @@ public final class StatefulProxy {
         Branch next = null;
         boolean verbatim = false; // the serial policy's own final: not mapped by finalFor
         boolean settled; // the caller already had its final response before this one
+        SipRequest request;
         synchronized (ctx) {
+            request = ctx.request;
             // A silent branch given up (serial): its late non-2xx is of no interest any more.
             // A branch has one final; a later one is a silent branch's late answer.
             if ((b.abandoned || b.done) && code >= 300) return;
@@ -399,7 +413,7 @@ public final class StatefulProxy {
         }
         for (Branch other : toCancel) cancel(other);
         if (next != null) {
-            send(next, null, ctx.request);
+            send(next, null, request); // next is only chosen while unsettled: request is set
             return;
         }
         if (toSend == null) return;
@@ -451,13 +465,16 @@ public final class StatefulProxy {
         try {
             ctx.events.onFinal(finalResponse, target);
         } catch (RuntimeException e) {
-            log.error("proxy: call event handler failed for {}", ctx.request.callId(), e);
+            log.error("proxy: call event handler failed for {}", ctx.callId, e);
         }
     }
 
     /** The caller has its final answer: no Timer C, no context (a late CANCEL is answered by the layer). */
     private void settle(ForwardContext ctx) {
         if (ctx.timerC != null) ctx.timerC.cancel();
+        synchronized (ctx) {
+            ctx.release();
+        }
         contexts.remove(ctx.server, ctx);
     }
 
