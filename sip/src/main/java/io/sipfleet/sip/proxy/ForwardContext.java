@@ -37,7 +37,7 @@ final class ForwardContext {
     // attempt's copy is prepared from the request (our Record-Route or not, the caller's own lines).
     java.util.ArrayDeque<Target> remaining;
     SerialPolicy policy;
-    boolean recordRoute; // serial: each branch is prepared from the request (16.6) with our Record-Route or not
+    boolean recordRoute; // a branch prepared from the request itself (serial, or a single target) gets our Record-Route
     java.util.function.Consumer<io.sipfleet.sip.message.MessageEditor> ownEntries; // serial: the caller's own lines, or null
     boolean exhausted; // every candidate failed over: the policy's final goes upstream as is
 

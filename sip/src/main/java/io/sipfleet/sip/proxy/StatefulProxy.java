@@ -81,8 +81,11 @@ public final class StatefulProxy {
             return;
         }
         targets = notUs;
-        SipRequest base = prepare(request, from, recordRoute);
+        // One target (nearly every call): its copy is prepared in the same edit as its Via and
+        // Request-URI, one copy of the message; several share one prepared base.
+        SipRequest base = targets.size() == 1 ? null : prepare(request, from, recordRoute);
         synchronized (ctx) {
+            ctx.recordRoute = recordRoute;
             for (Target t : targets) ctx.branches.add(new Branch(ctx, t));
         }
         contexts.put(tx, ctx);

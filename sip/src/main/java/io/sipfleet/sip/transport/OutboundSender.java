@@ -88,7 +88,10 @@ final class OutboundSender implements Outbound {
             failedLog.warn("dropped {} to {}: UDP is not enabled on {}", what, to.remote(), config.bindSocketAddress());
             return null;
         }
-        ChannelFuture f = ch.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(bytes, 0, length), to.remote()));
+        // Straight into a pooled direct buffer: epoll copies a heap buffer into one anyway, after
+        // wrapping and slicing it (three short-lived objects per datagram).
+        ByteBuf buf = ch.alloc().directBuffer(length, length).writeBytes(bytes, 0, length);
+        ChannelFuture f = ch.writeAndFlush(new DatagramPacket(buf, to.remote()));
         f.addListener(w -> done(w.isSuccess(), w.cause(), Transport.UDP, to.remote(), what));
         return f;
     }
