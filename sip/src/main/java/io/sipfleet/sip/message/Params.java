@@ -21,7 +21,9 @@ public final class Params {
 
     /** Builder used by the parsers: appends without copying the whole array each time. */
     public static final class Builder {
-        private String[] nv = new String[8];
+        // Two pairs cover most headers (a Via's branch and rport, a tag); build() hands over an
+        // array that fits exactly instead of copying it. A builder is used once.
+        private String[] nv = new String[4];
         private int n;
 
         public Builder add(String name, String value) {
@@ -36,7 +38,12 @@ public final class Params {
             return false;
         }
 
-        public Params build() { return n == 0 ? EMPTY : new Params(Arrays.copyOf(nv, n)); }
+        public Params build() {
+            if (n == 0) return EMPTY;
+            String[] exact = n == nv.length ? nv : Arrays.copyOf(nv, n);
+            nv = null; // used once: the Params owns the array now
+            return new Params(exact);
+        }
     }
 
     public int size() { return nv.length / 2; }
