@@ -114,7 +114,7 @@ public final class SwitchNode implements AutoCloseable {
                     }
                 });
         state.location().addListener(keepAlive);
-        this.calls = new CallTracker(state.cps(), state.channels(), timer, clock, initial.serverId(),
+        this.calls = new CallTracker(state.admission(), state.channels(), timer, clock, initial.serverId(),
                 initial.clusterId(), SwitchWiring.limits(initial), this::callEnded);
         Router router = new Router(self, config::current, state.location(), users);
         // Location array sharing: every change to a binding we own is numbered for the peers to pull.

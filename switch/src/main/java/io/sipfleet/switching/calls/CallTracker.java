@@ -1,6 +1,7 @@
 package io.sipfleet.switching.calls;
 
 import io.netty.util.Timer;
+import io.sipfleet.cluster.limits.CallAdmission;
 import io.sipfleet.cluster.limits.ChannelCounter;
 import io.sipfleet.cluster.limits.CpsLimiter;
 import io.sipfleet.cluster.limits.InMemoryChannelCounter;
@@ -34,7 +35,7 @@ import org.slf4j.LoggerFactory;
 public final class CallTracker {
     private static final Logger log = LoggerFactory.getLogger(CallTracker.class);
 
-    private final CpsLimiter cps;
+    private final CallAdmission admission;
     private final ChannelCounter channels;
     private final Timer timer;
     private final Clock clock;
@@ -45,6 +46,7 @@ public final class CallTracker {
     /** Fallback limits of this member alone, used only while the store is down and storeFailMode is open. */
     private final CpsLimiter localCps = new InMemoryCpsLimiter(() -> System.nanoTime() / 1_000_000);
     private final InMemoryChannelCounter localChannels;
+    private final CallAdmission localAdmission;
     /** Calls holding a channel of this member's own cap (memberChannelLimit), reserved before the store is asked. */
     private final AtomicInteger ownChannels = new AtomicInteger();
     private final LongAdder admittedLocally = new LongAdder();
@@ -91,8 +93,18 @@ public final class CallTracker {
      */
     public CallTracker(CpsLimiter cps, ChannelCounter channels, Timer timer, Clock clock, String serverId,
                        String clusterId, Limits limits, Consumer<Cdr> cdrSink) {
+        this(CallAdmission.of(cps, channels), channels, timer, clock, serverId, clusterId, limits, cdrSink);
+    }
+
+    /**
+     * @param admission a new call's CPS windows and channel lease in one operation (one round trip
+     *                  on a shared store), on the same store as {@code channels}, which releases and
+     *                  refreshes the leases it takes
+     */
+    public CallTracker(CallAdmission admission, ChannelCounter channels, Timer timer, Clock clock, String serverId,
+                       String clusterId, Limits limits, Consumer<Cdr> cdrSink) {
         this.scope = clusterId != null ? "cluster" : "server:" + serverId;
-        this.cps = cps;
+        this.admission = admission;
         this.channels = channels;
         this.timer = timer;
         this.clock = clock;
@@ -100,6 +112,7 @@ public final class CallTracker {
         this.limits = limits;
         this.cdrSink = cdrSink;
         this.localChannels = new InMemoryChannelCounter(() -> System.nanoTime() / 1_000_000, channels.leaseTtl());
+        this.localAdmission = CallAdmission.of(localCps, localChannels);
     }
 
     public void limits(Limits next) { this.limits = next; }
@@ -126,7 +139,7 @@ public final class CallTracker {
     public CompletionStage<Admission> admit(SipRequest invite, Peer from, String routeScope, int routeCps,
                                             boolean countCps) {
         Limits l = limits;
-        CompletionStage<Admission> shared = admitWith(cps, channels, invite, from, routeScope, routeCps, countCps, l,
+        CompletionStage<Admission> shared = admitWith(admission, invite, from, routeScope, routeCps, countCps, l,
                 l.cpsLimit(), l.channelLimit(), false);
         if (!l.failOpen()) return shared;
         // storeFailMode open: the store could not answer, so this member decides alone, on its
@@ -140,43 +153,41 @@ public final class CallTracker {
                 log.warn("calls: store unavailable ({}); admitting {} against this member's share (cps {}, channels {})",
                         rootMessage(error), invite.callId(), l.share(l.cpsLimit()), l.share(l.channelLimit()));
             }
-            return admitWith(localCps, localChannels, invite, from, routeScope, routeCps, countCps, l,
+            return admitWith(localAdmission, invite, from, routeScope, routeCps, countCps, l,
                     l.share(l.cpsLimit()), l.share(l.channelLimit()), true);
         }).thenCompose(stage -> stage);
     }
 
-    private CompletionStage<Admission> admitWith(CpsLimiter cpsLimiter, ChannelCounter counter, SipRequest invite,
-                                                 Peer from, String routeScope, int routeCps, boolean countCps,
+    private CompletionStage<Admission> admitWith(CallAdmission admitter, SipRequest invite, Peer from,
+                                                 String routeScope, int routeCps, boolean countCps,
                                                  Limits l, int cpsLimit, int channelLimit, boolean local) {
-        CompletionStage<Boolean> cpsOk = countCps && cpsLimit > 0 ? cpsLimiter.tryAcquire("cps:" + serverScope(), cpsLimit)
-                : CompletableFuture.completedFuture(true);
-        return cpsOk.thenCompose(ok -> {
-            if (!ok) return CompletableFuture.completedFuture(Admission.CPS_LIMIT);
-            if (countCps && routeScope != null && routeCps > 0) {
-                return cpsLimiter.tryAcquire("cps:route:" + routeScope, routeCps)
-                        .thenCompose(rok -> rok ? channel(counter, invite, from, l, channelLimit, local)
-                                : CompletableFuture.completedFuture(Admission.ROUTE_CPS_LIMIT));
-            }
-            return channel(counter, invite, from, l, channelLimit, local);
-        });
-    }
-
-    private CompletionStage<Admission> channel(ChannelCounter counter, SipRequest invite, Peer from, Limits l,
-                                               int channelLimit, boolean local) {
         String key = invite.callId() + ";" + invite.from().tag();
         int limit = channelLimit > 0 ? channelLimit : Integer.MAX_VALUE;
+        String cpsScope = countCps && cpsLimit > 0 ? "cps:" + serverScope() : null;
+        String route = countCps && routeScope != null && routeCps > 0 ? "cps:route:" + routeScope : null;
+        int serverCps = cpsScope != null ? cpsLimit : 0, routeLimit = route != null ? routeCps : 0;
         // This member's own cap: reserved before the store is asked, so concurrent INVITEs cannot
-        // all pass a check made before any of them was counted.
+        // all pass a check made before any of them was counted. When it is full, the CPS windows are
+        // still counted (CPS counts attempts, whichever check then refuses) and no channel is asked for.
         boolean capped = !local && l.memberChannelLimit() > 0;
         if (capped && ownChannels.incrementAndGet() > l.memberChannelLimit()) {
             ownChannels.decrementAndGet();
-            return CompletableFuture.completedFuture(Admission.MEMBER_CHANNEL_LIMIT);
+            if (serverCps == 0 && routeLimit == 0) return CompletableFuture.completedFuture(Admission.MEMBER_CHANNEL_LIMIT);
+            return admitter.admit(cpsScope, serverCps, route, routeLimit, null, null, 0).thenApply(v -> switch (v) {
+                case CPS_LIMIT -> Admission.CPS_LIMIT;
+                case ROUTE_CPS_LIMIT -> Admission.ROUTE_CPS_LIMIT;
+                default -> Admission.MEMBER_CHANNEL_LIMIT;
+            });
         }
-        return counter.tryAcquire(serverScope(), key, limit).handle((ok, error) -> {
-            if (error != null || !ok) {
+        return admitter.admit(cpsScope, serverCps, route, routeLimit, serverScope(), key, limit).handle((verdict, error) -> {
+            if (error != null || verdict != CallAdmission.Verdict.ADMITTED) {
                 if (capped) ownChannels.decrementAndGet();
                 if (error != null) throw error instanceof CompletionException ce ? ce : new CompletionException(error);
-                return Admission.CHANNEL_LIMIT;
+                return switch (verdict) {
+                    case CPS_LIMIT -> Admission.CPS_LIMIT;
+                    case ROUTE_CPS_LIMIT -> Admission.ROUTE_CPS_LIMIT;
+                    default -> Admission.CHANNEL_LIMIT;
+                };
             }
             countAdmitted();
             Call call = start(invite, from, key, l);
