@@ -15,11 +15,13 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -415,6 +417,36 @@ public final class CallTracker {
     public int active() { return calls.size(); }
 
     public CompletionStage<Integer> channelsInUse() { return channels.count(serverScope()); }
+
+    /**
+     * A shared store's channel count is read for a gauge at most this often after a change: the
+     * changes meanwhile (calls admitted or ended) share one read.
+     */
+    static final long GAUGE_DELAY_MILLIS = 100;
+    private final AtomicBoolean gaugeDue = new AtomicBoolean();
+
+    /**
+     * A call was admitted or ended: {@code gauge} gets {@link #channelsInUse()}. A counter in this
+     * process is read at once. A shared store's count is a script of its own (it was two scripts
+     * per call, one per admission and one per end, as many as the call's own), so it is read
+     * {@link #GAUGE_DELAY_MILLIS} after the first change not yet read, once for all the changes
+     * meanwhile: the gauge lags by at most that, and costs at most 10 reads a second.
+     */
+    public void channelsChanged(IntConsumer gauge) {
+        if (channels instanceof InMemoryChannelCounter) {
+            channelsInUse().thenAccept(gauge::accept);
+            return;
+        }
+        if (!gaugeDue.compareAndSet(false, true)) return;
+        try {
+            timer.newTimeout(t -> {
+                gaugeDue.set(false);
+                channelsInUse().thenAccept(gauge::accept);
+            }, GAUGE_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (IllegalStateException stopped) {
+            gaugeDue.set(false); // shutting down: the gauge no longer matters
+        }
+    }
 
     /** Ends every call (shutdown): channels released, CDRs written. */
     public void endAll(String reason) {
