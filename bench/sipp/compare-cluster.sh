@@ -10,8 +10,9 @@
 # same machine, same run. For each scenario: rate-ladder.sh on the single switch, then on
 # member A (SERVER_PID = A: the member's own CPU per operation), then one step at the fixed
 # CPU rate against A with SERVER_PID = redis-server, which gives the store's CPU per
-# operation (every REGISTER is one script, every call a lookup, a CPS script when limited and
-# a channel lease acquire + release). The summary gives per scenario the highest rate each
+# operation (every REGISTER is one script, every call a lookup and one admission script: CPS
+# windows + channel lease; the lease release rides on a later admission or a batched release
+# script). The summary gives per scenario the highest rate each
 # held, CPU µs per operation at the fixed rate (member, Redis, member + Redis) and the ratio
 # member / single, with the goal: a member keeps >= 80 % of a single switch's rate.
 #

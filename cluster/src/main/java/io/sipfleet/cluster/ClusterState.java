@@ -1,5 +1,6 @@
 package io.sipfleet.cluster;
 
+import io.sipfleet.cluster.limits.CallAdmission;
 import io.sipfleet.cluster.limits.ChannelCounter;
 import io.sipfleet.cluster.limits.CpsLimiter;
 import io.sipfleet.cluster.limits.InMemoryChannelCounter;
@@ -16,9 +17,11 @@ import java.util.concurrent.CompletionStage;
  * The state a switch shares with the other switches of its cluster, as one set: created once per
  * process (in memory for one node and {@code sipfleet up}, on Redis for a fleet through
  * {@link RedisClusterState#connect}) and handed to the switch. Each piece has one owner: the registrar writes {@code location}, call admission uses
- * {@code cps} and {@code channels}.
+ * {@code cps} and {@code channels}, and {@code admission}, which checks a new call's CPS windows and
+ * takes its channel in one operation (one round trip on Redis; the two limiters in turn otherwise).
  */
-public record ClusterState(LocationStore location, CpsLimiter cps, ChannelCounter channels, StoreHealth health) {
+public record ClusterState(LocationStore location, CpsLimiter cps, ChannelCounter channels, StoreHealth health,
+                           CallAdmission admission) {
 
     /**
      * Channel lease TTL when none is given: the switch refreshes live dialogs every 30 s, so a lease
@@ -31,6 +34,12 @@ public record ClusterState(LocationStore location, CpsLimiter cps, ChannelCounte
         Objects.requireNonNull(cps, "cps");
         Objects.requireNonNull(channels, "channels");
         Objects.requireNonNull(health, "health");
+        Objects.requireNonNull(admission, "admission");
+    }
+
+    /** Admission through {@code cps} then {@code channels}, one after the other. */
+    public ClusterState(LocationStore location, CpsLimiter cps, ChannelCounter channels, StoreHealth health) {
+        this(location, cps, channels, health, CallAdmission.of(cps, channels));
     }
 
     /** State that lives in this process (or whose store has no health to report). */

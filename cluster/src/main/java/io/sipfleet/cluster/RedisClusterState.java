@@ -22,6 +22,7 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import io.lettuce.core.resource.DefaultClientResources;
+import io.sipfleet.cluster.limits.RedisCallAdmission;
 import io.sipfleet.cluster.limits.RedisChannelCounter;
 import io.sipfleet.cluster.limits.RedisCpsLimiter;
 import io.sipfleet.cluster.location.RedisLocationStore;
@@ -101,6 +102,7 @@ public final class RedisClusterState implements AutoCloseable {
 
     private final String clusterId;
     private final ClientResources resources;
+    private final RedisChannelCounter channels;
     private final AbstractRedisClient client;
     private final StatefulConnection<String, String> connection;
     private final RedisScriptingAsyncCommands<String, String> commands;
@@ -117,14 +119,17 @@ public final class RedisClusterState implements AutoCloseable {
 
     private RedisClusterState(String clusterId, ClientResources resources, AbstractRedisClient client,
                               StatefulConnection<String, String> connection, RedisScriptingAsyncCommands<String, String> redis,
-                              Duration leaseTtl) {
+                              Duration leaseTtl, java.util.concurrent.ScheduledExecutorService flusher) {
         this.clusterId = clusterId;
         this.resources = resources;
         this.client = client;
         this.connection = connection;
         this.commands = redis;
+        // Channel releases are batched: they ride on the next admission (one script for CPS + lease)
+        // or go together at most a few ms later, on the SIP loops when they are shared.
+        this.channels = new RedisChannelCounter(redis, clusterId, leaseTtl, flusher);
         this.state = new ClusterState(new RedisLocationStore(redis, clusterId), new RedisCpsLimiter(redis, clusterId),
-                new RedisChannelCounter(redis, clusterId, leaseTtl), health);
+                channels, health, new RedisCallAdmission(channels));
         client.addListener(new RedisConnectionStateListener() {
             @Override public void onRedisConnected(RedisChannelHandler<?, ?> c, SocketAddress address) { changed(true); }
             @Override public void onRedisDisconnected(RedisChannelHandler<?, ?> c) { changed(false); }
@@ -173,7 +178,8 @@ public final class RedisClusterState implements AutoCloseable {
                 client = cc;
                 cc.setOptions(clusterClientOptions());
                 StatefulRedisClusterConnection<String, String> c = cc.connect(StringCodec.UTF8);
-                state = new RedisClusterState(clusterId, resources, cc, c, c.async(), leaseTtl);
+                state = new RedisClusterState(clusterId, resources, cc, c, c.async(), leaseTtl,
+                        ioLoops != null ? ioLoops : resources.eventExecutorGroup());
                 where = "Redis Cluster " + seeds;
             } else {
                 RedisURI uri = RedisURI.create(storeUri);
@@ -182,7 +188,8 @@ public final class RedisClusterState implements AutoCloseable {
                 client = rc;
                 rc.setOptions(clientOptions());
                 StatefulRedisConnection<String, String> c = rc.connect(StringCodec.UTF8);
-                state = new RedisClusterState(clusterId, resources, rc, c, c.async(), leaseTtl);
+                state = new RedisClusterState(clusterId, resources, rc, c, c.async(), leaseTtl,
+                        ioLoops != null ? ioLoops : resources.eventExecutorGroup());
                 where = uri.toString();
             }
             state.loadScripts();
@@ -310,6 +317,7 @@ public final class RedisClusterState implements AutoCloseable {
         List<LuaScript> all = new ArrayList<>(RedisLocationStore.scripts());
         all.addAll(RedisCpsLimiter.scripts());
         all.addAll(RedisChannelCounter.scripts());
+        all.addAll(RedisCallAdmission.scripts());
         return List.copyOf(all);
     }
 
@@ -369,6 +377,15 @@ public final class RedisClusterState implements AutoCloseable {
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) return;
+        try {
+            // Releases still queued (calls ended by the shutdown) go first, if the store answers soon.
+            channels.flushAll().get(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            log.warn("cluster {}: queued channel releases not flushed at close ({}); their leases expire", clusterId,
+                    LuaScript.unwrap(e));
+        }
         try {
             connection.close();
         } finally {

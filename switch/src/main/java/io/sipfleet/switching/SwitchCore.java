@@ -273,7 +273,7 @@ public final class SwitchCore implements TransactionUser {
             }
             calls.routed(request.callId(), route, gateway);
             metrics.call("admitted");
-            calls.channelsInUse().thenAccept(metrics::channelsInUse);
+            calls.channelsChanged(metrics::channelsInUse);
             proxy.forward(tx, request, from, targets, true, (response, target) ->
                     calls.onFinal(request.callId(), response.statusCode(),
                             target == null ? null : target.destination(), response.to().tag()));

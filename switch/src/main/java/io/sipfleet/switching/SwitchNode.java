@@ -114,7 +114,7 @@ public final class SwitchNode implements AutoCloseable {
                     }
                 });
         state.location().addListener(keepAlive);
-        this.calls = new CallTracker(state.cps(), state.channels(), timer, clock, initial.serverId(),
+        this.calls = new CallTracker(state.admission(), state.channels(), timer, clock, initial.serverId(),
                 initial.clusterId(), SwitchWiring.limits(initial), this::callEnded);
         Router router = new Router(self, config::current, state.location(), users);
         // Location array sharing: every change to a binding we own is numbered for the peers to pull.
@@ -255,11 +255,14 @@ public final class SwitchNode implements AutoCloseable {
         return c.clusterId() == null && c.locationSharing();
     }
 
-    /** A call ended (channel released): its CDR, its outcome counted, the channel gauge now rather than at the next sweep. */
+    /**
+     * A call ended (channel released): its CDR, its outcome counted, the channel gauge soon rather
+     * than at the next sweep (at once in memory, within 100 ms from a shared store).
+     */
     private void callEnded(Cdr c) {
         if (cdr != null) cdr.write(c);
         metrics.call(outcome(c));
-        calls.channelsInUse().thenAccept(metrics::channelsInUse);
+        calls.channelsChanged(metrics::channelsInUse);
     }
 
     /** {@code sipfleet_calls_total{result}} of an ended call: answered, cancelled, timeout or failed. */

@@ -6,10 +6,16 @@ import io.sipfleet.cluster.redis.LuaScript;
 import io.sipfleet.cluster.redis.RedisKeys;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 
 /**
@@ -25,25 +31,58 @@ import java.util.function.LongSupplier;
  * </ul>
  * A switch that dies stops refreshing its leases, and they drop out of every count within the TTL.
  * The key expires a second after its newest lease, so {@link #sweep()} has nothing to do.
+ *
+ * <p><b>Batched releases</b> (when built with a scheduler, as {@code RedisClusterState} does):
+ * {@code release} queues the key instead of sending a script of its own. The queue of a scope goes
+ * to Redis with the next admission in that scope ({@link RedisCallAdmission}: no round trip of its
+ * own under load), or with the next {@code tryAcquire}/{@code refresh}/{@code count} of the scope
+ * (sent just before it, so a release always reaches Redis before what this instance asks after
+ * it), or at the latest {@link #FLUSH_DELAY_MICROS} after it was queued, in one
+ * {@code channel-release-many} script per scope. The stage completes when Redis applied it. A
+ * release lost with the process (or a failed batch) is what the lease TTL is for, as before.
  */
 public final class RedisChannelCounter implements ChannelCounter {
     static final LuaScript ACQUIRE = LuaScript.of("prelude", "channel-lib", "channel-acquire");
     static final LuaScript REFRESH = LuaScript.of("prelude", "channel-lib", "channel-refresh");
     static final LuaScript RELEASE = LuaScript.of("prelude", "channel-lib", "channel-release");
     static final LuaScript COUNT = LuaScript.of("prelude", "channel-lib", "channel-count");
+    static final LuaScript RELEASE_MANY = LuaScript.of("prelude", "channel-lib", "channel-release-many");
+    /** A queued release goes to Redis at the latest this long after it was queued. */
+    static final long FLUSH_DELAY_MICROS = 5_000;
+    /** Keys per release-many script (Lua's unpack and argument limits are far above). */
+    static final int MAX_BATCH = 256;
+
+    /** A release waiting for the next round trip of its scope. */
+    record Pending(String callKey, CompletableFuture<Boolean> done) {}
 
     private final RedisScriptingAsyncCommands<String, String> redis;
     private final RedisKeys keys;
     private final String ttlMillis;
     private final LongSupplier testClock;
+    /** Null: every release is a script of its own, at once. */
+    private final ScheduledExecutorService flusher;
+    private final ConcurrentHashMap<String, ConcurrentLinkedQueue<Pending>> pending = new ConcurrentHashMap<>();
+    private final AtomicBoolean flushScheduled = new AtomicBoolean();
 
     public RedisChannelCounter(RedisScriptingAsyncCommands<String, String> redis, String clusterId, Duration leaseTtl) {
-        this(redis, clusterId, leaseTtl, null);
+        this(redis, clusterId, leaseTtl, null, null);
+    }
+
+    /** Releases batched (see the class comment), flushed on {@code flusher}. */
+    public RedisChannelCounter(RedisScriptingAsyncCommands<String, String> redis, String clusterId, Duration leaseTtl,
+                               ScheduledExecutorService flusher) {
+        this(redis, clusterId, leaseTtl, null, flusher);
     }
 
     /** {@code testClock}: the time the scripts use instead of Redis TIME; null for TIME. */
     RedisChannelCounter(RedisScriptingAsyncCommands<String, String> redis, String clusterId, Duration leaseTtl,
                         LongSupplier testClock) {
+        this(redis, clusterId, leaseTtl, testClock, null);
+    }
+
+    RedisChannelCounter(RedisScriptingAsyncCommands<String, String> redis, String clusterId, Duration leaseTtl,
+                        LongSupplier testClock, ScheduledExecutorService flusher) {
+        this.flusher = flusher;
         this.redis = Objects.requireNonNull(redis, "redis");
         this.keys = new RedisKeys(clusterId);
         long ttl = leaseTtl.toMillis();
@@ -52,30 +91,111 @@ public final class RedisChannelCounter implements ChannelCounter {
         this.testClock = testClock;
     }
 
-    public static List<LuaScript> scripts() { return List.of(ACQUIRE, REFRESH, RELEASE, COUNT); }
+    public static List<LuaScript> scripts() { return List.of(ACQUIRE, REFRESH, RELEASE, COUNT, RELEASE_MANY); }
 
     @Override public java.time.Duration leaseTtl() { return java.time.Duration.ofMillis(Long.parseLong(ttlMillis)); }
 
     @Override
     public CompletionStage<Boolean> tryAcquire(String scope, String callKey, int limit) {
         if (limit < 0) return CompletableFuture.failedStage(new IllegalArgumentException("channel limit: " + limit));
+        flush(scope);
         return run(ACQUIRE, scope, callKey, Integer.toString(limit), ttlMillis).thenApply(r -> r == 1L);
     }
 
     @Override
     public CompletionStage<Boolean> refresh(String scope, String callKey) {
+        flush(scope);
         return run(REFRESH, scope, callKey, ttlMillis).thenApply(r -> r == 1L);
     }
 
     @Override
     public CompletionStage<Boolean> release(String scope, String callKey) {
-        return run(RELEASE, scope, callKey).thenApply(r -> r == 1L);
+        if (flusher == null) return run(RELEASE, scope, callKey).thenApply(r -> r == 1L);
+        Objects.requireNonNull(scope, "scope");
+        Objects.requireNonNull(callKey, "callKey");
+        CompletableFuture<Boolean> done = new CompletableFuture<>();
+        pending.computeIfAbsent(scope, s -> new ConcurrentLinkedQueue<>()).add(new Pending(callKey, done));
+        if (flushScheduled.compareAndSet(false, true)) {
+            try {
+                flusher.schedule(this::flushAll, FLUSH_DELAY_MICROS, TimeUnit.MICROSECONDS);
+            } catch (RuntimeException shutDown) {
+                flushScheduled.set(false);
+                flushAll();
+            }
+        }
+        return done;
     }
+
+    /** Up to {@code max} releases queued for {@code scope}, taken off the queue (empty list when none). */
+    List<Pending> drain(String scope, int max) {
+        ConcurrentLinkedQueue<Pending> q = pending.get(scope);
+        if (q == null || q.isEmpty()) return List.of();
+        List<Pending> out = new ArrayList<>(Math.min(max, 8));
+        Pending p;
+        while (out.size() < max && (p = q.poll()) != null) out.add(p);
+        return out;
+    }
+
+    /** Sends every queued release now (one script per scope and {@link #MAX_BATCH} keys); completes when all were applied. */
+    public CompletableFuture<Void> flushAll() {
+        flushScheduled.set(false);
+        List<CompletableFuture<?>> sent = new ArrayList<>();
+        for (String scope : pending.keySet()) sent.addAll(flush(scope));
+        return CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new));
+    }
+
+    /** Sends the queued releases of {@code scope}, before whatever this instance sends next. */
+    private List<CompletableFuture<Boolean>> flush(String scope) {
+        List<CompletableFuture<Boolean>> sent = List.of();
+        for (List<Pending> batch = drain(scope, MAX_BATCH); !batch.isEmpty(); batch = drain(scope, MAX_BATCH)) {
+            if (sent.isEmpty()) sent = new ArrayList<>();
+            String[] args = new String[1 + batch.size()];
+            args[0] = now();
+            for (int i = 0; i < batch.size(); i++) {
+                args[i + 1] = batch.get(i).callKey();
+                sent.add(batch.get(i).done());
+            }
+            List<Pending> these = batch;
+            CompletionStage<List<Object>> r;
+            try {
+                r = RELEASE_MANY.run(redis, ScriptOutputType.MULTI, new String[] {keys.channels(scope)}, args);
+            } catch (RuntimeException e) {
+                r = CompletableFuture.failedStage(e);
+            }
+            r.whenComplete((freed, error) -> completeAll(these, freed, 0, error));
+        }
+        return sent;
+    }
+
+    /**
+     * Completes a batch of releases with the script's per-key answers, {@code freed[from..]} (1 when
+     * that key held a lease), or with the store's error.
+     */
+    static void completeAll(List<Pending> batch, List<Object> freed, int from, Throwable error) {
+        for (int i = 0; i < batch.size(); i++) {
+            Pending p = batch.get(i);
+            if (error != null) {
+                p.done().completeExceptionally(LuaScript.unwrap(error));
+            } else {
+                Object r = freed != null && from + i < freed.size() ? freed.get(from + i) : null;
+                p.done().complete(r instanceof Long l && l == 1L);
+            }
+        }
+    }
+
+    RedisKeys keys() { return keys; }
+
+    String ttlMillis() { return ttlMillis; }
+
+    RedisScriptingAsyncCommands<String, String> redis() { return redis; }
+
+    String clock() { return now(); }
 
     @Override
     public CompletionStage<Integer> count(String scope) {
         try {
             Objects.requireNonNull(scope, "scope");
+            flush(scope);
             return COUNT.<Long>run(redis, ScriptOutputType.INTEGER, new String[] {keys.channels(scope)}, now())
                     .thenApply(Long::intValue);
         } catch (RuntimeException e) {

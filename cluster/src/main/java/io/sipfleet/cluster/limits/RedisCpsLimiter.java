@@ -25,7 +25,7 @@ import java.util.function.LongSupplier;
  * nothing to do. A limit of 0 is answered without a round trip.
  */
 public final class RedisCpsLimiter implements CpsLimiter {
-    static final LuaScript ACQUIRE = LuaScript.of("prelude", "cps-acquire");
+    static final LuaScript ACQUIRE = LuaScript.of("prelude", "cps-lib", "cps-acquire");
     static final long WINDOW_MILLIS = SlidingWindow.WINDOW_MILLIS;
     /** The scope's key outlives its last admission by this much; must be at least the window. */
     static final long KEY_TTL_MILLIS = 2 * WINDOW_MILLIS;

@@ -1,25 +1,6 @@
--- CPS: one sliding-window admission attempt.
+-- CPS: one sliding-window admission attempt (cps_try in cps-lib.lua).
 -- KEYS[1] the scope's admissions (sorted set, score = Redis time in ms), KEYS[2] the cluster's
 -- admission sequence (unique member names). ARGV: 1 time, 2 limit (> 0), 3 window ms, 4 key TTL ms.
--- Admit when fewer than limit admissions are less than a window old, which is SlidingWindow's
--- "the limit-th most recent admission is at least a window old": only admissions of the last
--- window can decide, so older ones are trimmed, and the set holds at most the largest limit used
--- in the last window.
 local now = now_ms(ARGV[1])
-local limit, window = tonumber(ARGV[2]), tonumber(ARGV[3])
-local key = KEYS[1]
-
--- The server clock stepped back: move the history by the same amount, keeping the spacing
--- between admissions (as SlidingWindow does); O(size), only on a backward step.
-local newest = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')
-if newest[2] ~= nil and tonumber(newest[2]) > now then
-  local delta = now - tonumber(newest[2])
-  local all = redis.call('ZRANGE', key, 0, -1, 'WITHSCORES')
-  for i = 1, #all, 2 do redis.call('ZADD', key, fmt(tonumber(all[i + 1]) + delta), all[i]) end
-end
-
-redis.call('ZREMRANGEBYSCORE', key, '-inf', fmt(now - window))
-if redis.call('ZCARD', key) >= limit then return 0 end
-redis.call('ZADD', key, fmt(now), tostring(redis.call('INCR', KEYS[2])))
-redis.call('PEXPIRE', key, ARGV[4])
-return 1
+if cps_try(KEYS[1], KEYS[2], now, tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]) then return 1 end
+return 0

@@ -42,3 +42,11 @@ local function split(m)
   local len = tonumber(string.sub(m, 1, colon - 1))
   return string.sub(m, colon + 1, colon + len), string.sub(m, colon + 1 + len)
 end
+
+-- Field 1 (expiresAt, never null) of a packed binding, without decoding the others: what a
+-- lookup needs to tell live bindings from expired ones.
+local function expiry(contact, p)
+  if string.sub(p, 1, 2) ~= '1;' then error('unknown binding format for ' .. contact) end
+  local colon = string.find(p, ':', 3, true)
+  return tonumber(string.sub(p, colon + 1, colon + tonumber(string.sub(p, 3, colon - 1))))
+end

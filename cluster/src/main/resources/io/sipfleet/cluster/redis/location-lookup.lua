@@ -4,8 +4,7 @@ local now = now_ms(ARGV[1])
 local flat = redis.call('HGETALL', KEYS[1])
 local out = { now }
 for i = 1, #flat, 2 do
-  local b = decode(flat[i], flat[i + 1])
-  if now < b.exp then
+  if now < expiry(flat[i], flat[i + 1]) then
     out[#out + 1] = flat[i]
     out[#out + 1] = flat[i + 1]
   end

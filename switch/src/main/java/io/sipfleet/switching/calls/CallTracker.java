@@ -1,6 +1,7 @@
 package io.sipfleet.switching.calls;
 
 import io.netty.util.Timer;
+import io.sipfleet.cluster.limits.CallAdmission;
 import io.sipfleet.cluster.limits.ChannelCounter;
 import io.sipfleet.cluster.limits.CpsLimiter;
 import io.sipfleet.cluster.limits.InMemoryChannelCounter;
@@ -14,11 +15,13 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +37,7 @@ import org.slf4j.LoggerFactory;
 public final class CallTracker {
     private static final Logger log = LoggerFactory.getLogger(CallTracker.class);
 
-    private final CpsLimiter cps;
+    private final CallAdmission admission;
     private final ChannelCounter channels;
     private final Timer timer;
     private final Clock clock;
@@ -45,6 +48,7 @@ public final class CallTracker {
     /** Fallback limits of this member alone, used only while the store is down and storeFailMode is open. */
     private final CpsLimiter localCps = new InMemoryCpsLimiter(() -> System.nanoTime() / 1_000_000);
     private final InMemoryChannelCounter localChannels;
+    private final CallAdmission localAdmission;
     /** Calls holding a channel of this member's own cap (memberChannelLimit), reserved before the store is asked. */
     private final AtomicInteger ownChannels = new AtomicInteger();
     private final LongAdder admittedLocally = new LongAdder();
@@ -91,8 +95,18 @@ public final class CallTracker {
      */
     public CallTracker(CpsLimiter cps, ChannelCounter channels, Timer timer, Clock clock, String serverId,
                        String clusterId, Limits limits, Consumer<Cdr> cdrSink) {
+        this(CallAdmission.of(cps, channels), channels, timer, clock, serverId, clusterId, limits, cdrSink);
+    }
+
+    /**
+     * @param admission a new call's CPS windows and channel lease in one operation (one round trip
+     *                  on a shared store), on the same store as {@code channels}, which releases and
+     *                  refreshes the leases it takes
+     */
+    public CallTracker(CallAdmission admission, ChannelCounter channels, Timer timer, Clock clock, String serverId,
+                       String clusterId, Limits limits, Consumer<Cdr> cdrSink) {
         this.scope = clusterId != null ? "cluster" : "server:" + serverId;
-        this.cps = cps;
+        this.admission = admission;
         this.channels = channels;
         this.timer = timer;
         this.clock = clock;
@@ -100,6 +114,7 @@ public final class CallTracker {
         this.limits = limits;
         this.cdrSink = cdrSink;
         this.localChannels = new InMemoryChannelCounter(() -> System.nanoTime() / 1_000_000, channels.leaseTtl());
+        this.localAdmission = CallAdmission.of(localCps, localChannels);
     }
 
     public void limits(Limits next) { this.limits = next; }
@@ -126,7 +141,7 @@ public final class CallTracker {
     public CompletionStage<Admission> admit(SipRequest invite, Peer from, String routeScope, int routeCps,
                                             boolean countCps) {
         Limits l = limits;
-        CompletionStage<Admission> shared = admitWith(cps, channels, invite, from, routeScope, routeCps, countCps, l,
+        CompletionStage<Admission> shared = admitWith(admission, invite, from, routeScope, routeCps, countCps, l,
                 l.cpsLimit(), l.channelLimit(), false);
         if (!l.failOpen()) return shared;
         // storeFailMode open: the store could not answer, so this member decides alone, on its
@@ -140,43 +155,41 @@ public final class CallTracker {
                 log.warn("calls: store unavailable ({}); admitting {} against this member's share (cps {}, channels {})",
                         rootMessage(error), invite.callId(), l.share(l.cpsLimit()), l.share(l.channelLimit()));
             }
-            return admitWith(localCps, localChannels, invite, from, routeScope, routeCps, countCps, l,
+            return admitWith(localAdmission, invite, from, routeScope, routeCps, countCps, l,
                     l.share(l.cpsLimit()), l.share(l.channelLimit()), true);
         }).thenCompose(stage -> stage);
     }
 
-    private CompletionStage<Admission> admitWith(CpsLimiter cpsLimiter, ChannelCounter counter, SipRequest invite,
-                                                 Peer from, String routeScope, int routeCps, boolean countCps,
+    private CompletionStage<Admission> admitWith(CallAdmission admitter, SipRequest invite, Peer from,
+                                                 String routeScope, int routeCps, boolean countCps,
                                                  Limits l, int cpsLimit, int channelLimit, boolean local) {
-        CompletionStage<Boolean> cpsOk = countCps && cpsLimit > 0 ? cpsLimiter.tryAcquire("cps:" + serverScope(), cpsLimit)
-                : CompletableFuture.completedFuture(true);
-        return cpsOk.thenCompose(ok -> {
-            if (!ok) return CompletableFuture.completedFuture(Admission.CPS_LIMIT);
-            if (countCps && routeScope != null && routeCps > 0) {
-                return cpsLimiter.tryAcquire("cps:route:" + routeScope, routeCps)
-                        .thenCompose(rok -> rok ? channel(counter, invite, from, l, channelLimit, local)
-                                : CompletableFuture.completedFuture(Admission.ROUTE_CPS_LIMIT));
-            }
-            return channel(counter, invite, from, l, channelLimit, local);
-        });
-    }
-
-    private CompletionStage<Admission> channel(ChannelCounter counter, SipRequest invite, Peer from, Limits l,
-                                               int channelLimit, boolean local) {
         String key = invite.callId() + ";" + invite.from().tag();
         int limit = channelLimit > 0 ? channelLimit : Integer.MAX_VALUE;
+        String cpsScope = countCps && cpsLimit > 0 ? "cps:" + serverScope() : null;
+        String route = countCps && routeScope != null && routeCps > 0 ? "cps:route:" + routeScope : null;
+        int serverCps = cpsScope != null ? cpsLimit : 0, routeLimit = route != null ? routeCps : 0;
         // This member's own cap: reserved before the store is asked, so concurrent INVITEs cannot
-        // all pass a check made before any of them was counted.
+        // all pass a check made before any of them was counted. When it is full, the CPS windows are
+        // still counted (CPS counts attempts, whichever check then refuses) and no channel is asked for.
         boolean capped = !local && l.memberChannelLimit() > 0;
         if (capped && ownChannels.incrementAndGet() > l.memberChannelLimit()) {
             ownChannels.decrementAndGet();
-            return CompletableFuture.completedFuture(Admission.MEMBER_CHANNEL_LIMIT);
+            if (serverCps == 0 && routeLimit == 0) return CompletableFuture.completedFuture(Admission.MEMBER_CHANNEL_LIMIT);
+            return admitter.admit(cpsScope, serverCps, route, routeLimit, null, null, 0).thenApply(v -> switch (v) {
+                case CPS_LIMIT -> Admission.CPS_LIMIT;
+                case ROUTE_CPS_LIMIT -> Admission.ROUTE_CPS_LIMIT;
+                default -> Admission.MEMBER_CHANNEL_LIMIT;
+            });
         }
-        return counter.tryAcquire(serverScope(), key, limit).handle((ok, error) -> {
-            if (error != null || !ok) {
+        return admitter.admit(cpsScope, serverCps, route, routeLimit, serverScope(), key, limit).handle((verdict, error) -> {
+            if (error != null || verdict != CallAdmission.Verdict.ADMITTED) {
                 if (capped) ownChannels.decrementAndGet();
                 if (error != null) throw error instanceof CompletionException ce ? ce : new CompletionException(error);
-                return Admission.CHANNEL_LIMIT;
+                return switch (verdict) {
+                    case CPS_LIMIT -> Admission.CPS_LIMIT;
+                    case ROUTE_CPS_LIMIT -> Admission.ROUTE_CPS_LIMIT;
+                    default -> Admission.CHANNEL_LIMIT;
+                };
             }
             countAdmitted();
             Call call = start(invite, from, key, l);
@@ -404,6 +417,36 @@ public final class CallTracker {
     public int active() { return calls.size(); }
 
     public CompletionStage<Integer> channelsInUse() { return channels.count(serverScope()); }
+
+    /**
+     * A shared store's channel count is read for a gauge at most this often after a change: the
+     * changes meanwhile (calls admitted or ended) share one read.
+     */
+    static final long GAUGE_DELAY_MILLIS = 100;
+    private final AtomicBoolean gaugeDue = new AtomicBoolean();
+
+    /**
+     * A call was admitted or ended: {@code gauge} gets {@link #channelsInUse()}. A counter in this
+     * process is read at once. A shared store's count is a script of its own (it was two scripts
+     * per call, one per admission and one per end, as many as the call's own), so it is read
+     * {@link #GAUGE_DELAY_MILLIS} after the first change not yet read, once for all the changes
+     * meanwhile: the gauge lags by at most that, and costs at most 10 reads a second.
+     */
+    public void channelsChanged(IntConsumer gauge) {
+        if (channels instanceof InMemoryChannelCounter) {
+            channelsInUse().thenAccept(gauge::accept);
+            return;
+        }
+        if (!gaugeDue.compareAndSet(false, true)) return;
+        try {
+            timer.newTimeout(t -> {
+                gaugeDue.set(false);
+                channelsInUse().thenAccept(gauge::accept);
+            }, GAUGE_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (IllegalStateException stopped) {
+            gaugeDue.set(false); // shutting down: the gauge no longer matters
+        }
+    }
 
     /** Ends every call (shutdown): channels released, CDRs written. */
     public void endAll(String reason) {

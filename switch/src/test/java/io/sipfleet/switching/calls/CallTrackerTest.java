@@ -63,4 +63,47 @@ class CallTrackerTest {
         assertThat(limited.admit(invite("r2", "a", "4"), caller, "uk", 1).toCompletableFuture().join())
                 .isEqualTo(Admission.ROUTE_CPS_LIMIT);
     }
+
+    /** A counter standing for a shared store: the in-memory one, its count() reads counted. */
+    private static final class CountedReads implements io.sipfleet.cluster.limits.ChannelCounter {
+        final io.sipfleet.cluster.limits.ChannelCounter inner;
+        final java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        CountedReads(io.sipfleet.cluster.limits.ChannelCounter inner) { this.inner = inner; }
+        @Override public java.util.concurrent.CompletionStage<Boolean> tryAcquire(String s, String k, int l) { return inner.tryAcquire(s, k, l); }
+        @Override public java.util.concurrent.CompletionStage<Boolean> refresh(String s, String k) { return inner.refresh(s, k); }
+        @Override public java.util.concurrent.CompletionStage<Boolean> release(String s, String k) { return inner.release(s, k); }
+        @Override public java.util.concurrent.CompletionStage<Integer> count(String s) { reads.incrementAndGet(); return inner.count(s); }
+    }
+
+    @Test void aSharedStoresChannelGaugeIsReadOnceForManyChangesAndShowsTheLastOne() throws Exception {
+        CountedReads shared = new CountedReads(state.channels());
+        CallTracker t = new CallTracker(state.cps(), shared, timer, clock, "s3",
+                new CallTracker.Limits(0, 0, Duration.ofHours(1)), cdrs::add);
+        java.util.concurrent.atomic.AtomicInteger gauge = new java.util.concurrent.atomic.AtomicInteger(-1);
+        for (int i = 0; i < 50; i++) {
+            assertThat(t.admit(invite("g" + i, "a", "g" + i), caller, null, 0).toCompletableFuture().join())
+                    .isEqualTo(Admission.ADMITTED);
+            t.channelsChanged(gauge::set);
+        }
+        t.onFinal("g0", 486, null, null);
+        t.channelsChanged(gauge::set);
+        assertThat(shared.reads.get()).as("no read at each change").isZero();
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        while (gauge.get() != 49 && System.nanoTime() < deadline) Thread.sleep(10);
+        assertThat(gauge.get()).as("the gauge after the last change").isEqualTo(49);
+        assertThat(shared.reads.get()).as("one read for the 51 changes").isEqualTo(1);
+        t.onFinal("g1", 486, null, null);
+        t.channelsChanged(gauge::set);
+        deadline = System.nanoTime() + 2_000_000_000L;
+        while (gauge.get() != 48 && System.nanoTime() < deadline) Thread.sleep(10);
+        assertThat(gauge.get()).as("a later change is read again").isEqualTo(48);
+        assertThat(shared.reads.get()).isEqualTo(2);
+    }
+
+    @Test void anInMemoryChannelGaugeIsReadAtOnce() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger gauge = new java.util.concurrent.atomic.AtomicInteger(-1);
+        assertThat(admit(invite("m1", "a", "m1"))).isEqualTo(Admission.ADMITTED);
+        calls.channelsChanged(gauge::set);
+        assertThat(gauge.get()).isEqualTo(1);
+    }
 }
