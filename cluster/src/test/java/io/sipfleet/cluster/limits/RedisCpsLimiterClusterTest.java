@@ -1,5 +1,6 @@
 package io.sipfleet.cluster.limits;
 
+import io.sipfleet.cluster.limits.ClusterCpsTally.Attempt;
 import io.sipfleet.cluster.RedisTestSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,8 +36,6 @@ class RedisCpsLimiterClusterTest {
         redis.close();
     }
 
-    record Attempt(int node, long offsetMillis, CompletableFuture<Boolean> admitted) {}
-
     @Test
     @Timeout(value = 15, unit = TimeUnit.SECONDS)
     void threeSwitchesOfferingTwentyPerSecondEachAdmitThirtyPerSecondBetweenThem() throws Exception {
@@ -68,31 +67,6 @@ class RedisCpsLimiterClusterTest {
         }
         long offeredFor = (System.nanoTime() - start) / 1_000_000;
 
-        int[] perNode = new int[nodes];
-        int[] perSecond = new int[seconds + 1];
-        List<Long> admittedAt = new ArrayList<>();
-        for (Attempt a : attempts) {
-            if (!a.admitted().get(2, TimeUnit.SECONDS)) continue;
-            perNode[a.node()]++;
-            perSecond[(int) Math.min(seconds, a.offsetMillis() / 1000)]++;
-            admittedAt.add(a.offsetMillis());
-        }
-        int admitted = admittedAt.size();
-        // Over the 5 s the load was offered for; an attempt the scheduler sent late (a pause of the
-        // test JVM at the very end) would fall in the next second and is left out.
-        long inWindow = admittedAt.stream().filter(t -> t < seconds * 1000L).count();
-        double rate = inWindow / (double) seconds;
-        System.out.printf("CPS across %d limiters: offered %d in %d ms (%d/s), admitted %d = %.1f/s (limit %d/s); "
-                        + "per switch %s; per second %s; busiest second by send time %d%n",
-                nodes, attempts.size(), offeredFor, nodes * perNodeRate, admitted, rate, limit,
-                java.util.Arrays.toString(perNode), java.util.Arrays.toString(perSecond),
-                InMemoryCpsLimiterTest.busiestSecond(admittedAt.stream().mapToLong(Long::longValue).toArray()));
-
-        assertThat(attempts).hasSize(nodes * attemptsPerNode);
-        assertThat(rate).isBetween(limit * 0.98, limit * 1.02);
-        for (int n : perNode) assertThat(n).isPositive();
-        // By send time (not Redis time) a second may hold one or two more, never a second burst.
-        assertThat(InMemoryCpsLimiterTest.busiestSecond(admittedAt.stream().mapToLong(Long::longValue).toArray()))
-                .isLessThanOrEqualTo(limit + 2);
+        ClusterCpsTally.assertClusterRate(attempts, nodes, seconds, limit, perNodeRate, offeredFor);
     }
 }
