@@ -1,5 +1,9 @@
 package io.sipfleet.cluster.limits;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -26,6 +30,18 @@ public interface ChannelCounter {
 
     /** Extends the lease by a TTL from now. False if there is none (never taken, released, or expired). */
     CompletionStage<Boolean> refresh(String scope, String callKey);
+
+    /**
+     * {@link #refresh} of several leases of one scope, the owner's periodic refresh of its live
+     * calls: one answer per key, in the order given. A shared counter does it in one round trip per
+     * batch; a call lasting minutes would otherwise cost a store round trip every TTL/3 on its own.
+     */
+    default CompletionStage<List<Boolean>> refreshAll(String scope, List<String> callKeys) {
+        List<CompletableFuture<Boolean>> each = new ArrayList<>(callKeys.size());
+        for (String k : callKeys) each.add(refresh(scope, k).toCompletableFuture());
+        return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new))
+                .thenApply(v -> each.stream().map(CompletableFuture::join).toList());
+    }
 
     /** Frees the channel. Idempotent: false for an unknown or already released key, never below 0. */
     CompletionStage<Boolean> release(String scope, String callKey);

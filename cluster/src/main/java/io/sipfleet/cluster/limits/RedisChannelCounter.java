@@ -47,6 +47,7 @@ public final class RedisChannelCounter implements ChannelCounter {
     static final LuaScript RELEASE = LuaScript.of("prelude", "channel-lib", "channel-release");
     static final LuaScript COUNT = LuaScript.of("prelude", "channel-lib", "channel-count");
     static final LuaScript RELEASE_MANY = LuaScript.of("prelude", "channel-lib", "channel-release-many");
+    static final LuaScript REFRESH_MANY = LuaScript.of("prelude", "channel-lib", "channel-refresh-many");
     /** A queued release goes to Redis at the latest this long after it was queued. */
     static final long FLUSH_DELAY_MICROS = 5_000;
     /** Keys per release-many script (Lua's unpack and argument limits are far above). */
@@ -91,7 +92,7 @@ public final class RedisChannelCounter implements ChannelCounter {
         this.testClock = testClock;
     }
 
-    public static List<LuaScript> scripts() { return List.of(ACQUIRE, REFRESH, RELEASE, COUNT, RELEASE_MANY); }
+    public static List<LuaScript> scripts() { return List.of(ACQUIRE, REFRESH, RELEASE, COUNT, RELEASE_MANY, REFRESH_MANY); }
 
     @Override public java.time.Duration leaseTtl() { return java.time.Duration.ofMillis(Long.parseLong(ttlMillis)); }
 
@@ -106,6 +107,39 @@ public final class RedisChannelCounter implements ChannelCounter {
     public CompletionStage<Boolean> refresh(String scope, String callKey) {
         flush(scope);
         return run(REFRESH, scope, callKey, ttlMillis).thenApply(r -> r == 1L);
+    }
+
+    /** One script per {@link #MAX_BATCH} keys, after the scope's queued releases. */
+    @Override
+    public CompletionStage<List<Boolean>> refreshAll(String scope, List<String> callKeys) {
+        Objects.requireNonNull(scope, "scope");
+        if (callKeys.isEmpty()) return CompletableFuture.completedFuture(List.of());
+        flush(scope);
+        List<CompletableFuture<List<Boolean>>> parts = new ArrayList<>();
+        for (int from = 0; from < callKeys.size(); from += MAX_BATCH) {
+            List<String> chunk = callKeys.subList(from, Math.min(callKeys.size(), from + MAX_BATCH));
+            String[] args = new String[2 + chunk.size()];
+            args[0] = now();
+            args[1] = ttlMillis;
+            for (int i = 0; i < chunk.size(); i++) args[i + 2] = Objects.requireNonNull(chunk.get(i), "callKey");
+            CompletionStage<List<Object>> r;
+            try {
+                r = REFRESH_MANY.run(redis, ScriptOutputType.MULTI, new String[] {keys.channels(scope)}, args);
+            } catch (RuntimeException e) {
+                r = CompletableFuture.failedStage(e);
+            }
+            int n = chunk.size();
+            parts.add(r.thenApply(held -> {
+                List<Boolean> out = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) out.add(i < held.size() && held.get(i) instanceof Long l && l == 1L);
+                return out;
+            }).toCompletableFuture());
+        }
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            List<Boolean> all = new ArrayList<>(callKeys.size());
+            for (CompletableFuture<List<Boolean>> p : parts) all.addAll(p.join());
+            return all;
+        });
     }
 
     @Override

@@ -124,6 +124,40 @@ abstract class ChannelCounterContract {
     }
 
     @Test
+    void refreshAllAnswersPerKeyInOrderAndExtendsOnlyHeldLeases() {
+        long t = now.get();
+        acquire("s", "a", 10);
+        acquire("s", "b", 10);
+        acquire("s", "c", 10);
+        release("s", "b");
+        now.set(t + 60_000);
+        List<Boolean> held = channels.refreshAll("s", List.of("a", "b", "c", "never")).toCompletableFuture().join();
+        assertThat(held).containsExactly(true, false, true, false);
+        assertThat(channels.refreshAll("s", List.of()).toCompletableFuture().join()).isEmpty();
+        now.set(t + 149_999);                        // a TTL after the batch refresh, not after the acquire
+        assertThat(count("s")).isEqualTo(2);
+        now.set(t + 150_000);
+        assertThat(count("s")).isZero();
+        assertThat(channels.refreshAll("s", List.of("a", "c")).toCompletableFuture().join())
+                .containsExactly(false, false);
+        assertNothingHeld();
+    }
+
+    @Test
+    void refreshAllTakesBatchesLargerThanOneScript() {
+        List<String> keys = new java.util.ArrayList<>();
+        for (int i = 0; i < 700; i++) {
+            keys.add("call-" + i);
+            if (i % 2 == 0) acquire("big", "call-" + i, 1_000);
+        }
+        List<Boolean> held = channels.refreshAll("big", keys).toCompletableFuture().join();
+        assertThat(held).hasSize(700);
+        for (int i = 0; i < 700; i++) assertThat(held.get(i)).as("call-%d", i).isEqualTo(i % 2 == 0);
+        for (int i = 0; i < 700; i += 2) release("big", "call-" + i);
+        assertNothingHeld();
+    }
+
+    @Test
     void expiredLeaseFreesItsChannelForANewCall() {
         acquire("s", "a", 1);
         assertThat(acquire("s", "b", 1)).isFalse();

@@ -12,6 +12,8 @@ import io.sipfleet.switching.cdr.Cdr;
 import io.sipfleet.switching.cdr.EndReason;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -341,6 +343,8 @@ public final class CallTracker {
      * and new calls wait until it is below).
      */
     public void refreshLeases() {
+        List<Call> inStore = new ArrayList<>();
+        List<Call> underMemberCap = new ArrayList<>();
         for (Call c : calls.values()) {
             if (c.channelKey == null) continue;
             boolean local, member;
@@ -363,9 +367,13 @@ public final class CallTracker {
                 }).exceptionally(e -> null);
                 continue;
             }
-            reassert(serverScope(), c);
-            if (member) reassert(memberScope(serverId), c);
+            inStore.add(c);
+            if (member) underMemberCap.add(c);
         }
+        // One store round trip per scope and batch, not one per call: with calls of minutes a
+        // per-call refresh every TTL/3 would be several scripts per call, more than admitting it.
+        reassert(serverScope(), inStore);
+        reassert(memberScope(serverId), underMemberCap);
     }
 
     private synchronized void countAdmitted() {
@@ -385,15 +393,22 @@ public final class CallTracker {
         return now == admitSecond + 1 ? admittedThisSecond : 0;
     }
 
-    private void reassert(String scope, Call c) {
-        channels.refresh(scope, c.channelKey).thenAccept(held -> {
-            if (held) return;
-            synchronized (c) {
-                if (c.ended) return;
+    /** Refreshes the leases of {@code held} in {@code scope}; a lease the store no longer has is taken again. */
+    private void reassert(String scope, List<Call> held) {
+        if (held.isEmpty()) return;
+        List<String> keys = new ArrayList<>(held.size());
+        for (Call c : held) keys.add(c.channelKey);
+        channels.refreshAll(scope, keys).thenAccept(answers -> {
+            for (int i = 0; i < held.size(); i++) {
+                if (answers.get(i)) continue;
+                Call c = held.get(i);
+                synchronized (c) {
+                    if (c.ended) continue;
+                }
+                log.info("calls: lease of {} was gone from the store (expired while unreachable, or the store restarted);"
+                        + " taken again", c.callId);
+                channels.tryAcquire(scope, c.channelKey, Integer.MAX_VALUE);
             }
-            log.info("calls: lease of {} was gone from the store (expired while unreachable, or the store restarted); taken again",
-                    c.callId);
-            channels.tryAcquire(scope, c.channelKey, Integer.MAX_VALUE);
         }).exceptionally(e -> null);
     }
 
