@@ -142,9 +142,14 @@ public final class RequestAuthenticator {
             case OK -> new Outcome.Authenticated(user);
             // RFC 7616 3.3: the password was right, only the nonce is old: retry silently.
             case STALE -> new Outcome.Challenge(true, false, r.reason());
-            // A nonce of another secret (a restart, another cluster), a replay, or parameters we
-            // never offered: a fresh challenge lets a real phone recover; a scanner still counts.
-            case BAD_NONCE, REPLAY, REALM_MISMATCH, UNSUPPORTED_ALGORITHM, UNSUPPORTED_QOP ->
+            // A repeated nonce-count with a right response: the retransmission of a request that
+            // was answered statelessly (a REGISTER whose 200 was lost), or a captured copy. Neither
+            // guesses a password, so it is not counted: behind one NAT or SBC, lost 200s would
+            // otherwise add up to a block of every phone there. A fresh challenge, as for stale.
+            case REPLAY -> new Outcome.Challenge(false, false, r.reason());
+            // A nonce of another secret (a restart, another cluster), or parameters we never
+            // offered: a fresh challenge lets a real phone recover; a scanner still counts.
+            case BAD_NONCE, REALM_MISMATCH, UNSUPPORTED_ALGORITHM, UNSUPPORTED_QOP ->
                     new Outcome.Challenge(false, true, r.reason());
             case WRONG_RESPONSE -> new Outcome.Forbidden(r.reason());
         };

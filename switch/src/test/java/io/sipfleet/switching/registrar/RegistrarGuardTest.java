@@ -63,6 +63,25 @@ class RegistrarGuardTest {
         assertThat(h.guard.blockedSources()).isZero();
     }
 
+    @Test void retransmittedRegistersWhose200WasLostNeverSlowNorBlockTheirSource() {
+        // Behind one SBC or NAT (the office's address), phones whose 200s were lost retransmit
+        // their authenticated REGISTERs: the stateless registrar sees each again, with its
+        // nonce-count repeated. Challenged afresh, never counted as password guessing.
+        DigestClient alice = DigestClient.withPassword("alice", "alice-pw");
+        Reg reg = Reg.of("alice");
+        SipResponse challenge = h.send(reg.build(), office);
+        DigestChallenge ch = alice.choose(challenge.headerValues(HeaderName.WWW_AUTHENTICATE)).orElseThrow();
+        var authenticated = reg.cseq(reg.cseq + 1).authorization(alice.authorize(ch, "REGISTER", reg.requestUri)).build();
+        assertThat(statuses(h.deliver(authenticated, office))).containsExactly(200);
+        for (int i = 1; i <= 25; i++) {
+            assertThat(statuses(h.deliver(authenticated, office))).as("retransmission %d: challenged at once", i)
+                    .containsExactly(401);
+            h.clock.advance(Duration.ofSeconds(1));
+        }
+        assertThat(h.guard.isSlowed(office.remote().getAddress())).isFalse();
+        assertThat(h.guard.blockedSources()).isZero();
+    }
+
     @Test void aPhoneThatFoundItsPasswordIsNoLongerSlowed() {
         Reg reg = Reg.of("alice");
         SipResponse challenge = h.send(reg.build(), office);
