@@ -38,19 +38,18 @@ import java.util.function.LongSupplier;
  * own under load), or with the next {@code tryAcquire}/{@code refresh}/{@code count} of the scope
  * (sent just before it, so a release always reaches Redis before what this instance asks after
  * it), or at the latest {@link #FLUSH_DELAY_MICROS} after it was queued, in one
- * {@code channel-release-many} script per scope. The stage completes when Redis applied it. A
+ * {@code channel-release} script per scope. The stage completes when Redis applied it. A
  * release lost with the process (or a failed batch) is what the lease TTL is for, as before.
  */
 public final class RedisChannelCounter implements ChannelCounter {
     static final LuaScript ACQUIRE = LuaScript.of("prelude", "channel-lib", "channel-acquire");
+    /** Refresh and release take one key or many: a single refresh or an unbatched release is a batch of one. */
     static final LuaScript REFRESH = LuaScript.of("prelude", "channel-lib", "channel-refresh");
     static final LuaScript RELEASE = LuaScript.of("prelude", "channel-lib", "channel-release");
     static final LuaScript COUNT = LuaScript.of("prelude", "channel-lib", "channel-count");
-    static final LuaScript RELEASE_MANY = LuaScript.of("prelude", "channel-lib", "channel-release-many");
-    static final LuaScript REFRESH_MANY = LuaScript.of("prelude", "channel-lib", "channel-refresh-many");
     /** A queued release goes to Redis at the latest this long after it was queued. */
     static final long FLUSH_DELAY_MICROS = 5_000;
-    /** Keys per release-many script (Lua's unpack and argument limits are far above). */
+    /** Keys per release or refresh script (Lua's unpack and argument limits are far above). */
     static final int MAX_BATCH = 256;
 
     /** A release waiting for the next round trip of its scope. */
@@ -92,7 +91,7 @@ public final class RedisChannelCounter implements ChannelCounter {
         this.testClock = testClock;
     }
 
-    public static List<LuaScript> scripts() { return List.of(ACQUIRE, REFRESH, RELEASE, COUNT, RELEASE_MANY, REFRESH_MANY); }
+    public static List<LuaScript> scripts() { return List.of(ACQUIRE, REFRESH, RELEASE, COUNT); }
 
     @Override public java.time.Duration leaseTtl() { return java.time.Duration.ofMillis(Long.parseLong(ttlMillis)); }
 
@@ -105,26 +104,26 @@ public final class RedisChannelCounter implements ChannelCounter {
 
     @Override
     public CompletionStage<Boolean> refresh(String scope, String callKey) {
-        flush(scope);
-        return run(REFRESH, scope, callKey, ttlMillis).thenApply(r -> r == 1L);
+        if (callKey == null) return CompletableFuture.failedStage(new NullPointerException("callKey"));
+        return refreshAll(scope, List.of(callKey)).thenApply(held -> held.get(0));
     }
 
     /** One script per {@link #MAX_BATCH} keys, after the scope's queued releases. */
     @Override
     public CompletionStage<List<Boolean>> refreshAll(String scope, List<String> callKeys) {
-        Objects.requireNonNull(scope, "scope");
+        if (scope == null) return CompletableFuture.failedStage(new NullPointerException("scope"));
         if (callKeys.isEmpty()) return CompletableFuture.completedFuture(List.of());
         flush(scope);
         List<CompletableFuture<List<Boolean>>> parts = new ArrayList<>();
         for (int from = 0; from < callKeys.size(); from += MAX_BATCH) {
             List<String> chunk = callKeys.subList(from, Math.min(callKeys.size(), from + MAX_BATCH));
-            String[] args = new String[2 + chunk.size()];
-            args[0] = now();
-            args[1] = ttlMillis;
-            for (int i = 0; i < chunk.size(); i++) args[i + 2] = Objects.requireNonNull(chunk.get(i), "callKey");
             CompletionStage<List<Object>> r;
             try {
-                r = REFRESH_MANY.run(redis, ScriptOutputType.MULTI, new String[] {keys.channels(scope)}, args);
+                String[] args = new String[2 + chunk.size()];
+                args[0] = now();
+                args[1] = ttlMillis;
+                for (int i = 0; i < chunk.size(); i++) args[i + 2] = Objects.requireNonNull(chunk.get(i), "callKey");
+                r = REFRESH.run(redis, ScriptOutputType.MULTI, new String[] {keys.channels(scope)}, args);
             } catch (RuntimeException e) {
                 r = CompletableFuture.failedStage(e);
             }
@@ -144,11 +143,15 @@ public final class RedisChannelCounter implements ChannelCounter {
 
     @Override
     public CompletionStage<Boolean> release(String scope, String callKey) {
-        if (flusher == null) return run(RELEASE, scope, callKey).thenApply(r -> r == 1L);
-        Objects.requireNonNull(scope, "scope");
-        Objects.requireNonNull(callKey, "callKey");
+        if (scope == null || callKey == null) {
+            return CompletableFuture.failedStage(new NullPointerException(scope == null ? "scope" : "callKey"));
+        }
         CompletableFuture<Boolean> done = new CompletableFuture<>();
         pending.computeIfAbsent(scope, s -> new ConcurrentLinkedQueue<>()).add(new Pending(callKey, done));
+        if (flusher == null) {
+            flush(scope); // unbatched: sent at once, with whatever else is queued for the scope
+            return done;
+        }
         if (flushScheduled.compareAndSet(false, true)) {
             try {
                 flusher.schedule(this::flushAll, FLUSH_DELAY_MICROS, TimeUnit.MICROSECONDS);
@@ -192,7 +195,7 @@ public final class RedisChannelCounter implements ChannelCounter {
             List<Pending> these = batch;
             CompletionStage<List<Object>> r;
             try {
-                r = RELEASE_MANY.run(redis, ScriptOutputType.MULTI, new String[] {keys.channels(scope)}, args);
+                r = RELEASE.run(redis, ScriptOutputType.MULTI, new String[] {keys.channels(scope)}, args);
             } catch (RuntimeException e) {
                 r = CompletableFuture.failedStage(e);
             }

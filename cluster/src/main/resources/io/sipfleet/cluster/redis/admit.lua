@@ -29,10 +29,5 @@ if limit > 0 and not cps_try(KEYS[1], KEYS[3], now, limit, window, cps_ttl) then
 limit = tonumber(ARGV[3])
 if limit > 0 and not cps_try(KEYS[2], KEYS[3], now, limit, window, cps_ttl) then return verdict(2) end
 if callKey == '' then return verdict(1) end
-local ttl = tonumber(ARGV[8])
-if redis.call('ZSCORE', ch, callKey) or redis.call('ZCARD', ch) < tonumber(ARGV[7]) then
-  redis.call('ZADD', ch, fmt(now + ttl), callKey)
-  keep(ch, ttl)
-  return verdict(1)
-end
+if lease_try(ch, callKey, tonumber(ARGV[7]), now, tonumber(ARGV[8])) then return verdict(1) end
 return verdict(3)

@@ -9,3 +9,14 @@ local function keep(key, ttl)
   local left = redis.call('PTTL', key)
   if left < ttl + 1000 then redis.call('PEXPIRE', key, fmt(ttl + 1000)) end
 end
+
+-- Takes a lease for callKey if it holds one already (refreshed) or fewer than limit are held.
+-- Idempotent: a key that already holds a lease keeps it, even at or over the limit.
+local function lease_try(key, callKey, limit, now, ttl)
+  if redis.call('ZSCORE', key, callKey) or redis.call('ZCARD', key) < limit then
+    redis.call('ZADD', key, fmt(now + ttl), callKey)
+    keep(key, ttl)
+    return true
+  end
+  return false
+end

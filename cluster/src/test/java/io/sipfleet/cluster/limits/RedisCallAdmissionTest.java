@@ -111,7 +111,7 @@ class RedisCallAdmissionTest extends CallAdmissionContract {
 
     @Test
     void manyQueuedReleasesGoInBatches() throws Exception {
-        int n = 700;   // more than one admission carries and more than one release-many script holds
+        int n = 700;   // more than one admission carries and more than one release script holds
         for (int i = 0; i < n; i++) assertThat(admit(0, null, 0, "k" + i, NO_LIMIT)).isEqualTo(Verdict.ADMITTED);
         CountDownLatch unblock = blockFlusher();
         CompletableFuture<?>[] done = new CompletableFuture<?>[n];

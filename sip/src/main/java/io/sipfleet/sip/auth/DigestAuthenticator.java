@@ -144,7 +144,7 @@ public final class DigestAuthenticator {
         };
     }
 
-    /** How many nonces have their nonce-count tracked now (for metrics). */
+    /** How many live nonces have their nonce-count tracked: a scan of the whole table, for tests and diagnostics. */
     public int trackedNonces() {
         return tracker.size();
     }

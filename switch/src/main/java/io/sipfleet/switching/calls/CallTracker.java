@@ -177,21 +177,14 @@ public final class CallTracker {
         if (capped && ownChannels.incrementAndGet() > l.memberChannelLimit()) {
             ownChannels.decrementAndGet();
             if (serverCps == 0 && routeLimit == 0) return CompletableFuture.completedFuture(Admission.MEMBER_CHANNEL_LIMIT);
-            return admitter.admit(cpsScope, serverCps, route, routeLimit, null, null, 0).thenApply(v -> switch (v) {
-                case CPS_LIMIT -> Admission.CPS_LIMIT;
-                case ROUTE_CPS_LIMIT -> Admission.ROUTE_CPS_LIMIT;
-                default -> Admission.MEMBER_CHANNEL_LIMIT;
-            });
+            return admitter.admit(cpsScope, serverCps, route, routeLimit, null, null, 0)
+                    .thenApply(v -> refusal(v, Admission.MEMBER_CHANNEL_LIMIT));
         }
         return admitter.admit(cpsScope, serverCps, route, routeLimit, serverScope(), key, limit).handle((verdict, error) -> {
             if (error != null || verdict != CallAdmission.Verdict.ADMITTED) {
                 if (capped) ownChannels.decrementAndGet();
                 if (error != null) throw error instanceof CompletionException ce ? ce : new CompletionException(error);
-                return switch (verdict) {
-                    case CPS_LIMIT -> Admission.CPS_LIMIT;
-                    case ROUTE_CPS_LIMIT -> Admission.ROUTE_CPS_LIMIT;
-                    default -> Admission.CHANNEL_LIMIT;
-                };
+                return refusal(verdict, Admission.CHANNEL_LIMIT);
             }
             countAdmitted();
             Call call = start(invite, from, key, l);
@@ -374,6 +367,15 @@ public final class CallTracker {
         // per-call refresh every TTL/3 would be several scripts per call, more than admitting it.
         reassert(serverScope(), inStore);
         reassert(memberScope(serverId), underMemberCap);
+    }
+
+    /** Why a call was refused: a CPS window's verdict as it is, else {@code channels} (whose limit refused it). */
+    private static Admission refusal(CallAdmission.Verdict v, Admission channels) {
+        return switch (v) {
+            case CPS_LIMIT -> Admission.CPS_LIMIT;
+            case ROUTE_CPS_LIMIT -> Admission.ROUTE_CPS_LIMIT;
+            default -> channels;
+        };
     }
 
     private synchronized void countAdmitted() {
