@@ -2,6 +2,7 @@ package io.sipfleet.sip.message;
 
 import io.sipfleet.sip.parse.CoreParser;
 import io.sipfleet.sip.parse.SipParseException;
+import io.sipfleet.sip.parse.SipText;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -167,7 +168,7 @@ public final class MessageEditor {
             byte[] b = l.source >= 0 ? base.buf : l.value;
             int s = l.source >= 0 ? (l.valueStart >= 0 ? l.valueStart : base.valueStart(l.source)) : 0;
             int e = l.source >= 0 ? (l.valueStart >= 0 ? l.valueEnd : base.valueEnd(l.source)) : b.length;
-            int comma = firstTopLevelComma(b, s, e);
+            int comma = SipText.firstTopLevelComma(b, s, e);
             if (comma < 0) {
                 lines.remove(i);
             } else {
@@ -200,7 +201,7 @@ public final class MessageEditor {
             byte[] b = l.source >= 0 ? base.buf : l.value;
             int s = l.source >= 0 ? (l.valueStart >= 0 ? l.valueStart : base.valueStart(l.source)) : 0;
             int e = l.source >= 0 ? (l.valueStart >= 0 ? l.valueEnd : base.valueEnd(l.source)) : b.length;
-            int comma = firstTopLevelComma(b, s, e);
+            int comma = SipText.firstTopLevelComma(b, s, e);
             byte[] head = value.getBytes(StandardCharsets.UTF_8);
             byte[] v = head;
             if (comma >= 0) {
@@ -213,63 +214,6 @@ public final class MessageEditor {
             return this;
         }
         return append(name, value);
-    }
-
-    /**
-     * {@code m} with the first value of its first Via line replaced by {@code top}, every other
-     * byte kept, and {@code top} as the parsed top Via (nothing re-parsed). What the transport
-     * does to every request it receives (received/rport, RFC 3261 18.2.1, RFC 3581), so it is
-     * one splice and an index shift, not a general edit: the general path re-parsed every Via and
-     * was a sixth of the bytes the switch allocated per REGISTER.
-     */
-    public static SipMessage replaceTopVia(SipMessage m, Via top) {
-        int line = m.indexOf(HeaderName.VIA);
-        if (line < 0 || m.vias().isEmpty()) throw new IllegalArgumentException("the message has no Via");
-        byte[] src = m.buf;
-        int vs = m.valueStart(line), ve = m.valueEnd(line);
-        int comma = firstTopLevelComma(src, vs, ve);
-        int end = comma >= 0 ? comma : ve;
-        byte[] v = top.toString().getBytes(StandardCharsets.UTF_8);
-        int delta = v.length - (end - vs);
-        byte[] out = new byte[m.length + delta];
-        System.arraycopy(src, 0, out, 0, vs);
-        System.arraycopy(v, 0, out, vs, v.length);
-        System.arraycopy(src, end, out, vs + v.length, m.length - end);
-        int n = m.headerCount;
-        int[] idx = java.util.Arrays.copyOf(m.index, Math.max(n, 1) * RawMessage.STRIDE);
-        idx[line * RawMessage.STRIDE + 4] += delta;
-        for (int i = line + 1; i < n; i++) {
-            int b = i * RawMessage.STRIDE;
-            idx[b + 1] += delta;
-            idx[b + 2] += delta;
-            idx[b + 3] += delta;
-            idx[b + 4] += delta;
-        }
-        RawMessage raw = new RawMessage(out, m.startLineEnd, idx, n, m.bodyStart + delta, m.length + delta);
-        List<Via> old = m.vias();
-        Via[] vias = old.toArray(new Via[0]);
-        vias[0] = top;
-        CoreHeaders c = m.core;
-        CoreHeaders core = new CoreHeaders(List.of(vias), c.from(), c.to(), c.callId(), c.cseq(), c.maxForwards(),
-                c.contentLength(), c.contacts(), c.contactStar(), c.routes(), c.recordRoutes());
-        if (m instanceof SipRequest r) return new SipRequest(raw, core, r.method(), r.requestUri());
-        SipResponse resp = (SipResponse) m;
-        return new SipResponse(raw, core, resp.statusCode(), resp.reason());
-    }
-
-    private static int firstTopLevelComma(byte[] b, int s, int e) {
-        boolean quoted = false, angle = false;
-        for (int i = s; i < e; i++) {
-            byte c = b[i];
-            if (quoted) {
-                if (c == '\\') i++;
-                else if (c == '"') quoted = false;
-            } else if (c == '"') quoted = true;
-            else if (c == '<') angle = true;
-            else if (c == '>') angle = false;
-            else if (c == ',' && !angle) return i;
-        }
-        return -1;
     }
 
     public MessageEditor requestUri(Uri uri) {

@@ -39,6 +39,31 @@ public class RawMessage {
         this(other.buf, other.startLineEnd, other.index, other.headerCount, other.bodyStart, other.length);
     }
 
+    /**
+     * This message with bytes {@code [s, e)} of header line {@code line}'s value replaced by
+     * {@code v}, every other byte kept and the offsets of the lines below shifted. For the parser
+     * only, on a message nobody else holds yet (the transport writing received/rport into the
+     * top Via before the rest is parsed): when {@code reuse} is set and the array has room past
+     * the message, the bytes move within it and the line index is updated in place, so stamping
+     * a request costs no copy of it. This message must not be used afterwards.
+     */
+    public RawMessage withValueSpliced(int line, int s, int e, byte[] v, boolean reuse) {
+        int delta = v.length - (e - s), newLength = length + delta;
+        byte[] out = reuse && buf.length >= newLength ? buf : new byte[newLength];
+        if (out != buf) System.arraycopy(buf, 0, out, 0, s);
+        System.arraycopy(buf, e, out, s + v.length, length - e); // overlapping moves are safe
+        System.arraycopy(v, 0, out, s, v.length);
+        int[] idx = reuse ? index : Arrays.copyOf(index, index.length);
+        idx[line * STRIDE + 4] += delta;
+        for (int k = (line + 1) * STRIDE, end = headerCount * STRIDE; k < end; k += STRIDE) {
+            idx[k + 1] += delta;
+            idx[k + 2] += delta;
+            idx[k + 3] += delta;
+            idx[k + 4] += delta;
+        }
+        return new RawMessage(out, startLineEnd, idx, headerCount, bodyStart + delta, newLength);
+    }
+
     public String startLine() { return new String(buf, 0, startLineEnd, StandardCharsets.UTF_8); }
 
     public boolean isResponseLine() {

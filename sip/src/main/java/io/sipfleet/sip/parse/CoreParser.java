@@ -37,8 +37,9 @@ public final class CoreParser {
     public static CoreHeaders parse(RawMessage raw, CoreHeaders previous, long touched) throws SipParseException {
         if (previous == null) touched = -1L;
         byte[] b = raw.array();
-        List<Via> vias = new ArrayList<>(2);
-        List<NameAddr> one = new ArrayList<>(1);
+        // An edit re-parses only what it touched (often Max-Forwards alone): no lists for the rest.
+        List<Via> vias = has(touched, VIA) ? new ArrayList<>(2) : null;
+        List<NameAddr> one = has(touched, FROM) || has(touched, TO) ? new ArrayList<>(1) : null;
         List<NameAddr> contacts = null, routes = null, recordRoutes = null;
         NameAddr from = null, to = null;
         String callId = null;
@@ -97,7 +98,7 @@ public final class CoreParser {
             if (!has(touched, ROUTE)) routes = previous.routes();
             if (!has(touched, RECORD_ROUTE)) recordRoutes = previous.recordRoutes();
         }
-        if (vias.isEmpty()) throw missing("Via");
+        if (vias == null || vias.isEmpty()) throw missing("Via");
         if (from == null) throw missing("From");
         if (to == null) throw missing("To");
         if (callId == null) throw missing("Call-ID");

@@ -8,11 +8,16 @@ import io.sipfleet.sip.message.SipRequest;
 import io.sipfleet.sip.message.SipResponse;
 import io.sipfleet.sip.message.SipUri;
 import io.sipfleet.sip.message.Uri;
+import io.sipfleet.sip.message.Via;
+import io.netty.util.concurrent.FastThreadLocal;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * Parses one SIP message (RFC 3261 section 7 and 25): frames the start line, the header lines
@@ -47,15 +52,35 @@ public final class SipParser {
     }
 
     public static SipMessage parseStream(byte[] in, int off, int len) throws SipParseException {
-        return parse(in, off, len, false);
+        return parse(in, off, len, false, false, null);
+    }
+
+        /**
+     * What a transport calls on what it received: {@code owned[0, len)} is one datagram
+     * ({@code datagram}) or one framed stream message, in an array that becomes the message's
+     * (nobody else may hold it). Before the other headers are parsed, {@code stampTopVia} may
+     * rewrite a request's top Via (received/rport, RFC 3261 18.2.1, RFC 3581 4; it returns its
+     * argument when nothing changes): the new value is written into the array itself when it has
+     * room past {@code len} (the datagram path leaves some), so the stamped request is not a copy
+     * of the one received. A top Via that does not parse is left alone: the full parse reports it.
+     */
+    public static SipMessage parseReceived(byte[] owned, int len, boolean datagram, UnaryOperator<Via> stampTopVia)
+            throws SipParseException {
+        return parse(owned, 0, len, datagram, true, stampTopVia);
     }
 
     private static SipMessage parse(byte[] in, int off, int len, boolean datagram) throws SipParseException {
+        return parse(in, off, len, datagram, false, null);
+    }
+
+    private static SipMessage parse(byte[] in, int off, int len, boolean datagram, boolean owned,
+            UnaryOperator<Via> stampTopVia) throws SipParseException {
         int end = off + len, start = off;
         while (start < end && (in[start] == '\r' || in[start] == '\n')) start++;
         if (start == end) throw new SipParseException(-1, "Empty message (only line breaks)", 0, null);
-        RawMessage raw = frame(in, start, end, datagram);
+        RawMessage raw = frame(in, start, end, datagram, owned);
         boolean response = raw.isResponseLine();
+        if (!response && stampTopVia != null) raw = stamped(raw, stampTopVia, raw.array() == in);
         try {
             return response ? response(raw) : request(raw);
         } catch (SipParseException e) {
@@ -63,10 +88,38 @@ public final class SipParser {
         }
     }
 
-    private static RawMessage frame(byte[] in, int start, int end, boolean datagram) throws SipParseException {
+    /** {@code raw} with its top Via value replaced by what {@code stamp} makes of it, or {@code raw}. */
+    private static RawMessage stamped(RawMessage raw, UnaryOperator<Via> stamp, boolean reuse) {
+        int line = raw.indexOf(HeaderName.VIA);
+        if (line < 0) return raw;
+        byte[] b = raw.array();
+        int vs = raw.valueStart(line), ve = raw.valueEnd(line);
+        int comma = SipText.firstTopLevelComma(b, vs, ve);
+        int e = comma >= 0 ? comma : ve;
+        List<Via> top = new ArrayList<>(1);
+        try {
+            HeaderParsers.vias(b, vs, e, top);
+        } catch (SipParseException bad) {
+            return raw;
+        }
+        Via via = top.get(0), out = stamp.apply(via);
+        if (out == via) return raw;
+        return raw.withValueSpliced(line, vs, e, out.toString().getBytes(StandardCharsets.UTF_8), reuse);
+    }
+
+    /**
+     * Each thread's line index under construction; the message gets an exact copy. (A fresh
+     * array per message sized for 16 lines was a twentieth of what a call allocated.)
+     */
+    private static final FastThreadLocal<int[]> INDEX_SCRATCH = new FastThreadLocal<>() {
+        @Override protected int[] initialValue() { return new int[32 * 5]; }
+    };
+
+    private static RawMessage frame(byte[] in, int start, int end, boolean datagram, boolean owned)
+            throws SipParseException {
         int sl = lineEnd(in, start, end);
         if (sl == end) throw new SipParseException(0, "No line break after the start line", 0, null);
-        int[] idx = new int[16 * 5];
+        int[] idx = INDEX_SCRATCH.get();
         int n = 0, q = next(in, sl), bodyStart = -1, clIndex = -1;
         String framingError = null;
         int errorAt = 0;
@@ -98,7 +151,7 @@ public final class SipParser {
             }
             if (n == MAX_HEADERS) { framingError = "More than " + MAX_HEADERS + " header lines"; errorAt = ns; break; }
             int vs = skipWs(in, q + 1, le), ve = trimEnd(in, vs, le);
-            if (n * 5 == idx.length) idx = Arrays.copyOf(idx, idx.length * 2);
+            if (n * 5 == idx.length) INDEX_SCRATCH.set(idx = Arrays.copyOf(idx, idx.length * 2));
             HeaderName name = HeaderName.lookup(in, ns, ne);
             int id = name == null ? -1 : name.id();
             if (id == HeaderName.CONTENT_LENGTH.id()) {
@@ -140,16 +193,21 @@ public final class SipParser {
         } else if (framingError == null && !datagram) {
             msgEnd = bodyStart;
         }
-        RawMessage raw = own(in, start, sl, idx, n, bodyStart, framingError == null ? msgEnd : end);
+        idx = Arrays.copyOf(idx, n * 5); // the message's own, exactly as long as its lines need
+        RawMessage raw = own(in, start, sl, idx, n, bodyStart, framingError == null ? msgEnd : end, owned);
         if (framingError != null) {
             throw new SipParseException(errorAt - start, framingError, raw.isResponseLine() ? 0 : 400, raw);
         }
         return raw;
     }
 
-    /** The message as its own array, offsets rebased to 0. No copy when it already is one. */
-    private static RawMessage own(byte[] in, int start, int sl, int[] idx, int n, int bodyStart, int msgEnd) {
-        if (start == 0 && msgEnd == in.length) return new RawMessage(in, sl, idx, n, bodyStart, msgEnd);
+    /**
+     * The message as its own array, offsets rebased to 0. No copy when it already is one, or when
+     * the caller handed the array over ({@code owned}: bytes past the message are then ignored).
+     */
+    private static RawMessage own(byte[] in, int start, int sl, int[] idx, int n, int bodyStart, int msgEnd,
+            boolean owned) {
+        if (start == 0 && (msgEnd == in.length || owned)) return new RawMessage(in, sl, idx, n, bodyStart, msgEnd);
         byte[] buf = Arrays.copyOfRange(in, start, msgEnd);
         for (int k = 0; k < n * 5; k += 5) {
             idx[k + 1] -= start; idx[k + 2] -= start; idx[k + 3] -= start; idx[k + 4] -= start;

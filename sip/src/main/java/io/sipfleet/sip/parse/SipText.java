@@ -36,4 +36,23 @@ public final class SipText {
         while (e > s && Chars.isLws(buf[e - 1])) e--;
         return ((long) s << 32) | e;
     }
+
+    /**
+     * Index of the first comma in {@code b[s, e)} that separates header values: not inside a
+     * quoted string or {@code < >}. -1 when the range holds one value.
+     */
+    public static int firstTopLevelComma(byte[] b, int s, int e) {
+        boolean quoted = false, angle = false;
+        for (int i = s; i < e; i++) {
+            byte c = b[i];
+            if (quoted) {
+                if (c == '\\') i++;
+                else if (c == '"') quoted = false;
+            } else if (c == '"') quoted = true;
+            else if (c == '<') angle = true;
+            else if (c == '>') angle = false;
+            else if (c == ',' && !angle) return i;
+        }
+        return -1;
+    }
 }

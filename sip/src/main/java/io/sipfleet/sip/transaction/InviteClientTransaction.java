@@ -141,7 +141,7 @@ public final class InviteClientTransaction extends ClientTransaction {
         synchronized (this) {
             if (t != timerA || state != CALLING) return;
             resend(request);
-            intervalA = intervalA.multipliedBy(2);
+            intervalA = TimerConfig.times(intervalA, 2);
             if (state == CALLING) timerA = schedule(intervalA, this::onTimerA);
         }
         settle();

@@ -92,7 +92,10 @@ final class OutboundSender implements Outbound {
         // wrapping and slicing it (three short-lived objects per datagram).
         ByteBuf buf = ch.alloc().directBuffer(length, length).writeBytes(bytes, 0, length);
         ChannelFuture f = ch.writeAndFlush(new DatagramPacket(buf, to.remote()));
-        f.addListener(w -> done(w.isSuccess(), w.cause(), Transport.UDP, to.remote(), what));
+        // On its own event loop the datagram is written before writeAndFlush returns: account for
+        // it now rather than through a listener (a lambda and a listener slot per datagram).
+        if (f.isDone()) done(f.isSuccess(), f.cause(), Transport.UDP, to.remote(), what);
+        else f.addListener(w -> done(w.isSuccess(), w.cause(), Transport.UDP, to.remote(), what));
         return f;
     }
 

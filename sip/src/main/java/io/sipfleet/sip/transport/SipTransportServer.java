@@ -34,10 +34,11 @@ import org.slf4j.LoggerFactory;
  * server.close();
  * }</pre>
  *
- * <p>UDP pipeline: size limit, keep-alive, parse, Via stamping, dispatch. TCP pipeline: idle
- * timeout, connection tracking, framing, parse, Via stamping, dispatch. With epoll, UDP binds one
- * SO_REUSEPORT socket per event loop thread: the kernel spreads datagrams over them by flow hash,
- * so UDP scales with cores instead of funnelling through one socket and one thread.
+ * <p>UDP pipeline: size limit, keep-alive, parse (Via stamping included), dispatch. TCP
+ * pipeline: idle timeout, connection tracking, framing, parse (Via stamping included), dispatch.
+ * With epoll, UDP binds one SO_REUSEPORT socket per event loop thread: the kernel spreads
+ * datagrams over them by flow hash, so UDP scales with cores instead of funnelling through one
+ * socket and one thread.
  */
 public final class SipTransportServer implements SipSender, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SipTransportServer.class);
@@ -130,7 +131,6 @@ public final class SipTransportServer implements SipSender, AutoCloseable {
         DatagramSizeLimit sizeLimit = new DatagramSizeLimit(config.maxMessageBytes(), counters);
         DatagramKeepAlive keepAlive = new DatagramKeepAlive(counters);
         DatagramParser parser = new DatagramParser(failures, counters);
-        ViaStamper stamper = new ViaStamper();
         Bootstrap b = new Bootstrap().group(io.group()).channel(io.datagramChannel())
                 .option(ChannelOption.SO_RCVBUF, UDP_RCVBUF)
                 // One byte more than the limit: a larger datagram shows up as exactly limit + 1.
@@ -138,7 +138,7 @@ public final class SipTransportServer implements SipSender, AutoCloseable {
                 .handler(new ChannelInitializer<DatagramChannel>() {
                     @Override protected void initChannel(DatagramChannel ch) {
                         ch.pipeline().addLast("size-limit", sizeLimit).addLast("keep-alive", keepAlive)
-                                .addLast("parse", parser).addLast("via", stamper).addLast("dispatch", dispatcher);
+                                .addLast("parse", parser).addLast("dispatch", dispatcher);
                     }
                 });
         if (sockets > 1) b.option(io.reusePort(), true);
@@ -180,7 +180,6 @@ public final class SipTransportServer implements SipSender, AutoCloseable {
     private ChannelInitializer<Channel> tcpInitializer(InboundDispatcher dispatcher) {
         ConnectionLifecycle lifecycle = new ConnectionLifecycle(table, counters);
         StreamParser parser = new StreamParser(failures, counters);
-        ViaStamper stamper = new ViaStamper();
         long idleMillis = config.tcpIdleTimeout().toMillis();
         return new ChannelInitializer<>() {
             @Override protected void initChannel(Channel ch) {
@@ -189,7 +188,7 @@ public final class SipTransportServer implements SipSender, AutoCloseable {
                         .addLast("lifecycle", lifecycle)
                         .addLast("framer", new SipStreamFramer(config.maxMessageBytes(),
                                 config.maxBufferedBytesPerConnection(), failures, counters))
-                        .addLast("parse", parser).addLast("via", stamper).addLast("dispatch", dispatcher);
+                        .addLast("parse", parser).addLast("dispatch", dispatcher);
             }
         };
     }

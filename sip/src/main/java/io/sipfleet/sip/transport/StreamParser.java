@@ -40,7 +40,9 @@ final class StreamParser extends ChannelInboundHandlerAdapter {
         Peer from = peer(ctx.channel());
         SipMessage message;
         try {
-            message = SipParser.parseStream(bytes, 0, bytes.length);
+            InetSocketAddress remote = from.remote();
+            message = remote == null ? SipParser.parseStream(bytes, 0, bytes.length)
+                    : SipParser.parseReceived(bytes, bytes.length, false, top -> ViaStamping.stamp(top, remote));
         } catch (SipParseException e) {
             failures.handle(e, from);
             return;

@@ -17,11 +17,12 @@
  * <p>Inbound, each a small handler with one concern:
  * <ul>
  *   <li>UDP: {@code DatagramSizeLimit} (maxMessageBytes) &rarr; {@code DatagramKeepAlive} (CRLF
- *       datagrams) &rarr; {@code DatagramParser} &rarr; {@code ViaStamper} (received/rport,
- *       18.2.1 and RFC 3581) &rarr; {@code InboundDispatcher} (the SipHandler; exceptions stop here);</li>
+ *       datagrams) &rarr; {@code DatagramParser} (which writes received/rport into a request's
+ *       top Via, 18.2.1 and RFC 3581, before parsing the rest: {@code ViaStamping}) &rarr;
+ *       {@code InboundDispatcher} (the SipHandler; exceptions stop here);</li>
  *   <li>TCP: {@code IdleStateHandler} &rarr; {@code ConnectionLifecycle} (connection table, idle
  *       close) &rarr; {@code SipStreamFramer} (CRLF ping/pong, Content-Length framing, limits)
- *       &rarr; {@code StreamParser} &rarr; {@code ViaStamper} &rarr; {@code InboundDispatcher}.</li>
+ *       &rarr; {@code StreamParser} (stamps the same way) &rarr; {@code InboundDispatcher}.</li>
  * </ul>
  * A request that fails to parse is answered by {@code ParseFailures} (400/505/501 with the
  * parser's reason, to the 18.2.2 destination) unless it is an ACK; responses and non-SIP bytes

@@ -15,6 +15,18 @@ class ViaStampingTest {
 
     private static Via via(String v) { return Sip.request(Sip.options(v, "c1")).topVia(); }
 
+    /**
+     * {@code text} as the transport parses what arrived from {@link #SRC}: in an array with
+     * {@code room} spare bytes (the datagram path's: the stamp is written in place; 0: the stream
+     * path's, a new array), stamped before the rest is parsed.
+     */
+    private static SipMessage received(String text, int room) throws Exception {
+        byte[] b = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] owned = java.util.Arrays.copyOf(b, b.length + room);
+        java.util.Arrays.fill(owned, b.length, owned.length, (byte) 'x'); // what is past the message must not matter
+        return io.sipfleet.sip.parse.SipParser.parseReceived(owned, b.length, room > 0, top -> ViaStamping.stamp(top, SRC));
+    }
+
     @Test void sameAddressWithoutRportIsLeftAlone() {
         Via v = via("SIP/2.0/UDP 192.0.2.4:5060;branch=z9hG4bK1");
         assertThat(ViaStamping.stamp(v, SRC)).isSameAs(v);
@@ -47,7 +59,7 @@ class ViaStampingTest {
         assertThat(ViaStamping.stamp(same, src6)).isSameAs(same);
     }
 
-    @Test void onlyTheTopViaValueIsRewrittenTheRestStaysByteIdentical() {
+    @Test void onlyTheTopViaValueIsRewrittenTheRestStaysByteIdentical() throws Exception {
         String text = Sip.msg("OPTIONS sip:echo@127.0.0.1 SIP/2.0",
                 "Via: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK1;rport ,  SIP/2.0/TCP  proxy.example.com;branch=z9hG4bKp",
                 "X-Odd:   spacing   kept",
@@ -57,7 +69,7 @@ class ViaStampingTest {
                 "Call-ID: c1",
                 "CSeq: 1 OPTIONS");
         SipRequest r = Sip.request(text);
-        SipMessage m = ViaStamper.rewriteTopVia(r, ViaStamping.stamp(r.topVia(), SRC));
+        SipMessage m = received(text, 0);
         String out = m.toString();
         assertThat(m.vias()).hasSize(3);
         assertThat(m.topVia().received()).isEqualTo("192.0.2.4");
@@ -94,7 +106,7 @@ class ViaStampingTest {
                 "v=0\r\n");
         SipRequest r = Sip.request(text);
         io.sipfleet.sip.message.Via stamped = ViaStamping.stamp(r.topVia(), SRC);
-        SipMessage fast = ViaStamper.rewriteTopVia(r, stamped);
+        SipMessage fast = received(text, DatagramParser.STAMP_ROOM);
         SipMessage general = r.edit().replaceFirstValue(HeaderName.VIA, stamped.toString()).build();
         assertThat(fast).isEqualTo(general);
         assertThat(fast.toString()).isEqualTo(general.toString());
@@ -103,5 +115,33 @@ class ViaStampingTest {
         assertThat(fast.header(HeaderName.CONTENT_LENGTH)).isEqualTo("5");
         // and it parses back to the same thing
         assertThat(io.sipfleet.sip.parse.SipParser.parse(fast.toBytes())).isEqualTo(general);
+    }
+
+    @Test void stampingInPlaceKeepsEveryLaterHeaderAndTheBodyWhetherTheViaGrowsOrShrinks() throws Exception {
+        String forged = "198.51.100.166"; // longer than the real source: the value shrinks
+        for (String via : new String[] {"SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK1;rport",
+                "SIP/2.0/UDP 192.0.2.4:5060;branch=z9hG4bK1;received=" + forged}) {
+            String text = String.join("\r\n",
+                    "INVITE sip:bob@example.com SIP/2.0",
+                    "Via: " + via,
+                    "From: \"Alice\" <sip:alice@example.com;transport=udp>;tag=a1",
+                    "To: <sip:bob@example.com>",
+                    "Call-ID: c3",
+                    "CSeq: 1 INVITE",
+                    "Contact: <sip:alice@10.0.0.1:5060>",
+                    "Content-Length: 5",
+                    "",
+                    "v=0\r\nEXTRA OCTETS PAST CONTENT-LENGTH");
+            SipMessage m = received(text, DatagramParser.STAMP_ROOM);
+            assertThat(m.topVia().received()).isEqualTo("192.0.2.4");
+            assertThat(m.from().uri().toString()).isEqualTo("sip:alice@example.com;transport=udp");
+            assertThat(m.from().tag()).isEqualTo("a1");
+            assertThat(m.contacts().get(0).uri().toString()).isEqualTo("sip:alice@10.0.0.1:5060");
+            assertThat(m.header(HeaderName.CALL_ID)).isEqualTo("c3");
+            assertThat(m.bodyText()).isEqualTo("v=0\r\n");
+            assertThat(m.toString()).doesNotContain("EXTRA").doesNotContain(forged);
+            // what is sent on is exactly the message: it parses back to itself
+            assertThat(io.sipfleet.sip.parse.SipParser.parse(m.toBytes())).isEqualTo(m);
+        }
     }
 }
