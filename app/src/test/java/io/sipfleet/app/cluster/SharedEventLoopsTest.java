@@ -61,8 +61,14 @@ class SharedEventLoopsTest {
     void commandsIssuedOnTheLoopsAreFlushedAtTheEndOfTheRound() throws Exception {
         SipEventLoops loops = SipEventLoops.create(true, 2, "sip-batch-test");
         try {
-            RedisClusterState redis = RedisClusterState.connect("redis://127.0.0.1:6379", "batch-loops-" + ProcessHandle.current().pid(),
-                    Duration.ofSeconds(3), loops.group());
+            RedisClusterState redis;
+            System.setProperty("sipfleet.redis.batchWrites", "true"); // off by default, see RedisClusterState
+            try {
+                redis = RedisClusterState.connect("redis://127.0.0.1:6379", "batch-loops-" + ProcessHandle.current().pid(),
+                        Duration.ofSeconds(3), loops.group());
+            } finally {
+                System.clearProperty("sipfleet.redis.batchWrites");
+            }
             try {
                 var location = redis.state().location();
                 List<CompletableFuture<Integer>> all = new ArrayList<>();
