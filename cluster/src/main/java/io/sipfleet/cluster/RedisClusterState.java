@@ -26,6 +26,7 @@ import io.sipfleet.cluster.limits.RedisCallAdmission;
 import io.sipfleet.cluster.limits.RedisChannelCounter;
 import io.sipfleet.cluster.limits.RedisCpsLimiter;
 import io.sipfleet.cluster.location.RedisLocationStore;
+import io.sipfleet.cluster.redis.LoopBatchedWrites;
 import io.sipfleet.cluster.redis.LuaScript;
 import io.sipfleet.cluster.redis.RedisKeys;
 import org.slf4j.Logger;
@@ -178,7 +179,7 @@ public final class RedisClusterState implements AutoCloseable {
                 client = cc;
                 cc.setOptions(clusterClientOptions());
                 StatefulRedisClusterConnection<String, String> c = cc.connect(StringCodec.UTF8);
-                state = new RedisClusterState(clusterId, resources, cc, c, c.async(), leaseTtl,
+                state = new RedisClusterState(clusterId, resources, cc, c, batched(c.async(), c, ioLoops), leaseTtl,
                         ioLoops != null ? ioLoops : resources.eventExecutorGroup());
                 where = "Redis Cluster " + seeds;
             } else {
@@ -188,7 +189,7 @@ public final class RedisClusterState implements AutoCloseable {
                 client = rc;
                 rc.setOptions(clientOptions());
                 StatefulRedisConnection<String, String> c = rc.connect(StringCodec.UTF8);
-                state = new RedisClusterState(clusterId, resources, rc, c, c.async(), leaseTtl,
+                state = new RedisClusterState(clusterId, resources, rc, c, batched(c.async(), c, ioLoops), leaseTtl,
                         ioLoops != null ? ioLoops : resources.eventExecutorGroup());
                 where = uri.toString();
             }
@@ -200,6 +201,21 @@ public final class RedisClusterState implements AutoCloseable {
             resources.shutdown(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
             throw e;
         }
+    }
+
+    /**
+     * {@code -Dsipfleet.redis.batchWrites=true}: on shared loops, commands are written once per
+     * loop round ({@link LoopBatchedWrites}). Off by default: in the cluster benchmark (RESULTS.md,
+     * cluster run 3) the member with it on failed REGISTER at 12 000 pairs/s with 80 µs of CPU per
+     * pair, where it had held 14 000 at 52-58 µs without it; not yet understood.
+     */
+    private static RedisScriptingAsyncCommands<String, String> batched(RedisScriptingAsyncCommands<String, String> commands,
+                                                                       StatefulConnection<String, String> connection,
+                                                                       EventLoopGroup ioLoops) {
+        if (ioLoops == null || !Boolean.parseBoolean(System.getProperty("sipfleet.redis.batchWrites", "false"))) {
+            return commands;
+        }
+        return LoopBatchedWrites.wrap(commands, connection, ioLoops);
     }
 
     /** {@code redis-cluster://} or {@code rediss-cluster://}: a Redis Cluster, by seed nodes. */

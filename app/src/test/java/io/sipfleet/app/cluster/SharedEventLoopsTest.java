@@ -52,4 +52,52 @@ class SharedEventLoopsTest {
         }
         assertThat(loops.group().isShutdown()).isTrue();
     }
+    /**
+     * Commands issued on a shared loop are written once per loop round (LoopBatchedWrites): a
+     * burst issued in one task, and commands issued from replies' continuations on the loop, all
+     * go out and complete; one issued off the loops (here main) too, at once.
+     */
+    @Test
+    void commandsIssuedOnTheLoopsAreFlushedAtTheEndOfTheRound() throws Exception {
+        SipEventLoops loops = SipEventLoops.create(true, 2, "sip-batch-test");
+        try {
+            RedisClusterState redis;
+            System.setProperty("sipfleet.redis.batchWrites", "true"); // off by default, see RedisClusterState
+            try {
+                redis = RedisClusterState.connect("redis://127.0.0.1:6379", "batch-loops-" + ProcessHandle.current().pid(),
+                        Duration.ofSeconds(3), loops.group());
+            } finally {
+                System.clearProperty("sipfleet.redis.batchWrites");
+            }
+            try {
+                var location = redis.state().location();
+                List<CompletableFuture<Integer>> all = new ArrayList<>();
+                for (var loop : loops.group()) {
+                    CompletableFuture<Void> one = new CompletableFuture<>();
+                    loop.execute(() -> {
+                        synchronized (all) {
+                            for (int i = 0; i < 100; i++) {
+                                // a second round trip from the first one's continuation, on the loop
+                                all.add(location.lookup("sip:burst" + i + "@batch.test")
+                                        .thenCompose(b -> location.lookup("sip:again@batch.test"))
+                                        .thenApply(List::size).toCompletableFuture());
+                            }
+                        }
+                        one.complete(null);
+                    });
+                    one.get(5, TimeUnit.SECONDS);
+                }
+                synchronized (all) {
+                    assertThat(all).hasSize(200);
+                    CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
+                    assertThat(all).allSatisfy(f -> assertThat(f.join()).isZero());
+                }
+                assertThat(location.lookup("sip:main@batch.test").toCompletableFuture().get(5, TimeUnit.SECONDS)).isEmpty();
+            } finally {
+                redis.close();
+            }
+        } finally {
+            loops.close();
+        }
+    }
 }

@@ -53,6 +53,12 @@ public interface ChannelCounter {
     /** Unexpired leases held in {@code scope}. */
     CompletionStage<Integer> count(String scope);
 
+    /**
+     * Whether the counts live in this process, so that {@link #count} costs no round trip (the
+     * in-memory counter); a shared store's count is a read of the store, which callers batch.
+     */
+    default boolean isLocal() { return false; }
+
     /** Drops expired leases in every scope (also done lazily per scope); the owner calls it on a timer. */
     default CompletionStage<Integer> sweep() {
         return CompletableFuture.completedStage(0);

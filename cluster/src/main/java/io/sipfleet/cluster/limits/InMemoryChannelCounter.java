@@ -40,6 +40,8 @@ public final class InMemoryChannelCounter implements ChannelCounter {
 
     @Override public java.time.Duration leaseTtl() { return java.time.Duration.ofMillis(ttlMillis); }
 
+    @Override public boolean isLocal() { return true; }
+
     @Override
     public CompletionStage<Boolean> tryAcquire(String scope, String callKey, int limit) {
         if (limit < 0) return CompletableFuture.failedStage(new IllegalArgumentException("channel limit: " + limit));

@@ -11,10 +11,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -140,30 +138,58 @@ public final class RedisLocationStore implements LocationStore {
             }
             return REGISTER.<List<Object>>run(redis, ScriptOutputType.MULTI,
                             new String[] {keys.aor(aor), keys.expiryIndex()}, args.toArray(String[]::new))
-                    .thenApply(reply -> registered(aor, reply));
+                    .thenApply(reply -> registered(aor, request, contacts, reply));
         } catch (RuntimeException e) {
             return CompletableFuture.failedStage(e);
         }
     }
 
-    private RegistrationResult registered(String aor, List<Object> reply) {
+    /**
+     * The script's flat reply (see {@code location-register.lua}): the bindings the request wrote
+     * are built here from the request and the store's time, exactly as the script packed them;
+     * only the AoR's other bindings and the removals come back as text.
+     */
+    private RegistrationResult registered(String aor, RegisterRequest request, List<ContactUpdate> contacts,
+                                          List<Object> reply) {
         Status status = STATUS[(int) (long) (Long) reply.get(0)];
-        List<?> after = (List<?>) reply.get(2);
-        Map<String, Binding> byContact = new HashMap<>();
-        List<Binding> bindings = new ArrayList<>(after.size() / 2);
-        for (int i = 0; i + 1 < after.size(); i += 2) {
-            Binding b = PackedBinding.decode(aor, (String) after.get(i), (String) after.get(i + 1));
-            bindings.add(b);
-            byContact.put(b.contact(), b);
+        long now = (Long) reply.get(1);
+        String written = (String) reply.get(2);
+        int others = (int) (long) (Long) reply.get(3);
+        List<Binding> bindings = new ArrayList<>(others + written.length());
+        List<Binding> added = List.of(), refreshed = List.of();
+        int i = 4;
+        for (int end = 4 + 2 * others; i < end; i += 2) {
+            bindings.add(PackedBinding.decode(aor, (String) reply.get(i), (String) reply.get(i + 1)));
         }
-        bindings.sort(AorUpdate.ORDER);
-        List<Binding> added = new ArrayList<>(1), refreshed = new ArrayList<>(1), removed = new ArrayList<>(0);
-        for (Object c : (List<?>) reply.get(3)) added.add(byContact.get((String) c));
-        for (Object c : (List<?>) reply.get(4)) refreshed.add(byContact.get((String) c));
-        List<Removal> removals = removals(aor, (List<?>) reply.get(5));
-        for (Removal r : removals) if (r.cause() != Cause.EXPIRED) removed.add(r.binding());
-        fire(removals);
-        return new RegistrationResult(status, bindings, added, refreshed, removed, (Long) reply.get(1));
+        for (int c = 0; c < written.length(); c++) {
+            char w = written.charAt(c);
+            if (w == '-') continue;
+            Binding b = written(aor, request, contacts.get(c), now);
+            bindings.add(b);
+            if (w == 'a') added = with(added, b);
+            else refreshed = with(refreshed, b);
+        }
+        if (bindings.size() > 1) bindings.sort(AorUpdate.ORDER);
+        List<Binding> removed = List.of();
+        if (i < reply.size()) {
+            List<Removal> removals = removals(aor, reply.subList(i, reply.size()));
+            for (Removal r : removals) if (r.cause() != Cause.EXPIRED) removed = with(removed, r.binding());
+            fire(removals);
+        }
+        return new RegistrationResult(status, bindings, added, refreshed, removed, now);
+    }
+
+    /** The binding the script stored for {@code cu}: what {@code location-register.lua} packs, field by field. */
+    private static Binding written(String aor, RegisterRequest r, ContactUpdate cu, long now) {
+        return new Binding(aor, cu.contact(), now + cu.expiresSeconds() * 1000L, cu.q(), r.callId(), r.cseq(), r.flow(),
+                cu.instanceId(), cu.regId(), r.userAgent(), r.memberId(), now, r.path());
+    }
+
+    private static List<Binding> with(List<Binding> list, Binding b) {
+        if (list.isEmpty()) return List.of(b);
+        List<Binding> out = new ArrayList<>(list);
+        out.add(b);
+        return out;
     }
 
     private static List<Removal> removals(String aor, List<?> flat) {

@@ -5,9 +5,14 @@
 --       'c' contacts), 7 maxBindings (0 = none), 8 memberId, 9 encoded fields 8-15 (member..path),
 --       10 number of contacts, then 6 per contact (already "last wins"-deduplicated by the client):
 --       contact, expiresSeconds, q, has instance ('1'/'0'), instance, regId.
--- Returns { status (0 OK, 1 OUT_OF_ORDER, 2 TOO_MANY_BINDINGS, 3 REPEATED), now,
---           { contact, packed, ... } bindings after, { contact... } added, { contact... } refreshed,
---           { cause, contact, packed, ... } removals (EXPIRED ones included) }.
+-- Returns one flat array, as small as the common case allows (a refresh of the request's own
+-- contact: five elements, no binding text): the bindings this request wrote are exactly what the
+-- client sent plus the time, so the client builds them itself and they are not sent back:
+--   status (0 OK, 1 OUT_OF_ORDER, 2 TOO_MANY_BINDINGS, 3 REPEATED), now,
+--   written: one letter per request contact, in order, 'a' added, 'r' refreshed, '-' not stored
+--            (expires 0); '' when the request wrote nothing,
+--   k, then k pairs contact, packed: the other bindings of the AoR after the request,
+--   then triples cause, contact, packed to the end: the removals (EXPIRED ones included).
 local now = now_ms(ARGV[1])
 local prefix, aor, callId, cseqText = ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 local cseq = tonumber(cseqText)
@@ -32,18 +37,25 @@ local function drop(b, cause)
   removals[#removals + 1] = b.contact
   removals[#removals + 1] = b.packed
 end
-local function pairs_of(list)
-  local out = {}
+-- The reply: the bindings of `list` that this request did not write, then the removals.
+local function reply(status, written, list)
+  local out = { status, now, written, 0 }
+  local k = 0
   for _, b in ipairs(list) do
-    out[#out + 1] = b.contact
-    out[#out + 1] = b.packed
+    if not b.new then
+      out[#out + 1] = b.contact
+      out[#out + 1] = b.packed
+      k = k + 1
+    end
   end
+  out[4] = k
+  for i = 1, #removals do out[#out + 1] = removals[i] end
   return out
 end
 -- The request changes nothing; expired bindings are still dropped (housekeeping, not the request).
 local function unchanged(status)
   for _, b in ipairs(expired) do drop(b, 'EXPIRED') end
-  return { status, now, pairs_of(live), {}, {}, removals }
+  return reply(status, '', live)
 end
 -- Call-ID/CSeq ordering: nil (may update), 1 OUT_OF_ORDER (a higher CSeq of the same Call-ID
 -- is stored) or 3 REPEATED (the same Call-ID and CSeq: this request again, answered unchanged).
@@ -63,12 +75,13 @@ if mode == 'w' then
   end
   for _, b in ipairs(expired) do drop(b, 'EXPIRED') end
   for _, b in ipairs(live) do drop(b, 'UNREGISTERED') end
-  return { 0, now, {}, {}, {}, removals }
+  return reply(0, '', {})
 end
 
 local work = {}
 for i, b in ipairs(live) do work[i] = b end
-local added, refreshed, removed_here = {}, {}, {}
+local nowEnc, callIdEnc = enc(fmt(now)), enc(callId)
+local written, removed_here = {}, {}
 local a = 11
 for _ = 1, n do
   local contact, expires, q = ARGV[a], tonumber(ARGV[a + 1]), ARGV[a + 2]
@@ -99,12 +112,13 @@ for _ = 1, n do
 
   if expires == 0 then
     if same then removed_here[#removed_here + 1] = { same, 'UNREGISTERED' } end
+    written[#written + 1] = '-'
   else
-    local exp = now + expires * 1000
-    local packed = '1;' .. enc(fmt(exp)) .. enc(fmt(now)) .. enc(q) .. enc(callId) .. enc(cseqText)
+    local exp = fmt(now + expires * 1000)
+    local packed = '1;' .. #exp .. ':' .. exp .. nowEnc .. enc(q) .. callIdEnc .. enc(cseqText)
         .. enc(inst) .. enc(reg) .. tail
     work[#work + 1] = { contact = contact, packed = packed, exp = exp, member = member, new = true, old = same }
-    if same then refreshed[#refreshed + 1] = contact else added[#added + 1] = contact end
+    written[#written + 1] = same and 'r' or 'a'
   end
 end
 
@@ -118,9 +132,13 @@ for _, b in ipairs(work) do
   if b.new then
     local m = idx(aor, b.contact)
     redis.call('HSET', KEYS[1], b.contact, b.packed)
-    redis.call('ZADD', KEYS[2], fmt(b.exp), m)
-    if b.old and b.old.member ~= b.member then redis.call('SREM', prefix .. 'own:' .. b.old.member, m) end
-    redis.call('SADD', prefix .. 'own:' .. b.member, m)
+    redis.call('ZADD', KEYS[2], b.exp, m)
+    -- A refresh through the binding's own member leaves the owner index as it is (it names the
+    -- binding already); a move to another member changes it.
+    if not b.old or b.old.member ~= b.member then
+      if b.old then redis.call('SREM', prefix .. 'own:' .. b.old.member, m) end
+      redis.call('SADD', prefix .. 'own:' .. b.member, m)
+    end
   end
 end
-return { 0, now, pairs_of(work), added, refreshed, removals }
+return reply(0, table.concat(written), work)

@@ -450,7 +450,7 @@ public final class CallTracker {
      * meanwhile: the gauge lags by at most that, and costs at most 10 reads a second.
      */
     public void channelsChanged(IntConsumer gauge) {
-        if (channels instanceof InMemoryChannelCounter) {
+        if (channels.isLocal()) {
             channelsInUse().thenAccept(gauge::accept);
             return;
         }
