@@ -1,7 +1,6 @@
 package io.sipfleet.sip.transport;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DatagramPacket;
@@ -22,13 +21,19 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The copy has {@link #STAMP_ROOM} spare bytes, so the stamp is written into it: no second
  * copy of every request (it was a fifth of what the switch allocated per call).
+ *
+ * <p>One per UDP channel (it remembers the channel's recent peers): every transaction keeps the
+ * {@link Peer} its request came from, for 64*T1 and more, so the few addresses a switch hears
+ * from most (a dispatcher, an SBC, a trunk) share one Peer each instead of one per message.
  */
-@Sharable
 final class DatagramParser extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(DatagramParser.class);
 
     /** Room for ";rport=65535;received=" and an IPv6 address, with some to spare. */
     static final int STAMP_ROOM = 80;
+
+    /** Recent peers, direct-mapped by the sender's hash; touched only by the channel's event loop. */
+    private final Peer[] recent = new Peer[64];
 
     private final ParseFailures failures;
     private final TransportCounters counters;
@@ -37,6 +42,15 @@ final class DatagramParser extends ChannelInboundHandlerAdapter {
     DatagramParser(ParseFailures failures, TransportCounters counters) {
         this.failures = failures;
         this.counters = counters;
+    }
+
+    private Peer peer(InetSocketAddress sender, ChannelHandlerContext ctx) {
+        int slot = sender.hashCode() & (recent.length - 1);
+        Peer p = recent[slot];
+        if (p == null || !p.remote().equals(sender)) {
+            recent[slot] = p = Peer.udp(sender, (InetSocketAddress) ctx.channel().localAddress());
+        }
+        return p;
     }
 
     @Override public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -56,7 +70,7 @@ final class DatagramParser extends ChannelInboundHandlerAdapter {
             p.release();
         }
         InetSocketAddress sender = p.sender();
-        Peer from = Peer.udp(sender, (InetSocketAddress) ctx.channel().localAddress());
+        Peer from = peer(sender, ctx);
         SipMessage message;
         try {
             message = SipParser.parseReceived(bytes, len, true, top -> ViaStamping.stamp(top, sender));

@@ -130,7 +130,6 @@ public final class SipTransportServer implements SipSender, AutoCloseable {
         if (sockets > 1 && port != 0) UdpPortProbe.check(config.bindAddress(), port);
         DatagramSizeLimit sizeLimit = new DatagramSizeLimit(config.maxMessageBytes(), counters);
         DatagramKeepAlive keepAlive = new DatagramKeepAlive(counters);
-        DatagramParser parser = new DatagramParser(failures, counters);
         Bootstrap b = new Bootstrap().group(io.group()).channel(io.datagramChannel())
                 .option(ChannelOption.SO_RCVBUF, UDP_RCVBUF)
                 // One byte more than the limit: a larger datagram shows up as exactly limit + 1.
@@ -138,7 +137,8 @@ public final class SipTransportServer implements SipSender, AutoCloseable {
                 .handler(new ChannelInitializer<DatagramChannel>() {
                     @Override protected void initChannel(DatagramChannel ch) {
                         ch.pipeline().addLast("size-limit", sizeLimit).addLast("keep-alive", keepAlive)
-                                .addLast("parse", parser).addLast("dispatch", dispatcher);
+                                .addLast("parse", new DatagramParser(failures, counters))
+                                .addLast("dispatch", dispatcher);
                     }
                 });
         if (sockets > 1) b.option(io.reusePort(), true);
