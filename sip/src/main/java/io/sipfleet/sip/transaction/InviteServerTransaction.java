@@ -75,7 +75,7 @@ public final class InviteServerTransaction extends ServerTransaction {
             if (code < 200 || code >= 300) return false;
             remember(r);
             boolean sent = send(r);
-            if (!key.isRfc2543()) compactFinal();
+            if (!key.isRfc2543()) forgetFinal();
             return sent;
         }
         if (state != PROCEEDING) return false;
@@ -90,11 +90,13 @@ public final class InviteServerTransaction extends ServerTransaction {
             boolean sent = send(r);
             if (!sent) layer.twoXx().stop(r);
             if (!key.isRfc2543()) {
-                // Accepted absorbs INVITE copies for 64*T1 and needs neither the INVITE nor the
-                // parsed 2xx for that (RFC 2543 matching still compares the 2xx's To tag).
+                // Accepted absorbs INVITE copies for 64*T1 and re-sends nothing (RFC 6026 8.7:
+                // the 2xx is retransmitted by whoever made it), so it keeps neither the INVITE nor
+                // the 2xx: the 2xx's bytes, with their SDP, were the largest thing a call left on
+                // the heap for 32 s. (RFC 2543 matching still compares the 2xx's To tag.)
                 toTag();
                 request = null;
-                compactFinal();
+                forgetFinal();
             }
             return sent;
         }

@@ -22,7 +22,8 @@ public abstract sealed class ServerTransaction extends Transaction
         permits InviteServerTransaction, NonInviteServerTransaction {
 
     /**
-     * The last response sent; null once {@link #compactFinal()} kept only its bytes. Guarded by this.
+     * The last response sent; null once {@link #compactFinal()} kept only its bytes, or
+     * {@link #forgetFinal()} nothing. Guarded by this.
      */
     SipResponse lastResponse;
     /**
@@ -85,6 +86,10 @@ public abstract sealed class ServerTransaction extends Transaction
 
     /** Builds the response per 8.2.6 (To tag: {@link #toTag()}) and sends it. */
     public final boolean respond(int code, String reason) {
+        synchronized (this) {
+            // Accepted keeps nothing to build from, and sends nothing but a 2xx anyway
+            if (request == null && lastResponse == null && finalBytes == null) return false;
+        }
         return respond(response(code, reason));
     }
 
@@ -93,11 +98,18 @@ public abstract sealed class ServerTransaction extends Transaction
      * copied. After a non-INVITE transaction completed (its request released) it is built from
      * the last response, which has the same Via, From, To (tagged), Call-ID and CSeq; sending it
      * is refused by the state machine anyway.
+     *
+     * @throws IllegalStateException for an INVITE transaction past its 2xx (Accepted), which keeps
+     *     neither the request nor the response
      */
     public final SipResponse response(int code, String reason) {
         SipRequest r = request;
         if (r == null) {
             SipResponse last = lastResponse();
+            if (last == null) {
+                throw new IllegalStateException("transaction " + key + " answered with a 2xx (" + state()
+                        + ") and keeps neither its request nor a response to build a " + code + " from");
+            }
             try {
                 return (SipResponse) SipParser.parse(Responses.bytes(last, code, reason, null, null, null));
             } catch (SipParseException e) {
@@ -145,6 +157,15 @@ public abstract sealed class ServerTransaction extends Transaction
         byte[] a = r.array();
         finalBytes = a.length == r.length() ? a : Arrays.copyOf(a, r.length());
         lastResponse = null;
+    }
+
+    /**
+     * Keeps nothing of the final response just sent, for a state that never re-sends it (INVITE
+     * Accepted). {@link #response} then has nothing to build from. Caller holds the lock.
+     */
+    final void forgetFinal() {
+        lastResponse = null;
+        finalBytes = null;
     }
 
     /**
