@@ -27,7 +27,15 @@ public final class CoreParser {
             RECORD_ROUTE = HeaderName.RECORD_ROUTE.id();
 
     public static CoreHeaders parse(RawMessage raw) throws SipParseException {
-        return parse(raw, null, -1L);
+        return parse(raw, null, -1L, null);
+    }
+
+    /**
+     * {@link #parse(RawMessage)} of a request whose top Via (the first value of its first Via
+     * line) the transport parsed already to stamp it: {@code parsedTopVia} is taken as that value.
+     */
+    public static CoreHeaders parse(RawMessage raw, Via parsedTopVia) throws SipParseException {
+        return parse(raw, null, -1L, parsedTopVia);
     }
 
     /**
@@ -35,6 +43,11 @@ public final class CoreParser {
      * {@code previous}: an edited message re-parses what the edit changed, nothing else.
      */
     public static CoreHeaders parse(RawMessage raw, CoreHeaders previous, long touched) throws SipParseException {
+        return parse(raw, previous, touched, null);
+    }
+
+    private static CoreHeaders parse(RawMessage raw, CoreHeaders previous, long touched, Via parsedTopVia)
+            throws SipParseException {
         if (previous == null) touched = -1L;
         byte[] b = raw.array();
         // An edit re-parses only what it touched (often Max-Forwards alone): no lists for the rest.
@@ -51,7 +64,13 @@ public final class CoreParser {
             if (id < 0 || id > RECORD_ROUTE || (touched & (1L << id)) == 0) continue;
             int s = raw.valueStart(i), e = raw.valueEnd(i);
             if (id == VIA) {
-                HeaderParsers.vias(b, s, e, vias);
+                if (parsedTopVia != null && vias.isEmpty()) {
+                    vias.add(parsedTopVia);
+                    int comma = SipText.firstTopLevelComma(b, s, e);
+                    if (comma >= 0) HeaderParsers.vias(b, comma + 1, e, vias);
+                } else {
+                    HeaderParsers.vias(b, s, e, vias);
+                }
             } else if (id == FROM || id == TO) {
                 if ((id == FROM ? from : to) != null) throw twice(raw, i);
                 one.clear();

@@ -80,18 +80,26 @@ public final class SipParser {
         if (start == end) throw new SipParseException(-1, "Empty message (only line breaks)", 0, null);
         RawMessage raw = frame(in, start, end, datagram, owned);
         boolean response = raw.isResponseLine();
-        if (!response && stampTopVia != null) raw = stamped(raw, stampTopVia, raw.array() == in);
+        Via top = null; // the request's top Via, parsed (and stamped) already: not parsed again
+        if (!response && stampTopVia != null) {
+            Stamped st = stamped(raw, stampTopVia, raw.array() == in);
+            raw = st.raw();
+            top = st.top();
+        }
         try {
-            return response ? response(raw) : request(raw);
+            return response ? response(raw) : request(raw, top);
         } catch (SipParseException e) {
             throw e.withFramed(raw, response ? 0 : e.statusCode());
         }
     }
 
+    /** The message after the stamp, and its top Via as parsed and stamped (null: it did not parse). */
+    private record Stamped(RawMessage raw, Via top) {}
+
     /** {@code raw} with its top Via value replaced by what {@code stamp} makes of it, or {@code raw}. */
-    private static RawMessage stamped(RawMessage raw, UnaryOperator<Via> stamp, boolean reuse) {
+    private static Stamped stamped(RawMessage raw, UnaryOperator<Via> stamp, boolean reuse) {
         int line = raw.indexOf(HeaderName.VIA);
-        if (line < 0) return raw;
+        if (line < 0) return new Stamped(raw, null);
         byte[] b = raw.array();
         int vs = raw.valueStart(line), ve = raw.valueEnd(line);
         int comma = SipText.firstTopLevelComma(b, vs, ve);
@@ -100,11 +108,11 @@ public final class SipParser {
         try {
             HeaderParsers.vias(b, vs, e, top);
         } catch (SipParseException bad) {
-            return raw;
+            return new Stamped(raw, null);
         }
         Via via = top.get(0), out = stamp.apply(via);
-        if (out == via) return raw;
-        return raw.withValueSpliced(line, vs, e, out.toString().getBytes(StandardCharsets.UTF_8), reuse);
+        if (out == via) return new Stamped(raw, via);
+        return new Stamped(raw.withValueSpliced(line, vs, e, out.toString().getBytes(StandardCharsets.UTF_8), reuse), out);
     }
 
     /**
@@ -215,7 +223,7 @@ public final class SipParser {
         return new RawMessage(buf, sl - start, idx, n, bodyStart - start, msgEnd - start);
     }
 
-    private static SipRequest request(RawMessage raw) throws SipParseException {
+    private static SipRequest request(RawMessage raw, Via parsedTopVia) throws SipParseException {
         byte[] b = rawBytes(raw);
         int sl = raw.startLineEnd();
         int p = 0;
@@ -240,7 +248,7 @@ public final class SipParser {
         if (uri instanceof SipUri s && s.headers() != null) {
             throw new SipParseException(us, "Request-URI must not contain headers ('?')");
         }
-        CoreHeaders core = CoreParser.parse(raw);
+        CoreHeaders core = CoreParser.parse(raw, parsedTopVia);
         if (!core.cseq().method().equals(method)) {
             // RFC 4475 3.1.2.18: 501 is preferred when the method itself is unknown.
             throw new SipParseException(-1, "CSeq method " + core.cseq().method()
