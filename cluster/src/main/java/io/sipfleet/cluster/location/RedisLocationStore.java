@@ -156,7 +156,7 @@ public final class RedisLocationStore implements LocationStore {
         String written = (String) reply.get(2);
         int others = (int) (long) (Long) reply.get(3);
         List<Binding> bindings = new ArrayList<>(others + written.length());
-        List<Binding> added = List.of(), refreshed = List.of();
+        List<Binding> added = new ArrayList<>(1), refreshed = new ArrayList<>(1), removed = new ArrayList<>(0);
         int i = 4;
         for (int end = 4 + 2 * others; i < end; i += 2) {
             bindings.add(PackedBinding.decode(aor, (String) reply.get(i), (String) reply.get(i + 1)));
@@ -166,14 +166,12 @@ public final class RedisLocationStore implements LocationStore {
             if (w == '-') continue;
             Binding b = written(aor, request, contacts.get(c), now);
             bindings.add(b);
-            if (w == 'a') added = with(added, b);
-            else refreshed = with(refreshed, b);
+            (w == 'a' ? added : refreshed).add(b);
         }
         if (bindings.size() > 1) bindings.sort(AorUpdate.ORDER);
-        List<Binding> removed = List.of();
         if (i < reply.size()) {
             List<Removal> removals = removals(aor, reply.subList(i, reply.size()));
-            for (Removal r : removals) if (r.cause() != Cause.EXPIRED) removed = with(removed, r.binding());
+            for (Removal r : removals) if (r.cause() != Cause.EXPIRED) removed.add(r.binding());
             fire(removals);
         }
         return new RegistrationResult(status, bindings, added, refreshed, removed, now);
@@ -185,12 +183,6 @@ public final class RedisLocationStore implements LocationStore {
                 cu.instanceId(), cu.regId(), r.userAgent(), r.memberId(), now, r.path());
     }
 
-    private static List<Binding> with(List<Binding> list, Binding b) {
-        if (list.isEmpty()) return List.of(b);
-        List<Binding> out = new ArrayList<>(list);
-        out.add(b);
-        return out;
-    }
 
     private static List<Removal> removals(String aor, List<?> flat) {
         List<Removal> out = new ArrayList<>(flat.size() / 3);
