@@ -55,6 +55,9 @@ public final class NonInviteClientTransaction extends ClientTransaction {
                 } else {
                     timerE = cancel(timerE);
                     timerF = cancel(timerF);
+                    // Completed only absorbs copies of the final (Timer K, T4 = 5 s): a BYE
+                    // kept that long was the largest thing a call left for a GC to copy.
+                    request = null;
                     enter(COMPLETED);
                     Duration k = timers.timerK(reliable);
                     if (k.isZero()) enter(TERMINATED);

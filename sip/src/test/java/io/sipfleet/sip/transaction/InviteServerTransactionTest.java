@@ -178,11 +178,17 @@ class InviteServerTransactionTest {
         Fixture g = new Fixture(TimerConfig.defaults(), false);
         g.receive(Sip.invite(BRANCH), Sip.UDP_CLIENT);
         ServerTransaction tx = g.tu.serverTxs.get(0);
-        tx.respond(200, "OK");
+        // Built while the request is still there: in Accepted the transaction keeps nothing to
+        // build from, as a proxy relays the responses it received (here: a 2xx re-sent downstream).
+        SipResponse ok = tx.response(200, "OK");
+        SipResponse busy = tx.response(486, "Busy Here");
+        tx.respond(ok);
         g.advance(10_000);
         assertThat(g.net.timesOfStatus(200)).containsExactly(0L);
-        assertThat(tx.respond(200, "OK")).as("a retransmitted 2xx from downstream passes (RFC 6026)").isTrue();
-        assertThat(tx.respond(486, "Busy Here")).isFalse();
+        assertThat(tx.respond(ok)).as("a retransmitted 2xx from downstream passes (RFC 6026)").isTrue();
+        assertThat(g.net.timesOfStatus(200)).containsExactly(0L, 10_000L);
+        assertThat(tx.respond(busy)).as("no non-2xx after a 2xx").isFalse();
+        assertThat(tx.respond(200, "OK")).as("nothing left to build a response from").isFalse();
         g.advance(22_000);
         g.assertIdle();
     }

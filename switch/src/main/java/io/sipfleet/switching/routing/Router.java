@@ -47,6 +47,8 @@ public final class Router {
     private final Supplier<SwitchConfig> config;
     private final LocationStore location;
     private final UserDirectory users;
+    /** Parsed targets of the bindings routed to lately (a callee is called again and again). */
+    private final BindingTargets bindingTargets = new BindingTargets();
     private volatile io.sipfleet.switching.sharing.PeerLocations peerLocations;
 
     public Router(LocalIdentity self, Supplier<SwitchConfig> config, LocationStore location, UserDirectory users) {
@@ -120,7 +122,7 @@ public final class Router {
                 // A binding with a Path (registered through the dispatcher) is reachable from any
                 // member: the Path leads to the edge proxy holding the UA's flow, no owner relay.
                 if (owner == null || owner.equals(c.serverId()) || (b.path() != null && !fromMember)) {
-                    Target t = bindingTarget(b);
+                    Target t = bindingTargets.of(b);
                     if (t != null) targets.add(t);
                 } else if (members.containsKey(owner)) {
                     // Only the member the UAC registered through holds its NAT pinhole / connection.
@@ -129,7 +131,7 @@ public final class Router {
                     log.warn("routing: binding {} of {} belongs to member {} whose address is not configured"
                             + " (locationSharingPeers \"{}=sip:IP:port\"); sending to its flow directly", b.contact(), aor,
                             owner, owner);
-                    Target t = bindingTarget(b);
+                    Target t = bindingTargets.of(b);
                     if (t != null) targets.add(t);
                 }
             }
