@@ -33,6 +33,9 @@
 #
 # Environment (defaults in brackets):
 #   SCENARIOS       ["register call"]
+#   SERVERS         which servers to run ["kamailio sipfleet"]; one alone is for profiling,
+#                   not for RESULTS.md (the ratios need both in the same run)
+#   THREAD_TICKS    1: per step, the server's CPU per thread to STEP_DIR/threads.txt
 #   REG_RATES       REGISTER ladder, pairs/s ["2000 4000 8000 12000 16000 24000"]
 #   CALL_RATES      call ladder, calls/s ["1000 2000 3000 4000 5000 6000 8000"]
 #   REG_CPU_RATE    fixed rate for the REGISTER CPU comparison [2000]
@@ -73,6 +76,8 @@ metrics_port=19090
 realm="sipfleet.local"
 
 scenarios="${SCENARIOS:-register call}"
+servers="${SERVERS:-kamailio sipfleet}"
+runs() { case " $servers " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 reg_rates="${REG_RATES:-2000 4000 8000 12000 16000 24000}"
 call_rates="${CALL_RATES:-1000 2000 3000 4000 5000 6000 8000}"
 reg_cpu_rate="${REG_CPU_RATE:-2000}"
@@ -211,6 +216,7 @@ else
 fi
 
 # --- Kamailio -----------------------------------------------------------------------------------------
+if runs kamailio; then
 kam_dir="$out_dir/kamailio-run"; mkdir -p "$kam_dir"
 # shellcheck disable=SC2086 # options
 "$root/bench/kamailio/run-switch.sh" "$kam_addr" "$kam_dir" -A "SUB_FIRST=$sub_first" -A "SUB_LAST=$sub_last" \
@@ -220,8 +226,10 @@ if ! wait_ready "$kam_pid" "$kam_addr" 20; then
   log "Kamailio did not answer on $kam_addr; its log:"; cat "$out_dir/kamailio.log" >&2; exit 1
 fi
 log "Kamailio $(kamailio -v | sed -n 's/^version: kamailio \([^ ]*\).*/\1/p') ready on $kam_addr (pid $kam_pid; memory manager ${KAMAILIO_MEM:-tlsf}${KAMAILIO_OPTS:+; $KAMAILIO_OPTS})"
+fi
 
 # --- sipfleet switch ---------------------------------------------------------------------------------
+if runs sipfleet; then
 log "starting sipfleet ($sf_what): $sf_cmd"
 # shellcheck disable=SC2086 # a command line
 (cd "$root" && exec $sf_cmd) >"$out_dir/sipfleet.log" 2>&1 &
@@ -231,10 +239,11 @@ if ! wait_ready "$sf_pid" "$sf_addr" 90; then
   tail -n 30 "$out_dir/sipfleet.log" | sed 's/^/    /' >&2; exit 1
 fi
 log "sipfleet switch ready on $sf_addr (pid $sf_pid)"
+fi
 
-register_callee "$kam_addr" "$kam_uas" kamailio || die "callee $callee could not register at Kamailio (see $out_dir/register-callee-kamailio)"
-register_callee "$sf_addr" "$sf_uas" sipfleet || die "callee $callee could not register at sipfleet (see $out_dir/register-callee-sipfleet)"
-log "callee $callee registered at both (Kamailio from $kam_uas, sipfleet from $sf_uas)"
+! runs kamailio || register_callee "$kam_addr" "$kam_uas" kamailio || die "callee $callee could not register at Kamailio (see $out_dir/register-callee-kamailio)"
+! runs sipfleet || register_callee "$sf_addr" "$sf_uas" sipfleet || die "callee $callee could not register at sipfleet (see $out_dir/register-callee-sipfleet)"
+log "callee $callee registered at: $servers (Kamailio from $kam_uas, sipfleet from $sf_uas)"
 
 # CPU ticks of process $1 and its descendants (Kamailio's workers; the JVM's threads are in its own).
 # After a ladder, the server may still be busy (a step past its limit leaves retransmissions
@@ -273,10 +282,14 @@ ladder() {  # label pid addr uas scenario
 
 started="$(date +%s)"
 for scenario in $scenarios; do
-  ladder kamailio "$kam_pid" "$kam_addr" "$kam_uas" "$scenario"
-  settle "$kam_pid" Kamailio
-  ladder sipfleet "$sf_pid" "$sf_addr" "$sf_uas" "$scenario"
-  settle "$sf_pid" sipfleet
+  if runs kamailio; then
+    ladder kamailio "$kam_pid" "$kam_addr" "$kam_uas" "$scenario"
+    settle "$kam_pid" Kamailio
+  fi
+  if runs sipfleet; then
+    ladder sipfleet "$sf_pid" "$sf_addr" "$sf_uas" "$scenario"
+    settle "$sf_pid" sipfleet
+  fi
 done
 
 # --- summary ---------------------------------------------------------------------------------------------

@@ -46,6 +46,9 @@
 #   srv% sipp% other%   CPU use during the step, in % of one core, of the server, of
 #              SIPp and of everything else on the machine (high other% = disturbed step)
 #   rtt_ms     SIPp's mean response time (its resolution is 1 ms)
+#   THREAD_TICKS   1: also write the server's CPU per thread group during each step to
+#                  STEP_DIR/threads.txt (threads of SERVER_PID by name, digits folded:
+#                  event loops, GC, JIT, timers), the first question when a step fails
 #   drops      UDP datagrams dropped on full socket receive buffers during the step,
 #              machine-wide (RcvbufErrors in /proc/net/snmp): a server that stalled
 # Needs Linux (/proc) and SIPp 3.6 (Debian: apt-get install sip-tester).
@@ -128,6 +131,18 @@ cpu_ticks_tree() {
       }
       print total
     }'
+}
+
+# "name ticks" per thread of process $1 (/proc/PID/task/*/stat), digits of names folded to #.
+thread_ticks() {
+  { cat /proc/"$1"/task/[0-9]*/stat 2>/dev/null || true; } | awk '
+    {
+      name = substr($0, index($0, "(") + 1); name = substr(name, 1, index(name, ") ") - 1)
+      rest = substr($0, index($0, ") ") + 2); split(rest, f, " ")
+      gsub(/[0-9]+/, "#", name); gsub(/ /, "_", name)
+      t[name] += f[12] + f[13]
+    }
+    END { for (n in t) print n, t[n] }'
 }
 
 # Busy CPU ticks of the whole machine (all cores): user nice system irq softirq steal.
@@ -220,6 +235,7 @@ measure_step() {
   fi
 
   cpu0=""; [ -n "$server_pid" ] && cpu0="$(cpu_ticks_tree "$server_pid")"
+  threads0=""; [ -n "$server_pid" ] && [ "${THREAD_TICKS:-}" = 1 ] && threads0="$(thread_ticks "$server_pid")"
   m0="$(cpu_ticks_machine)"
   d0="$(udp_rcvbuf_errors)"
   t0="$EPOCHREALTIME"
@@ -278,6 +294,12 @@ measure_step() {
   m1="$(cpu_ticks_machine)"
   drops=$(( $(udp_rcvbuf_errors) - d0 ))
   cpu1=""; [ -n "$server_pid" ] && cpu1="$(cpu_ticks_tree "$server_pid")"
+  if [ -n "$threads0" ]; then
+    awk -v hz="$clk_tck" -v wall="$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { print b - a }')" '
+      NR == FNR { before[$1] = $2; next }
+      { d = $2 - before[$1]; if (d > 0) printf "%-32s %6d ticks %5.1f%% of a core\n", $1, d, d / hz / wall * 100 }' \
+      <(echo "$threads0") <(thread_ticks "$server_pid") | sort -k2,2nr >"$step_dir/threads.txt"
+  fi
 
   stat="$step_dir/stat.csv"
   if [ ! -s "$stat" ]; then
