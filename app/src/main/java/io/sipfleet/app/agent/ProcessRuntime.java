@@ -11,17 +11,25 @@ import java.util.concurrent.TimeUnit;
 
 /** Nodes as child OS processes: {@code java -cp IMAGE io.sipfleet.app.Main node --role R --config FILE}. */
 public final class ProcessRuntime implements NodeRuntime {
-    /** A SIP node's young generation: fewer, longer young collections copy calls in progress less often. */
-    static final String NODE_YOUNG_GENERATION = "-Xmn300m";
+    /**
+     * A SIP node's young generation and tenuring: state that outlives one young collection (a call
+     * in progress, a transaction kept for 64*T1) is promoted at once instead of being copied again
+     * at every collection, so each pause stays short (see the launcher's comment).
+     */
+    static final List<String> NODE_GC = List.of("-Xmn150m", "-XX:MaxTenuringThreshold=0");
 
     @Override
     public Running start(String name, String role, Path config, Image image, Path dir) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(image.java());
         cmd.addAll(image.jvmArgs());
-        // The young generation the launcher gives `sipfleet node` (see the launcher's comment):
-        // the agent runs under other flags, so a node it starts gets it here.
-        if (image.jvmArgs().stream().noneMatch(a -> a.startsWith("-Xmn"))) cmd.add(NODE_YOUNG_GENERATION);
+        // The collector settings the launcher gives `sipfleet node` (see the launcher's comment):
+        // the agent runs under other flags, so a node it starts gets them here unless its image
+        // sets its own.
+        for (String flag : NODE_GC) {
+            String option = flag.startsWith("-Xmn") ? "-Xmn" : flag.substring(0, flag.indexOf('=') + 1);
+            if (image.jvmArgs().stream().noneMatch(a -> a.startsWith(option))) cmd.add(flag);
+        }
         cmd.addAll(List.of("-cp", image.classPath(), "io.sipfleet.app.Main", "node", "--role", role,
                 "--config", config.toAbsolutePath().toString()));
         Path log = dir.resolve("node.log");
