@@ -92,4 +92,33 @@ class LaneTimerTest {
         assertThat(longOne.isExpired()).isFalse();
         assertThat(timer.pending()).isEqualTo(1);
     }
+    @Test void cancelledTimeoutsLeaveAtOnceNotAtTheirDeadline() {
+        // A call's session timer (hours) is cancelled by its BYE: kept to its deadline, every
+        // call of the last hours would still be in memory.
+        int n = 100_000;
+        Timeout[] sessions = new Timeout[n];
+        for (int i = 0; i < n; i++) sessions[i] = timer.newTimeout(x -> {}, 2, TimeUnit.HOURS);
+        assertThat(timer.pending()).isEqualTo(n);
+        for (int i = 0; i < n; i += 2) assertThat(sessions[i].cancel()).isTrue();
+        assertThat(timer.pending()).isEqualTo(n / 2);
+        for (int i = 1; i < n; i += 2) sessions[i].cancel();
+        assertThat(timer.pending()).isZero();
+        assertThat(sessions[0].cancel()).as("a second cancel").isFalse();
+    }
+
+    @Test void cancellingTheHeadMiddleAndTailOfALaneLeavesTheRestFiringInOrder() throws Exception {
+        java.util.List<Integer> fired = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Timeout[] t = new Timeout[6];
+        for (int i = 0; i < t.length; i++) {
+            int id = i;
+            t[i] = timer.newTimeout(x -> fired.add(id), 50, TimeUnit.MILLISECONDS);
+        }
+        t[0].cancel();
+        t[3].cancel();
+        t[5].cancel();
+        await().atMost(Duration.ofSeconds(5)).until(() -> fired.size() == 3);
+        Thread.sleep(100);
+        assertThat(fired).containsExactly(1, 2, 4);
+        assertThat(timer.pending()).isZero();
+    }
 }
