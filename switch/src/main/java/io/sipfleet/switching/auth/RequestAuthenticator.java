@@ -73,11 +73,14 @@ public final class RequestAuthenticator {
     private final UserDirectory users;
     private final String realm;
     private final Map<DigestAlgorithm, String> dummyHa1 = new EnumMap<>(DigestAlgorithm.class);
+    /** The outcome of every first request (no credentials yet): one instance, not one per request. */
+    private final Outcome.Challenge noCredentials;
 
     public RequestAuthenticator(DigestAuthenticator digest, UserDirectory users) {
         this.digest = Objects.requireNonNull(digest, "digest");
         this.users = Objects.requireNonNull(users, "users");
         this.realm = digest.config().realm();
+        this.noCredentials = new Outcome.Challenge(false, false, "no credentials for realm " + realm);
         // A random password per process: nobody can answer for the dummy, not even by chance.
         byte[] secret = new byte[16];
         new SecureRandom().nextBytes(secret);
@@ -116,7 +119,7 @@ public final class RequestAuthenticator {
                 break;
             }
         }
-        if (creds == null) return new Outcome.Challenge(false, false, "no credentials for realm " + realm);
+        if (creds == null) return noCredentials;
         if (!DigestUris.matches(creds.uri(), request)) {
             String why = "digest uri '" + creds.uri() + "' is not the Request-URI '"
                     + DigestUris.requestUriText(request) + "'";

@@ -35,9 +35,24 @@ final class RegisterOk {
         HeaderField[] fields = new HeaderField[bindings.size() + (path == null ? 1 : 2)];
         int i = 0;
         for (Binding b : bindings) fields[i++] = new HeaderField(CONTACT, contactValue(b, nowMillis));
-        fields[i++] = new HeaderField(HeaderName.DATE.canonical(), DATE.format(Instant.ofEpochMilli(nowMillis)));
+        fields[i++] = new HeaderField(HeaderName.DATE.canonical(), date(nowMillis));
         if (path != null) fields[i] = new HeaderField(HeaderName.PATH.canonical(), path);
         return Responses.create(request, 200, "OK", toTag, fields);
+    }
+
+    /** The Date text of one second, formatted once: a busy registrar answers thousands per second. */
+    private record DateText(long epochSecond, String text) {}
+
+    private static volatile DateText lastDate = new DateText(Long.MIN_VALUE, "");
+
+    static String date(long nowMillis) {
+        long second = Math.floorDiv(nowMillis, 1000);
+        DateText d = lastDate;
+        if (d.epochSecond() != second) {
+            d = new DateText(second, DATE.format(Instant.ofEpochSecond(second)));
+            lastDate = d; // racing threads format the same second: either result is right
+        }
+        return d.text();
     }
 
     static String contactValue(Binding b, long nowMillis) {
@@ -50,7 +65,11 @@ final class RegisterOk {
     /** Thousandths as a qvalue: 1000 -> "1", 500 -> "0.5", 125 -> "0.125". */
     static String qText(int q) {
         if (q >= 1000) return "1";
-        String frac = String.format(Locale.ROOT, "%03d", q).replaceAll("0+$", "");
-        return frac.isEmpty() ? "0" : "0." + frac;
+        if (q <= 0) return "0";
+        // Three digits, trailing zeros dropped (no format string or regex per 200 OK).
+        char[] digits = {(char) ('0' + q / 100), (char) ('0' + q / 10 % 10), (char) ('0' + q % 10)};
+        int len = 3;
+        while (digits[len - 1] == '0') len--;
+        return "0." + new String(digits, 0, len);
     }
 }
