@@ -43,16 +43,16 @@ public final class InviteClientTransaction extends ClientTransaction {
     public synchronized SipRequest ack() { return ack; }
 
     @Override void start() {
+        SipRequest first;
         synchronized (this) {
-            // a sender delivering synchronously may have brought the response already
-            if (send(request) && state == CALLING) {
-                if (!reliable) {
-                    intervalA = timers.t1();
-                    timerA = schedule(intervalA, this::onTimerA);
-                }
-                timerB = schedule(timers.timerB(), this::onTimerB);
+            first = request;
+            if (!reliable) {
+                intervalA = timers.t1();
+                timerA = schedule(intervalA, this::onTimerA);
             }
+            timerB = schedule(timers.timerB(), this::onTimerB);
         }
+        sendFirst(first);
         settle();
     }
 

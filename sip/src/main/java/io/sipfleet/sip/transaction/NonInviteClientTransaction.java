@@ -32,16 +32,16 @@ public final class NonInviteClientTransaction extends ClientTransaction {
     }
 
     @Override void start() {
+        SipRequest first;
         synchronized (this) {
-            // a sender delivering synchronously may have brought the response already
-            if (send(request) && state == TRYING) {
-                if (!reliable) {
-                    intervalE = timers.t1();
-                    timerE = schedule(intervalE, this::onTimerE);
-                }
-                timerF = schedule(timers.timerF(), this::onTimerF);
+            first = request;
+            if (!reliable) {
+                intervalE = timers.t1();
+                timerE = schedule(intervalE, this::onTimerE);
             }
+            timerF = schedule(timers.timerF(), this::onTimerF);
         }
+        sendFirst(first);
         settle();
     }
 

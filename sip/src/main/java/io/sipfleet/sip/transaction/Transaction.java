@@ -113,6 +113,26 @@ public abstract sealed class Transaction permits ServerTransaction, ClientTransa
         }
     }
 
+    /**
+     * A client transaction's first send, made <em>without</em> the lock, after its timers are
+     * armed: the peer's answer may arrive on another event loop before this thread is back from
+     * the socket, and it must not wait for us (in a cluster member, the INVITE goes out on the
+     * loop that got the store's reply while the callee's 100 arrives on the other: the lock held
+     * across the send was the member's hottest monitor contention). A response delivered during
+     * the send finds the timers armed and cancels them as usual. A failed send terminates the
+     * transaction and is reported by {@link #settle()}.
+     */
+    final void sendFirst(SipMessage m) {
+        try {
+            sender.send(m, peer);
+        } catch (RuntimeException e) {
+            synchronized (this) {
+                transportError = e;
+                if (state != TransactionState.TERMINATED) enter(TransactionState.TERMINATED);
+            }
+        }
+    }
+
     /** {@link #send} of a message sent before (counted for metrics). Caller holds the lock. */
     final void resend(SipMessage m) {
         // Counted before the send: the peer may see the copy, and a test or a scrape read the
