@@ -22,8 +22,22 @@ public abstract sealed class ClientTransaction extends Transaction
     /** The branch of our top Via: the transaction id on the wire. */
     public final String branch() { return key.branch(); }
 
-    /** Sends the request and arms the timers. Called once, after the layer registered us. */
-    abstract void start();
+    /**
+     * Arms the timers, then sends the request without the lock ({@link #sendFirst}). Called once,
+     * after the layer registered us.
+     */
+    final void start() {
+        SipRequest first;
+        synchronized (this) {
+            first = request;
+            armTimers();
+        }
+        sendFirst(first);
+        settle();
+    }
+
+    /** The retransmission (UDP) and timeout timers of the first send. Caller holds the lock. */
+    abstract void armTimers();
 
     /** A response whose top Via branch and CSeq method are ours. */
     abstract void onResponse(SipResponse response);

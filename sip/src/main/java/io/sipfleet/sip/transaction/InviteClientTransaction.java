@@ -42,18 +42,12 @@ public final class InviteClientTransaction extends ClientTransaction {
     /** The ACK this transaction sent for a non-2xx final, or null. */
     public synchronized SipRequest ack() { return ack; }
 
-    @Override void start() {
-        SipRequest first;
-        synchronized (this) {
-            first = request;
-            if (!reliable) {
-                intervalA = timers.t1();
-                timerA = schedule(intervalA, this::onTimerA);
-            }
-            timerB = schedule(timers.timerB(), this::onTimerB);
+    @Override void armTimers() {
+        if (!reliable) {
+            intervalA = timers.t1();
+            timerA = schedule(intervalA, this::onTimerA);
         }
-        sendFirst(first);
-        settle();
+        timerB = schedule(timers.timerB(), this::onTimerB);
     }
 
     @Override void onResponse(SipResponse r) {

@@ -31,18 +31,12 @@ public final class NonInviteClientTransaction extends ClientTransaction {
         super(layer, key, request, to, sender, TRYING);
     }
 
-    @Override void start() {
-        SipRequest first;
-        synchronized (this) {
-            first = request;
-            if (!reliable) {
-                intervalE = timers.t1();
-                timerE = schedule(intervalE, this::onTimerE);
-            }
-            timerF = schedule(timers.timerF(), this::onTimerF);
+    @Override void armTimers() {
+        if (!reliable) {
+            intervalE = timers.t1();
+            timerE = schedule(intervalE, this::onTimerE);
         }
-        sendFirst(first);
-        settle();
+        timerF = schedule(timers.timerF(), this::onTimerF);
     }
 
     @Override void onResponse(SipResponse r) {
