@@ -34,6 +34,14 @@ class BindingTargetsTest {
     }
 
     @Test
+    void aRefreshFromTheSameFlowKeepsItsTarget() {
+        // A phone re-registers every few minutes: new expiry, same Contact and flow.
+        BindingTargets targets = new BindingTargets();
+        Target first = targets.of(binding("sip:1001@10.0.0.1:5060", 40000, 1000));
+        assertThat(targets.of(binding("sip:1001@10.0.0.1:5060", 40000, 61_000))).isSameAs(first);
+    }
+
+    @Test
     void anUnparsableContactHasNoTargetAndIsNotCached() {
         BindingTargets targets = new BindingTargets();
         assertThat(targets.of(binding("sip:1001@", 40000, 1000))).isNull();
