@@ -107,10 +107,15 @@ public abstract sealed class Transaction permits ServerTransaction, ClientTransa
             sender.send(m, peer);
             return true;
         } catch (RuntimeException e) {
-            transportError = e;
-            enter(TransactionState.TERMINATED);
+            sendFailed(e);
             return false;
         }
+    }
+
+    /** A transport error: Terminated, reported on {@link #settle()}. Caller holds the lock. */
+    private void sendFailed(RuntimeException e) {
+        transportError = e;
+        enter(TransactionState.TERMINATED);
     }
 
     /**
@@ -127,8 +132,7 @@ public abstract sealed class Transaction permits ServerTransaction, ClientTransa
             sender.send(m, peer);
         } catch (RuntimeException e) {
             synchronized (this) {
-                transportError = e;
-                if (state != TransactionState.TERMINATED) enter(TransactionState.TERMINATED);
+                sendFailed(e);
             }
         }
     }

@@ -92,6 +92,7 @@ class LaneTimerTest {
         assertThat(longOne.isExpired()).isFalse();
         assertThat(timer.pending()).isEqualTo(1);
     }
+
     @Test void cancelledTimeoutsLeaveAtOnceNotAtTheirDeadline() {
         // A call's session timer (hours) is cancelled by its BYE: kept to its deadline, every
         // call of the last hours would still be in memory.
@@ -116,6 +117,7 @@ class LaneTimerTest {
         t[0].cancel();
         t[3].cancel();
         t[5].cancel();
+        assertThat(timer.pending()).as("head, middle and tail unlinked at once").isEqualTo(3);
         await().atMost(Duration.ofSeconds(5)).until(() -> fired.size() == 3);
         Thread.sleep(100);
         assertThat(fired).containsExactly(1, 2, 4);
