@@ -120,6 +120,11 @@ for u in range(a,b+1): print(u, hashlib.md5(f"{u}:{r}:secret{u}".encode()).hexdi
   fi
 }
 ha1_list >"$out_dir/ha1.txt"
+# Finished transactions kept 5 s, as compare-switch.sh does (Kamailio's wt_timer); LINGER= (empty):
+# the switch's own default (the RFC's 32 s).
+linger="${LINGER-5}"
+linger_line=""
+[ -n "$linger" ] && linger_line=$'\n  "transactionLingerSeconds": '"$linger"','
 users_json="$(awk -v realm="$realm" '
     NR > 1 { printf ",\n" }
     { printf "    {\"aor\": \"sip:%s@%s\", \"authUser\": \"%s\", \"ha1Md5\": \"%s\"}", $1, realm, $1, $2 }
@@ -151,7 +156,7 @@ $users_json
   "cdrFile": null,
   "metricsPort": $metrics_port,
   "metricsAddress": "$ip",
-  "sessionTimeoutSeconds": 7200,
+  "sessionTimeoutSeconds": 7200,$linger_line
   "authFailure": {"maxFailuresPerWindow": 1000, "windowSeconds": 1, "blockSeconds": 1},
   "digestAlgorithms": ["MD5"],
 EOF

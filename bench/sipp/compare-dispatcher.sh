@@ -40,6 +40,8 @@
 #   WARMUP          RATE:SECONDS of unrecorded calls before each ladder [500:15]
 #   QUIET_OTHER, QUIET_WAIT, RERUN_OTHER, RERUNS   as compare-switch.sh [30, 30, 50, 1]
 #   SUB_FIRST, SUB_LAST  subscribers [10000, 10999]; SUB_LAST is the callee
+#   LINGER          transactionLingerSeconds of both sipfleet nodes [5: Kamailio tm's wt_timer
+#                   default]; empty: their own default (32 s; for revisions before the setting)
 #   SIPFLEET_REV    a git revision to measure (built from `git archive`) [unset: the working
 #                   tree, built by ./sipfleet if needed and copied to OUT_DIR first]
 #   OUT_DIR         results directory [bench/out/dispatcher-<time>]
@@ -108,6 +110,11 @@ ha1_list() {  # "user ha1" lines; HA1 = md5("user:realm:password")
 a,b,r=int(sys.argv[1]),int(sys.argv[2]),sys.argv[3]
 for u in range(a,b+1): print(u, hashlib.md5(f"{u}:{r}:secret{u}".encode()).hexdigest())' "$sub_first" "$sub_last" "$realm"
 }
+# Finished transactions kept 5 s in both sipfleet nodes, as Kamailio's tm keeps them (wt_timer);
+# LINGER= (empty): the nodes' own default (the RFC's 32 s; needed for older revisions).
+linger="${LINGER-5}"
+linger_line=""
+[ -n "$linger" ] && linger_line=$'\n  "transactionLingerSeconds": '"$linger"','
 switch_config="$out_dir/switch.json"
 {
   cat <<EOF
@@ -125,7 +132,7 @@ EOF
     END { printf "\n" }'
   cat <<EOF
   ],
-  "metricsPort": 19091,
+  "metricsPort": 19091,$linger_line
   "authFailure": {"maxFailuresPerWindow": 1000, "windowSeconds": 1, "blockSeconds": 1},
   "digestAlgorithms": ["MD5"],
   "dispatchers": ["${sd_addr%:*}"]
@@ -142,7 +149,7 @@ cat >"$dispatcher_config" <<EOF
   "algorithm": "round-robin",
   "probe": {"intervalSeconds": 5, "failuresToDown": 3, "successesToUp": 2},
   "noAnswerMillis": 2000,
-  "maxSourceRate": 0,
+  "maxSourceRate": 0,$linger_line
   "metricsPort": 19190
 }
 EOF

@@ -51,6 +51,9 @@
 #   SUB_FIRST, SUB_LAST  subscribers [10000, 19999]; SUB_LAST is the callee
 #   KAMAILIO_OPTS   extra kamailio options, e.g. "-A WITH_REG_TM" (REGISTER through tm,
 #                   see switch.cfg); KAMAILIO_MEM: its memory manager [tlsf]
+#   LINGER          sipfleet's transactionLingerSeconds [5: Kamailio tm's wt_timer default];
+#                   empty: the switch's own default (RFC 64*T1 = 32 s; needed for revisions
+#                   older than the setting)
 #   SIPFLEET_REV    a git revision to measure (built from `git archive` in OUT_DIR, so a
 #                   half-edited working tree does not matter) [unset: the working tree,
 #                   built by ./sipfleet if needed and copied to OUT_DIR before the run]
@@ -135,6 +138,12 @@ for u in range(a,b+1): print(u, hashlib.md5(f"{u}:{r}:secret{u}".encode()).hexdi
     done
   fi
 }
+# Finished transactions kept as long as Kamailio's tm keeps them (wt_timer, 5 s by default);
+# LINGER= (empty) leaves the switch at its own default (the RFC's 32 s; revisions before the
+# setting existed refuse the field).
+linger="${LINGER-5}"
+linger_line=""
+[ -n "$linger" ] && linger_line=$'\n  "transactionLingerSeconds": '"$linger"','
 config="$out_dir/switch.json"
 {
   cat <<EOF
@@ -160,7 +169,7 @@ EOF
   "cdrFile": null,
   "metricsPort": $metrics_port,
   "metricsAddress": "${sf_addr%:*}",
-  "sessionTimeoutSeconds": 7200,
+  "sessionTimeoutSeconds": 7200,$linger_line
   "authFailure": {"maxFailuresPerWindow": 1000, "windowSeconds": 1, "blockSeconds": 1},
   "digestAlgorithms": ["MD5"]
 }

@@ -45,6 +45,10 @@ import java.util.List;
  *                         account out of credit): new INVITEs from outside get 503 "Service
  *                         Expired" / "Service Suspended", as the switch answers them;
  *                         registrations and dialogs in progress go on.
+ * @param transactionLingerSeconds how long a finished INVITE transaction is kept only to absorb
+ *                         retransmissions (RFC 6026 Timers L and M, RFC 3261 D), 1..32: as the
+ *                         switch's setting of the same name. 32 (the RFC's 64*T1) by default;
+ *                         Kamailio's tm keeps them 5 s (wt_timer). Read at start.
  */
 public record DispatcherConfig(
         long version,
@@ -60,7 +64,8 @@ public record DispatcherConfig(
         String metricsAddress,
         List<String> allowedDestinations,
         Boolean recordRoute,
-        String serviceState) {
+        String serviceState,
+        Integer transactionLingerSeconds) {
 
     /** The serviceState values, as in the switch's snapshot: only "active" takes new calls. */
     public static final java.util.Set<String> SERVICE_STATES = java.util.Set.of("active", "expired", "suspended");
@@ -127,6 +132,7 @@ public record DispatcherConfig(
         allowedDestinations = allowedDestinations == null ? List.of("0.0.0.0/0", "::/0") : List.copyOf(allowedDestinations);
         if (recordRoute == null) recordRoute = true;
         if (serviceState == null) serviceState = "active";
+        if (transactionLingerSeconds == null) transactionLingerSeconds = 32;
     }
 
     /** Parses and validates; the exception names the field ({@code destinations[1].uri}). */

@@ -53,6 +53,9 @@ final class DispatcherConfigValidator {
         if (!DispatcherConfig.SERVICE_STATES.contains(c.serviceState())) {
             p.add("serviceState: must be \"active\", \"expired\" or \"suspended\", was \"" + c.serviceState() + "\"");
         }
+        if (c.transactionLingerSeconds() < 1 || c.transactionLingerSeconds() > 32) {
+            p.add("transactionLingerSeconds: must be 1..32, was " + c.transactionLingerSeconds());
+        }
         DispatcherConfig.Probe pr = c.probe();
         if (pr.intervalSeconds() < 1 || pr.intervalSeconds() > 3600) p.add("probe.intervalSeconds: must be 1..3600");
         if (pr.failuresToDown() < 1 || pr.failuresToDown() > 100) p.add("probe.failuresToDown: must be 1..100");

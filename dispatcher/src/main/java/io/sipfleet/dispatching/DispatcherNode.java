@@ -68,7 +68,8 @@ public final class DispatcherNode implements AutoCloseable {
         DispatchPlan plan = DispatchPlan.of(config);
         LocalIdentity self = new LocalIdentity(addresses, addresses.get(0).getAddress().getHostAddress());
         CoreHolder tu = new CoreHolder();
-        this.layer = new TransactionLayer(tu, this::send, timer, TimerConfig.defaults(), false);
+        this.layer = new TransactionLayer(tu, this::send, timer,
+                TimerConfig.defaults().withLinger(java.time.Duration.ofSeconds(config.transactionLingerSeconds())), false);
         this.probes = new OptionsProbes(layer, self, config.serverId(), timer, config.probe().timeoutMillis());
         String id = config.serverId();
         this.prober = new HealthProber(plan.destinations(), config.probe().failuresToDown(), config.probe().successesToUp(),

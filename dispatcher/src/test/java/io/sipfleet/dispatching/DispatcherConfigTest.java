@@ -25,6 +25,7 @@ class DispatcherConfigTest {
         assertThat(c.metricsAddress()).isEqualTo("127.0.0.10");
         assertThat(c.probe().timeoutMillis()).isEqualTo(1000);
         assertThat(c.recordRoute()).isTrue();
+        assertThat(c.transactionLingerSeconds()).as("RFC 3261 64*T1").isEqualTo(32);
     }
 
     @Test void theProbeTimeoutMustLetNFailuresFitInOneInterval() throws Exception {
@@ -46,6 +47,8 @@ class DispatcherConfigTest {
                 .hasMessageContaining("algorithm").hasMessageContaining("round-robin");
         assertThatThrownBy(() -> DispatcherConfig.parse(MINIMAL.replace("\"weight\": 2", "\"weight\": 0")))
                 .hasMessageContaining("destinations[1].weight");
+        assertThatThrownBy(() -> DispatcherConfig.parse(MINIMAL.replace("\"serverId\"", "\"transactionLingerSeconds\": 33, \"serverId\"")))
+                .hasMessageContaining("transactionLingerSeconds: must be 1..32, was 33");
         assertThatThrownBy(() -> DispatcherConfig.parse(MINIMAL.replace("\"port\": 5060", "\"port\": \"x\"")))
                 .hasMessageContaining("listen[0].port");
     }

@@ -96,7 +96,8 @@ public final class SwitchNode implements AutoCloseable {
         for (ListenerConfig l : SwitchWiring.listeners(initial)) servers.add(new SipTransportServer(l, loops));
         SipSender sender = this::send;
         SwitchCoreHolder tu = new SwitchCoreHolder();
-        this.layer = new TransactionLayer(tu, sender, timer, TimerConfig.defaults(), false);
+        this.layer = new TransactionLayer(tu, sender, timer,
+                TimerConfig.defaults().withLinger(Duration.ofSeconds(initial.transactionLingerSeconds())), false);
 
         LocalIdentity self = new LocalIdentity(SwitchWiring.addresses(initial), initial.realm());
         this.users = new SwappableUserDirectory(SwitchWiring.users(initial));

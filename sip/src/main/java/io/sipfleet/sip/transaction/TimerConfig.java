@@ -15,8 +15,19 @@ import java.util.Objects;
  * @param trying how long an INVITE server transaction waits for the TU before it sends 100 Trying
  *               itself (17.2.1 says 200 ms); {@code null} turns the automatic 100 off (a proxy
  *               TU that always answers at once, or a test).
+ * @param linger how long a transaction that has done its work stays only to absorb
+ *               retransmissions: Timers J (non-INVITE server, Completed) and D (INVITE client,
+ *               Completed) over UDP, L (INVITE server, Accepted) and M (INVITE client, Accepted)
+ *               on any transport.
+ *               {@code null}: the RFC's values (64*T1 = 32 s; D at least 32 s). A shorter linger
+ *               is what Kamailio and OpenSIPS run by default (tm's wt_timer, 5 s): a request or
+ *               final response retransmitted after it is treated as new (a BYE is forwarded
+ *               again and the callee answers it from its own transaction), and in exchange a
+ *               node at N calls/s keeps N*linger finished transactions instead of N*32 s of them,
+ *               which the garbage collector traces and copies (see bench/RESULTS.md). Must be
+ *               > 0 and at most 64*T1 when set.
  */
-public record TimerConfig(Duration t1, Duration t2, Duration t4, Duration trying) {
+public record TimerConfig(Duration t1, Duration t2, Duration t4, Duration trying, Duration linger) {
 
     private static final Duration TIMER_D_MIN = Duration.ofSeconds(32);
 
@@ -28,6 +39,14 @@ public record TimerConfig(Duration t1, Duration t2, Duration t4, Duration trying
         if (t2.compareTo(t1) < 0) throw new IllegalArgumentException("T2 (" + t2 + ") must be >= T1 (" + t1 + ")");
         if (t4.isNegative()) throw new IllegalArgumentException("T4 must be >= 0, was " + t4);
         if (trying != null && trying.isNegative()) throw new IllegalArgumentException("trying must be >= 0");
+        if (linger != null && (linger.isNegative() || linger.isZero() || linger.compareTo(times(t1, 64)) > 0)) {
+            throw new IllegalArgumentException("linger must be > 0 and <= 64*T1 (" + times(t1, 64) + "), was " + linger);
+        }
+    }
+
+    /** The RFC's lingering times (no {@code linger} override). */
+    public TimerConfig(Duration t1, Duration t2, Duration t4, Duration trying) {
+        this(t1, t2, t4, trying, null);
     }
 
     /** RFC 3261 defaults: T1 500 ms, T2 4 s, T4 5 s, automatic 100 Trying after 200 ms. */
@@ -36,14 +55,17 @@ public record TimerConfig(Duration t1, Duration t2, Duration t4, Duration trying
                 Duration.ofMillis(200));
     }
 
-    public TimerConfig withT1(Duration v) { return new TimerConfig(v, t2, t4, trying); }
+    public TimerConfig withT1(Duration v) { return new TimerConfig(v, t2, t4, trying, linger); }
 
-    public TimerConfig withT2(Duration v) { return new TimerConfig(t1, v, t4, trying); }
+    public TimerConfig withT2(Duration v) { return new TimerConfig(t1, v, t4, trying, linger); }
 
-    public TimerConfig withT4(Duration v) { return new TimerConfig(t1, t2, v, trying); }
+    public TimerConfig withT4(Duration v) { return new TimerConfig(t1, t2, v, trying, linger); }
 
     /** {@code null}: never send 100 Trying automatically. */
-    public TimerConfig withTrying(Duration v) { return new TimerConfig(t1, t2, t4, v); }
+    public TimerConfig withTrying(Duration v) { return new TimerConfig(t1, t2, t4, v, linger); }
+
+    /** {@code null}: the RFC's lingering times; see the {@code linger} component. */
+    public TimerConfig withLinger(Duration v) { return new TimerConfig(t1, t2, t4, trying, v); }
 
     /** 64*T1: the transaction timeout of B, F, H, J (UDP), and RFC 6026's L and M. */
     public Duration timeout() { return times(t1, 64); }
@@ -67,10 +89,10 @@ public record TimerConfig(Duration t1, Duration t2, Duration t4, Duration trying
     public Duration timerH() { return timeout(); }
 
     /** Timer L (RFC 6026 8.7): INVITE server transaction leaves Accepted. */
-    public Duration timerL() { return timeout(); }
+    public Duration timerL() { return linger != null ? linger : timeout(); }
 
     /** Timer M (RFC 6026 8.4): INVITE client transaction leaves Accepted. */
-    public Duration timerM() { return timeout(); }
+    public Duration timerM() { return linger != null ? linger : timeout(); }
 
     /**
      * Timer D: how long an INVITE client absorbs retransmitted finals. RFC 3261 asks for at least
@@ -78,6 +100,7 @@ public record TimerConfig(Duration t1, Duration t2, Duration t4, Duration trying
      */
     public Duration timerD(boolean reliable) {
         if (reliable) return Duration.ZERO;
+        if (linger != null) return linger;
         Duration h = timeout();
         return h.compareTo(TIMER_D_MIN) > 0 ? h : TIMER_D_MIN;
     }
@@ -86,7 +109,7 @@ public record TimerConfig(Duration t1, Duration t2, Duration t4, Duration trying
     public Duration timerI(boolean reliable) { return reliable ? Duration.ZERO : t4; }
 
     /** Timer J: non-INVITE server absorbs retransmitted requests (64*T1 over UDP). */
-    public Duration timerJ(boolean reliable) { return reliable ? Duration.ZERO : timeout(); }
+    public Duration timerJ(boolean reliable) { return reliable ? Duration.ZERO : linger != null ? linger : timeout(); }
 
     /** Timer K: non-INVITE client absorbs retransmitted finals (T4 over UDP). */
     public Duration timerK(boolean reliable) { return reliable ? Duration.ZERO : t4; }

@@ -95,6 +95,22 @@ class NonInviteServerTransactionTest {
     }
 
     @Test
+    void aShortLingerEndsCompletedSoonerAndALaterCopyIsANewRequest() {
+        Fixture short5 = new Fixture(TimerConfig.defaults().withLinger(java.time.Duration.ofSeconds(5)), true);
+        short5.receive(options(), Sip.UDP_CLIENT);
+        ServerTransaction tx = short5.tu.serverTxs.get(0);
+        tx.respond(200, "OK");
+        short5.advance(4_999);
+        short5.receive(options(), Sip.UDP_CLIENT);
+        assertThat(short5.net.timesOfStatus(200)).as("absorbed and answered while it lingers").hasSize(2);
+        short5.advance(1);
+        assertThat(tx.state()).isEqualTo(TransactionState.TERMINATED);
+        short5.assertIdle();
+        short5.receive(options(), Sip.UDP_CLIENT);
+        assertThat(short5.tu.requests).as("after the linger the copy reaches the TU").hasSize(2);
+    }
+
+    @Test
     void reliableTransportTimerJIsZero() {
         f.receive(Sip.request("REGISTER", "TCP", BRANCH, "reg@atlanta.example.com", 1, null, null), Sip.TCP_CLIENT);
         ServerTransaction tx = f.tu.serverTxs.get(0);

@@ -37,6 +37,26 @@ class TimerConfigTest {
     }
 
     @Test
+    void lingerShortensOnlyTheTimersThatAbsorbRetransmissions() {
+        TimerConfig c = TimerConfig.defaults().withLinger(ms(5000));
+        assertThat(c.timerJ(false)).isEqualTo(ms(5000));
+        assertThat(c.timerD(false)).isEqualTo(ms(5000));
+        assertThat(c.timerL()).isEqualTo(ms(5000));
+        assertThat(c.timerM()).isEqualTo(ms(5000));
+        assertThat(c.timerJ(true)).as("reliable: nothing to absorb").isZero();
+        assertThat(c.timerD(true)).isZero();
+        assertThat(c.timerB()).as("timeouts are not lingering").isEqualTo(ms(32_000));
+        assertThat(c.timerF()).isEqualTo(ms(32_000));
+        assertThat(c.timerH()).isEqualTo(ms(32_000));
+        assertThat(c.withT2(ms(8000)).linger()).as("kept by the withers").isEqualTo(ms(5000));
+        assertThat(c.withLinger(null).timerJ(false)).isEqualTo(ms(32_000));
+        assertThatThrownBy(() -> TimerConfig.defaults().withLinger(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("linger");
+        assertThatThrownBy(() -> TimerConfig.defaults().withLinger(ms(32_001)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("64*T1");
+    }
+
+    @Test
     void doublingIsCappedAtT2() {
         TimerConfig c = TimerConfig.defaults();
         assertThat(c.doubledCapped(ms(500))).isEqualTo(ms(1000));

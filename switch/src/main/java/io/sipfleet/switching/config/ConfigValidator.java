@@ -80,6 +80,7 @@ final class ConfigValidator {
             problems.add("metricsAddress", "must be an IP address, was " + ConfigTree.quote(c.metricsAddress()));
         }
         problems.min("sessionTimeoutSeconds", c.sessionTimeoutSeconds(), 1);
+        problems.range("transactionLingerSeconds", c.transactionLingerSeconds(), 1, 32);
         if (problems.required("allowedDestinations", c.allowedDestinations())) {
             if (c.allowedDestinations().isEmpty()) {
                 problems.add("allowedDestinations", "must not be empty (nothing could be sent);"

@@ -102,6 +102,15 @@ import java.util.Optional;
  *                              see {@link UpstreamRegistration}. A request from a registrar's
  *                              address is trusted like a carrier gateway's (no digest challenge,
  *                              let in by restrictDirect). Default none.
+ * @param transactionLingerSeconds how long a transaction that has done its work is kept only to
+ *                              absorb retransmissions (RFC 3261 Timers J and D over UDP, RFC 6026
+ *                              Timers L and M), 1..32. 32 is the RFC's 64*T1. Kamailio's and
+ *                              OpenSIPS's tm keep them 5 s by default (wt_timer): with 5, a BYE
+ *                              whose 200 was lost for more than 5 s is forwarded again (the
+ *                              callee answers it from its own transaction), and a switch at N
+ *                              calls/s keeps N*5 finished transactions instead of N*32, which
+ *                              is most of what its garbage collector does (bench/RESULTS.md).
+ *                              Read at start. Default 32.
  */
 public record SwitchConfig(
         long version,
@@ -132,7 +141,8 @@ public record SwitchConfig(
         @Default("null") String nonceSecret,
         @Default("\"active\"") String serviceState,
         @Default("{}") Clustering clustering,
-        @Default("[]") List<UpstreamRegistration> upstreamRegistrations) {
+        @Default("[]") List<UpstreamRegistration> upstreamRegistrations,
+        @Default("32") int transactionLingerSeconds) {
 
     /** The serviceState values: the switch takes new calls only when active. */
     public static final java.util.Set<String> SERVICE_STATES = java.util.Set.of("active", "expired", "suspended");
@@ -212,6 +222,7 @@ public record SwitchConfig(
                 capacityFailover, keepAlive, realm, sipUsers, registrar, carrierRoutes, cdrFile,
                 metricsPort, metricsAddress, sessionTimeoutSeconds, allowedDestinations, authFailure,
                 clusterId, storeUri, locationSharingPeers, locationSharing, digestAlgorithms,
-                dispatchers, restrictDirect, nonceSecret, serviceState, clustering, upstreamRegistrations);
+                dispatchers, restrictDirect, nonceSecret, serviceState, clustering, upstreamRegistrations,
+                transactionLingerSeconds);
     }
 }

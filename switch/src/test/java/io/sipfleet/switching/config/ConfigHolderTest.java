@@ -62,7 +62,7 @@ class ConfigHolderTest {
         SwitchConfig bad = new SwitchConfig(2, good.serverId(), good.listen(), good.extraPorts(), good.cpsLimit(), -1,
                 null, good.keepAlive(), good.realm(), good.sipUsers(), good.registrar(), good.carrierRoutes(), null,
                 good.metricsPort(), null, good.sessionTimeoutSeconds(), good.allowedDestinations(),
-                good.authFailure(), null, null, List.of(), false, good.digestAlgorithms(), List.of(), false, null, "active", new Clustering(Clustering.StoreFailMode.CLOSED, 0, Clustering.CapacityFailoverMode.REDIRECT, 90), List.of());
+                good.authFailure(), null, null, List.of(), false, good.digestAlgorithms(), List.of(), false, null, "active", new Clustering(Clustering.StoreFailMode.CLOSED, 0, Clustering.CapacityFailoverMode.REDIRECT, 90), List.of(), 32);
 
         ApplyResult r = holder.apply(bad);
 

@@ -63,6 +63,7 @@ class SwitchConfigTest {
         assertThat(c.storeUri()).isNull();
         assertThat(c.locationSharingPeers()).isEmpty();
         assertThat(c.locationSharing()).isFalse();
+        assertThat(c.transactionLingerSeconds()).as("RFC 3261 64*T1").isEqualTo(32);
     }
 
     @Test
@@ -195,6 +196,9 @@ class SwitchConfigTest {
         assertThat(problem(minimalWith(", \"clustering\": { \"channelLeaseTtlSeconds\": 1 }")))
                 .isEqualTo("clustering.channelLeaseTtlSeconds: must be >= 3, was 1");
         assertThat(problem(minimalWith(", \"locationSharingPeers\": [ \"sw-test\" ]"))).isEqualTo("locationSharingPeers[0]: is this server's own serverId");
+        assertThat(problem(minimalWith(", \"transactionLingerSeconds\": 0")))
+                .isEqualTo("transactionLingerSeconds: must be between 1 and 32, was 0");
+        assertThat(SwitchConfig.parse(minimalWith(", \"transactionLingerSeconds\": 5")).transactionLingerSeconds()).isEqualTo(5);
     }
 
     @Test
@@ -255,11 +259,11 @@ class SwitchConfigTest {
         SwitchConfig c = SwitchConfig.parse(resource("minimal.json"));
         SwitchConfig bad = new SwitchConfig(1, "sw-test", c.listen(), c.extraPorts(), -3, 0, null, c.keepAlive(),
                 "r", List.of(), c.registrar(), List.of(), null, 9090, null, 7200, c.allowedDestinations(),
-                c.authFailure(), null, null, List.of(), false, List.of("MD5"), List.of(), false, null, "active", new Clustering(Clustering.StoreFailMode.CLOSED, 0, Clustering.CapacityFailoverMode.REDIRECT, 90), List.of());
+                c.authFailure(), null, null, List.of(), false, List.of("MD5"), List.of(), false, null, "active", new Clustering(Clustering.StoreFailMode.CLOSED, 0, Clustering.CapacityFailoverMode.REDIRECT, 90), List.of(), 32);
         assertThatThrownBy(bad::validate).isInstanceOf(ConfigException.class).hasMessage("cpsLimit: must be >= 0, was -3");
         SwitchConfig noListen = new SwitchConfig(1, "sw-test", null, c.extraPorts(), 0, 0, null, c.keepAlive(),
                 "r", List.of(), c.registrar(), List.of(), null, 9090, null, 7200, c.allowedDestinations(),
-                c.authFailure(), null, null, List.of(), false, List.of("MD5"), List.of(), false, null, "active", new Clustering(Clustering.StoreFailMode.CLOSED, 0, Clustering.CapacityFailoverMode.REDIRECT, 90), List.of());
+                c.authFailure(), null, null, List.of(), false, List.of("MD5"), List.of(), false, null, "active", new Clustering(Clustering.StoreFailMode.CLOSED, 0, Clustering.CapacityFailoverMode.REDIRECT, 90), List.of(), 32);
         assertThatThrownBy(noListen::validate).hasMessage("listen: required field missing");
     }
 }
