@@ -46,6 +46,8 @@
 #   srv% sipp% other%   CPU use during the step, in % of one core, of the server, of
 #              SIPp and of everything else on the machine (high other% = disturbed step)
 #   rtt_ms     SIPp's mean response time (its resolution is 1 ms)
+#   (always)       STEP_DIR/cpu-split.txt: the server's CPU per operation split into user and
+#                  system (kernel) time, from the same /proc counters
 #   THREAD_TICKS   1: also write the server's CPU per thread group during each step to
 #                  STEP_DIR/threads.txt (threads of SERVER_PID by name, digits folded:
 #                  event loops, GC, JIT, timers), the first question when a step fails
@@ -130,6 +132,29 @@ cpu_ticks_tree() {
         }
       }
       print total
+    }'
+}
+
+# "utime stime" ticks of process $1 plus all its descendants (as cpu_ticks_tree): the kernel's
+# share of a server's CPU (system calls, the loopback network stack it runs on its own time).
+split_ticks_tree() {
+  { cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk -v root="$1" '
+    {
+      pid = $1
+      rest = substr($0, index($0, ") ") + 2)
+      split(rest, f, " ")
+      ppid[pid] = f[2]; ut[pid] = f[12]; st[pid] = f[13]
+    }
+    END {
+      u = 0; s = 0
+      for (p in ut) {
+        q = p
+        for (depth = 0; depth < 64 && q != "" && q > 0; depth++) {
+          if (q == root) { u += ut[p]; s += st[p]; break }
+          q = ppid[q]
+        }
+      }
+      print u, s
     }'
 }
 
@@ -235,6 +260,7 @@ measure_step() {
   fi
 
   cpu0=""; [ -n "$server_pid" ] && cpu0="$(cpu_ticks_tree "$server_pid")"
+  split0=""; [ -n "$server_pid" ] && split0="$(split_ticks_tree "$server_pid")"
   threads0=""; [ -n "$server_pid" ] && [ "${THREAD_TICKS:-}" = 1 ] && threads0="$(thread_ticks "$server_pid")"
   m0="$(cpu_ticks_machine)"
   d0="$(udp_rcvbuf_errors)"
@@ -294,6 +320,7 @@ measure_step() {
   m1="$(cpu_ticks_machine)"
   drops=$(( $(udp_rcvbuf_errors) - d0 ))
   cpu1=""; [ -n "$server_pid" ] && cpu1="$(cpu_ticks_tree "$server_pid")"
+  split1=""; [ -n "$server_pid" ] && split1="$(split_ticks_tree "$server_pid")"
   if [ -n "$threads0" ]; then
     awk -v hz="$clk_tck" -v wall="$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { print b - a }')" '
       NR == FNR { before[$1] = $2; next }
@@ -306,6 +333,12 @@ measure_step() {
     echo "rate-ladder: no statistics from SIPp in $stat" >&2; exit 1
   fi
   ok="$(stat_field "$stat" 'SuccessfulCall(C)')"
+  if [ -n "$split0" ] && [ -n "$split1" ] && [ "${ok:-0}" -gt 0 ]; then
+    awk -v a="$split0" -v b="$split1" -v hz="$clk_tck" -v ok="$ok" 'BEGIN {
+      split(a, x, " "); split(b, y, " ")
+      printf "user_us_per_op %.2f\nsys_us_per_op %.2f\n", (y[1] - x[1]) / hz * 1e6 / ok, (y[2] - x[2]) / hz * 1e6 / ok
+    }' >"$step_dir/cpu-split.txt"
+  fi
   retrans="$(stat_field "$stat" 'Retransmissions(C)')"
   start="$(epoch_of "$(stat_field "$stat" StartTime)")"
   now="$(epoch_of "$(stat_field "$stat" CurrentTime)")"
