@@ -34,7 +34,16 @@ public final class NonInviteServerTransaction extends ServerTransaction {
     NonInviteServerTransaction(TransactionLayer layer, TransactionKey key, SipRequest request, Peer from,
                                SipSender sender) {
         super(layer, key, request, from, sender, TRYING);
+    }
+
+    /**
+     * Arms the abandon timer if the TU has not answered yet; the layer calls it once the TU's
+     * {@code onRequest} returned. Most requests (a registrar's REGISTER, OPTIONS, a CANCEL) are
+     * answered before that, and then no timer is made and cancelled for them.
+     */
+    void armAbandon() {
         synchronized (this) {
+            if (abandon != null || (state != TRYING && state != PROCEEDING)) return;
             abandon = schedule(timers.timerF(), this::onAbandon);
         }
     }

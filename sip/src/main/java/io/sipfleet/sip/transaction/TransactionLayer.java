@@ -98,6 +98,7 @@ public final class TransactionLayer implements SipHandler, AutoCloseable {
             throw e;
         } finally {
             if (tx instanceof InviteServerTransaction ist) ist.startTrying();
+            else ((NonInviteServerTransaction) tx).armAbandon();
         }
     }
 

@@ -58,6 +58,9 @@ public final class ManualTimer implements Timer {
     /** Current time in milliseconds since creation. */
     public synchronized long nowMillis() { return TimeUnit.NANOSECONDS.toMillis(now); }
 
+    /** Every task ever scheduled, cancelled ones included (a timer made and cancelled at once still cost). */
+    public synchronized long scheduled() { return seq; }
+
     /** Tasks scheduled and neither run nor cancelled. */
     public synchronized int pending() {
         int n = 0;

@@ -60,6 +60,20 @@ class NonInviteServerTransactionTest {
     }
 
     @Test
+    void theAbandonTimerIsArmedOnlyWhenTheTuReturnsWithoutAnswering() {
+        f.tu.onRequest = (tx, r) -> tx.respondStateless(tx.response(401, "Unauthorized"));
+        f.receive(options(), Sip.UDP_CLIENT);
+        assertThat(f.timer.scheduled()).as("answered inside onRequest: no timer made").isZero();
+        f.assertIdle();
+
+        f.tu.onRequest = (tx, r) -> { };
+        f.receive(Sip.request("OPTIONS", "z9hG4bKother", "opt-2@atlanta.example.com"), Sip.UDP_CLIENT);
+        assertThat(f.timer.pending()).as("left for later: the abandon timer").isEqualTo(1);
+        f.tu.serverTxs.get(1).respond(200, "OK");
+        assertThat(f.timer.pending()).as("Timer J only").isEqualTo(1);
+    }
+
+    @Test
     void aStatelessAnswerEndsTheTransactionAtOnceAndARetransmissionGetsAFreshOne() {
         f.receive(options(), Sip.UDP_CLIENT);
         ServerTransaction tx = f.tu.serverTxs.get(0);
