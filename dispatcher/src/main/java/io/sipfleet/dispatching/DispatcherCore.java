@@ -175,10 +175,7 @@ final class DispatcherCore implements TransactionUser {
 
     private boolean viaLoop(SipRequest request) {
         for (Via v : request.vias()) {
-            if (v.host() == null) continue;
-            String host = v.host().startsWith("[") ? v.host().substring(1, v.host().length() - 1) : v.host();
-            InetAddress ip = IpLiterals.parse(host);
-            if (ip != null && self.isListener(new InetSocketAddress(ip, v.port() < 0 ? 5060 : v.port()))) return true;
+            if (self.isListener(v.host(), v.port())) return true;
         }
         return false;
     }

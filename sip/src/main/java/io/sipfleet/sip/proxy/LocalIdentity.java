@@ -14,20 +14,44 @@ import java.util.Locale;
  * points at us (a Route we recorded, a Request-URI for our domain) and builds our Via and
  * Record-Route values for the listener a message leaves from.
  */
-public record LocalIdentity(List<InetSocketAddress> listeners, String domain) {
+public record LocalIdentity(List<InetSocketAddress> listeners, String domain, List<String> hostAddresses) {
+
+    /**
+     * {@code hostAddresses}: the listeners' addresses as text (null for an unresolved one), in
+     * their order. Derived here once: {@code InetAddress.getHostAddress()} formats a new String on
+     * every call, and every response a proxy relays asks whether its top Via is ours.
+     */
+    public LocalIdentity(List<InetSocketAddress> listeners, String domain) {
+        this(List.copyOf(listeners), domain, hostAddresses(listeners));
+    }
+
+    private static List<String> hostAddresses(List<InetSocketAddress> listeners) {
+        String[] out = new String[listeners.size()];
+        for (int i = 0; i < out.length; i++) {
+            InetAddress a = listeners.get(i).getAddress();
+            out[i] = a == null ? "" : a.getHostAddress();
+        }
+        return List.of(out);
+    }
 
     public InetSocketAddress primary() { return listeners.get(0); }
 
     /** True when {@code uri}'s host is one of our addresses (port matching or absent) or our domain. */
-    public boolean isLocal(SipUri uri) {
-        String host = uri.host();
+    public boolean isLocal(SipUri uri) { return isLocal(uri.host(), uri.port()); }
+
+    /**
+     * {@link #isLocal(SipUri)} for a host as written in a URI or Via (an IPv6 reference in
+     * brackets) and a port (-1: absent).
+     */
+    public boolean isLocal(String host, int port) {
         if (host.equalsIgnoreCase(domain)) return true;
-        String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-        for (InetSocketAddress l : listeners) {
-            InetAddress a = l.getAddress();
-            if (a != null && a.getHostAddress().equalsIgnoreCase(bare) && (uri.port() < 0 || uri.port() == l.getPort())) {
-                return true;
-            }
+        boolean bracketed = host.startsWith("[") && host.endsWith("]");
+        for (int i = 0; i < hostAddresses.size(); i++) {
+            String a = hostAddresses.get(i);
+            boolean same = bracketed
+                    ? a.length() == host.length() - 2 && host.regionMatches(true, 1, a, 0, a.length())
+                    : a.equalsIgnoreCase(host);
+            if (same && !a.isEmpty() && (port < 0 || port == listeners.get(i).getPort())) return true;
         }
         return false;
     }
@@ -47,6 +71,33 @@ public record LocalIdentity(List<InetSocketAddress> listeners, String domain) {
             }
         }
         return false;
+    }
+
+    /**
+     * {@link #isListener(InetSocketAddress)} for a host as written in a Via (an IP literal, IPv6
+     * in brackets) and its port ({@code port} < 0: 5060). Compares text first, so the common case
+     * (a Via of someone else) parses and allocates nothing.
+     */
+    public boolean isListener(String host, int port) {
+        if (host == null) return false;
+        int p = port < 0 ? 5060 : port;
+        boolean bracketed = host.startsWith("[") && host.endsWith("]");
+        boolean wildcard = false;
+        for (int i = 0; i < hostAddresses.size(); i++) {
+            InetSocketAddress l = listeners.get(i);
+            if (l.getAddress() != null && l.getAddress().isAnyLocalAddress()) wildcard = true;
+            if (l.getPort() != p) continue;
+            String a = hostAddresses.get(i);
+            if (bracketed ? a.length() == host.length() - 2 && host.regionMatches(true, 1, a, 0, a.length())
+                    : a.equalsIgnoreCase(host)) {
+                return true;
+            }
+        }
+        // Our own Via (what a loop brings back) carries exactly hostOf()'s text, matched above. Parse
+        // only where another spelling can mean us: a wildcard listener, or IPv6 (zero compression).
+        if (!wildcard && host.indexOf(':') < 0) return false;
+        InetAddress ip = io.sipfleet.sip.transport.IpLiterals.parse(host);
+        return ip != null && isListener(new InetSocketAddress(ip, p));
     }
 
     /** The listener a message to {@code remote} leaves from: same address family, first one. */

@@ -453,7 +453,7 @@ public final class StatefulProxy {
 
     private boolean isOurs(Via via) {
         return via.branch() != null && via.host() != null
-                && self.isLocal(SipUri.of(null, via.host(), via.port()));
+                && self.isLocal(via.host(), via.port());
     }
 
     /** A 2xx the server transaction can no longer send (it already sent a final): 16.7 step 10. */
