@@ -63,7 +63,8 @@ public abstract sealed class Transaction permits ServerTransaction, ClientTransa
      * The request that created the transaction (for a client: as sent, with our Via); null once
      * the transaction only absorbs copies for 64*T1 and no longer needs it: a non-INVITE server
      * transaction in Completed, an INVITE server transaction in Accepted, an INVITE client
-     * transaction in Accepted or Completed (see the field). A TU that needs it later keeps its own.
+     * transaction in Accepted or Completed, a non-INVITE client transaction in Completed (see the
+     * field). A TU that needs it later keeps its own.
      */
     public final SipRequest request() { return request; }
 

@@ -123,7 +123,8 @@ class CancelTest {
         // the CANCEL's 200 goes to the TU with the CANCEL's transaction; then the 487
         f.receive(Sip.answer(cancel, 200, "OK", "bt"), Sip.UDP_SERVER);
         ClientTransaction cancelTx = f.tu.responseTxs.get(1);
-        assertThat(cancelTx.request().method()).isEqualTo("CANCEL");
+        assertThat(cancelTx.key().method()).isEqualTo("CANCEL");
+        assertThat(cancelTx.request()).as("Completed keeps no request (Timer K only absorbs copies)").isNull();
         assertThat(cancelTx.branch()).isEqualTo(tx.branch());
         f.receive(Sip.answer(invite, 487, "Request Terminated", "bt"), Sip.UDP_SERVER);
         assertThat(f.tu.statuses()).containsExactly(180, 200, 487);
