@@ -16,7 +16,35 @@ public final class ProcessRuntime implements NodeRuntime {
      * in progress, a transaction kept for 64*T1) is promoted at once instead of being copied again
      * at every collection, so each pause stays short (see the launcher's comment).
      */
-    static final List<String> NODE_GC = List.of("-Xmn150m", "-XX:MaxTenuringThreshold=0");
+    static final List<String> NODE_GC = nodeGc();
+
+    /**
+     * {@code -Xmn150m -XX:MaxTenuringThreshold=0}, and an initial heap of 1 GB (an eighth of the
+     * memory when less; none under 512 MB) so that what dies in the old generation does not start
+     * a concurrent marking cycle every few seconds (the launcher's comment has the figures).
+     */
+    private static List<String> nodeGc() {
+        List<String> flags = new ArrayList<>(List.of("-Xmn150m", "-XX:MaxTenuringThreshold=0"));
+        String xms = initialHeap(totalMemoryBytes());
+        if (xms != null) flags.add(xms);
+        return List.copyOf(flags);
+    }
+
+    /** The -Xms flag for a machine (or container) with {@code memoryBytes}, or null for none. */
+    static String initialHeap(long memoryBytes) {
+        long mb = Math.min(memoryBytes / (8L * 1024 * 1024), 1024);
+        return mb >= 512 ? "-Xms" + mb + "m" : null;
+    }
+
+    /** Physical memory as the JVM sees it (the container's limit inside one), 0 when unknown. */
+    private static long totalMemoryBytes() {
+        try {
+            return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                    .getOperatingSystemMXBean()).getTotalMemorySize();
+        } catch (RuntimeException | LinkageError e) {
+            return 0;
+        }
+    }
 
     @Override
     public Running start(String name, String role, Path config, Image image, Path dir) throws IOException {
@@ -27,7 +55,7 @@ public final class ProcessRuntime implements NodeRuntime {
         // the agent runs under other flags, so a node it starts gets them here unless its image
         // sets its own.
         for (String flag : NODE_GC) {
-            String option = flag.startsWith("-Xmn") ? "-Xmn" : flag.substring(0, flag.indexOf('=') + 1);
+            String option = flag.startsWith("-Xm") ? flag.substring(0, 4) : flag.substring(0, flag.indexOf('=') + 1);
             if (image.jvmArgs().stream().noneMatch(a -> a.startsWith(option))) cmd.add(flag);
         }
         cmd.addAll(List.of("-cp", image.classPath(), "io.sipfleet.app.Main", "node", "--role", role,
