@@ -20,8 +20,8 @@ public final class ProcessRuntime implements NodeRuntime {
 
     /**
      * {@code -Xmn150m -XX:MaxTenuringThreshold=0}, and an initial heap of 1 GB (an eighth of the
-     * memory when less; none under 512 MB) so that what dies in the old generation does not start
-     * a concurrent marking cycle every few seconds (the launcher's comment has the figures).
+     * memory when less; none under 512 MB) so that what dies in the old generation starts G1's
+     * concurrent marking rarely (the launcher's comment has the figures).
      */
     private static List<String> nodeGc() {
         List<String> flags = new ArrayList<>(List.of("-Xmn150m", "-XX:MaxTenuringThreshold=0"));
@@ -34,6 +34,17 @@ public final class ProcessRuntime implements NodeRuntime {
     static String initialHeap(long memoryBytes) {
         long mb = Math.min(memoryBytes / (8L * 1024 * 1024), 1024);
         return mb >= 512 ? "-Xms" + mb + "m" : null;
+    }
+
+    /**
+     * Whether the image's JVM arguments set what {@code flag} sets: the same option, or for the
+     * initial heap any heap size of theirs (an -Xmx below our -Xms would stop the JVM starting).
+     */
+    static boolean ownedByImage(String flag, List<String> imageArgs) {
+        List<String> options = flag.startsWith("-Xms")
+                ? List.of("-Xms", "-Xmx", "-XX:MaxRAM", "-XX:InitialRAM")
+                : List.of(flag.startsWith("-Xmn") ? "-Xmn" : flag.substring(0, flag.indexOf('=') + 1));
+        return imageArgs.stream().anyMatch(a -> options.stream().anyMatch(a::startsWith));
     }
 
     /** Physical memory as the JVM sees it (the container's limit inside one), 0 when unknown. */
@@ -55,8 +66,7 @@ public final class ProcessRuntime implements NodeRuntime {
         // the agent runs under other flags, so a node it starts gets them here unless its image
         // sets its own.
         for (String flag : NODE_GC) {
-            String option = flag.startsWith("-Xm") ? flag.substring(0, 4) : flag.substring(0, flag.indexOf('=') + 1);
-            if (image.jvmArgs().stream().noneMatch(a -> a.startsWith(option))) cmd.add(flag);
+            if (!ownedByImage(flag, image.jvmArgs())) cmd.add(flag);
         }
         cmd.addAll(List.of("-cp", image.classPath(), "io.sipfleet.app.Main", "node", "--role", role,
                 "--config", config.toAbsolutePath().toString()));

@@ -88,6 +88,10 @@ class DispatcherReloadTest {
         var refused = fleet.dispatcher.reload(v3);
         assertThat(refused.applied()).isFalse();
         assertThat(refused.message()).contains("listen").contains("restart");
+        var lingerChange = fleet.dispatcher.reload(DispatcherConfig.parse(Fleet3.dispatcherJson(3, "round-robin", dest(1, 1))
+                .replace("\"serverId\"", "\"transactionLingerSeconds\": 5, \"serverId\"")));
+        assertThat(lingerChange.applied()).as("the transaction layer was built with it").isFalse();
+        assertThat(lingerChange.message()).contains("transactionLingerSeconds").contains("restart");
         Files.writeString(file, "{\"version\": 4, \"serverId\": ");
         Sipp.sleep(500);
         var bad = watcher.reload();
