@@ -48,7 +48,8 @@ import java.util.List;
  * @param transactionLingerSeconds how long a finished INVITE transaction is kept only to absorb
  *                         retransmissions (RFC 6026 Timers L and M, RFC 3261 D), 1..32: as the
  *                         switch's setting of the same name. 32 (the RFC's 64*T1) by default;
- *                         Kamailio's tm keeps them 5 s (wt_timer). Read at start.
+ *                         Kamailio's tm keeps them 5 s (wt_timer). Read at start: a reload
+ *                         that changes it is refused.
  */
 public record DispatcherConfig(
         long version,

@@ -145,7 +145,7 @@ public final class DispatcherNode implements AutoCloseable {
     /**
      * Applies {@code next} (a reload: SIGHUP or the file changed): all of it or nothing. Refused,
      * the running config staying, when it changes what needs a restart (serverId, listen,
-     * metricsPort/metricsAddress, allowedDestinations) or has a lower version, or the same version
+     * metricsPort/metricsAddress, allowedDestinations, transactionLingerSeconds) or has a lower version, or the same version
      * with other content. Calls in progress keep the switch they are on; a switch removed from
      * the list still receives the in-dialog requests of its calls.
      */
@@ -158,6 +158,7 @@ public final class DispatcherNode implements AutoCloseable {
         if (!next.metricsPort().equals(current.metricsPort())) restart.add("metricsPort");
         if (!java.util.Objects.equals(next.metricsAddress(), current.metricsAddress())) restart.add("metricsAddress");
         if (!next.allowedDestinations().equals(current.allowedDestinations())) restart.add("allowedDestinations");
+        if (!next.transactionLingerSeconds().equals(current.transactionLingerSeconds())) restart.add("transactionLingerSeconds");
         String refused = null;
         if (!restart.isEmpty()) refused = "changes " + restart + ", which need a restart";
         else if (next.version() < current.version()) refused = "version " + next.version() + " is older than the running " + current.version();

@@ -94,6 +94,11 @@ public final class ConfigHolder {
             return "serverId cannot change at runtime (running " + prev.serverId() + ", got "
                     + next.serverId() + "); restart with the new file";
         }
+        if (next.transactionLingerSeconds() != prev.transactionLingerSeconds()) {
+            // The transaction layer is built with it: a reload that took it would change nothing.
+            return "transactionLingerSeconds cannot change at runtime (running " + prev.transactionLingerSeconds()
+                    + ", got " + next.transactionLingerSeconds() + "); restart with the new file";
+        }
         if (next.version() == prev.version() && !next.equals(prev)) {
             return "version " + next.version() + " is already running with different content ("
                     + String.join(", ", changedFields(prev, next)) + "); bump the version";

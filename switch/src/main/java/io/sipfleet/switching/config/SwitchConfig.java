@@ -108,9 +108,10 @@ import java.util.Optional;
  *                              OpenSIPS's tm keep them 5 s by default (wt_timer): with 5, a BYE
  *                              whose 200 was lost for more than 5 s is forwarded again (the
  *                              callee answers it from its own transaction), and a switch at N
- *                              calls/s keeps N*5 finished transactions instead of N*32, which
- *                              is most of what its garbage collector does (bench/RESULTS.md).
- *                              Read at start. Default 32.
+ *                              calls/s keeps N*5 finished transactions instead of N*32 for its
+ *                              garbage collector to trace and copy (a third of the collector's CPU
+ *                              per call at 2,000 calls/s, bench/RESULTS.md switch run 13). Read at
+ *                              start: a reload that changes it is refused. Default 32.
  */
 public record SwitchConfig(
         long version,

@@ -56,6 +56,24 @@ class ConfigHolderTest {
     }
 
     @Test
+    void refuses_a_change_of_the_transaction_linger_which_is_read_at_start() throws Exception {
+        SwitchConfig good = config(1, 10);
+        ConfigHolder holder = new ConfigHolder(good);
+        SwitchConfig other = new SwitchConfig(2, good.serverId(), good.listen(), good.extraPorts(), good.cpsLimit(),
+                good.channelLimit(), null, good.keepAlive(), good.realm(), good.sipUsers(), good.registrar(),
+                good.carrierRoutes(), null, good.metricsPort(), null, good.sessionTimeoutSeconds(),
+                good.allowedDestinations(), good.authFailure(), null, null, List.of(), false, good.digestAlgorithms(),
+                List.of(), false, null, "active", good.clustering(), List.of(), 5);
+
+        ApplyResult r = holder.apply(other);
+
+        assertThat(r.outcome()).isEqualTo(ApplyResult.Outcome.REFUSED);
+        assertThat(r.reason()).isEqualTo("transactionLingerSeconds cannot change at runtime (running 32, got 5);"
+                + " restart with the new file");
+        assertThat(holder.current()).isSameAs(good);
+    }
+
+    @Test
     void refuses_an_invalid_snapshot_with_the_field_named() throws Exception {
         SwitchConfig good = config(1, 10);
         ConfigHolder holder = new ConfigHolder(good);
