@@ -17,7 +17,7 @@ import java.util.Locale;
 public record LocalIdentity(List<InetSocketAddress> listeners, String domain, List<String> hostAddresses) {
 
     /**
-     * {@code hostAddresses}: the listeners' addresses as text (null for an unresolved one), in
+     * {@code hostAddresses}: the listeners' addresses as text ("" for an unresolved one), in
      * their order. Derived here once: {@code InetAddress.getHostAddress()} formats a new String on
      * every call, and every response a proxy relays asks whether its top Via is ours.
      */
@@ -45,15 +45,18 @@ public record LocalIdentity(List<InetSocketAddress> listeners, String domain, Li
      */
     public boolean isLocal(String host, int port) {
         if (host.equalsIgnoreCase(domain)) return true;
-        boolean bracketed = host.startsWith("[") && host.endsWith("]");
         for (int i = 0; i < hostAddresses.size(); i++) {
-            String a = hostAddresses.get(i);
-            boolean same = bracketed
-                    ? a.length() == host.length() - 2 && host.regionMatches(true, 1, a, 0, a.length())
-                    : a.equalsIgnoreCase(host);
-            if (same && !a.isEmpty() && (port < 0 || port == listeners.get(i).getPort())) return true;
+            if (sameHost(host, hostAddresses.get(i)) && (port < 0 || port == listeners.get(i).getPort())) return true;
         }
         return false;
+    }
+
+    /** {@code written} (IPv6 in brackets) names {@code address} (getHostAddress text), ignoring case. */
+    private static boolean sameHost(String written, String address) {
+        if (address.isEmpty()) return false;
+        return written.startsWith("[") && written.endsWith("]")
+                ? address.length() == written.length() - 2 && written.regionMatches(true, 1, address, 0, address.length())
+                : address.equalsIgnoreCase(written);
     }
 
     /**
@@ -81,17 +84,11 @@ public record LocalIdentity(List<InetSocketAddress> listeners, String domain, Li
     public boolean isListener(String host, int port) {
         if (host == null) return false;
         int p = port < 0 ? 5060 : port;
-        boolean bracketed = host.startsWith("[") && host.endsWith("]");
         boolean wildcard = false;
         for (int i = 0; i < hostAddresses.size(); i++) {
             InetSocketAddress l = listeners.get(i);
             if (l.getAddress() != null && l.getAddress().isAnyLocalAddress()) wildcard = true;
-            if (l.getPort() != p) continue;
-            String a = hostAddresses.get(i);
-            if (bracketed ? a.length() == host.length() - 2 && host.regionMatches(true, 1, a, 0, a.length())
-                    : a.equalsIgnoreCase(host)) {
-                return true;
-            }
+            if (l.getPort() == p && sameHost(host, hostAddresses.get(i))) return true;
         }
         // Our own Via (what a loop brings back) carries exactly hostOf()'s text, matched above. Parse
         // only where another spelling can mean us: a wildcard listener, or IPv6 (zero compression).

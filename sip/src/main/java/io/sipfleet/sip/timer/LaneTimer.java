@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * Timer C's 3 minutes, the 32 s Timer B of every answered INVITE), and an entry left in its lane
  * until then kept memory growing for the length of the longest delay (arithmetic: a 2-hour session
  * timer at 5,000 calls/s is 36 million entries, over 1 GB), each one promoted, then marked by every
- * concurrent cycle; cancelling early took the switch from 113 to 95 µs per call at 6,000 calls/s. Entries in the shared priority queue are only marked (they leave at their
+ * concurrent cycle; cancelling early took the switch from 113 to 95 µs per call at 6,000 calls/s
+ * (bench/RESULTS.md). Entries in the shared priority queue are only marked (they leave at their
  * deadline). Tasks run on the timer's single thread, one after another, as with Netty's timers;
  * a task that throws is logged and the others still run.
  */

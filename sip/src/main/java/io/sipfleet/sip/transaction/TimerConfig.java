@@ -67,8 +67,11 @@ public record TimerConfig(Duration t1, Duration t2, Duration t4, Duration trying
     /** {@code null}: the RFC's lingering times; see the {@code linger} component. */
     public TimerConfig withLinger(Duration v) { return new TimerConfig(t1, t2, t4, trying, v); }
 
-    /** 64*T1: the transaction timeout of B, F, H, J (UDP), and RFC 6026's L and M. */
+    /** 64*T1: the transaction timeout of B, F, H, and (without a {@code linger}) J over UDP, L and M. */
     public Duration timeout() { return times(t1, 64); }
+
+    /** The RFC's {@code absorbing} time of a finished transaction, or {@code linger} when set. */
+    private Duration lingerOr(Duration absorbing) { return linger != null ? linger : absorbing; }
 
     /**
      * {@code d * k}. Not {@link Duration#multipliedBy}: that goes through BigDecimal, and these
@@ -89,10 +92,10 @@ public record TimerConfig(Duration t1, Duration t2, Duration t4, Duration trying
     public Duration timerH() { return timeout(); }
 
     /** Timer L (RFC 6026 8.7): INVITE server transaction leaves Accepted. */
-    public Duration timerL() { return linger != null ? linger : timeout(); }
+    public Duration timerL() { return lingerOr(timeout()); }
 
     /** Timer M (RFC 6026 8.4): INVITE client transaction leaves Accepted. */
-    public Duration timerM() { return linger != null ? linger : timeout(); }
+    public Duration timerM() { return lingerOr(timeout()); }
 
     /**
      * Timer D: how long an INVITE client absorbs retransmitted finals. RFC 3261 asks for at least
@@ -100,16 +103,15 @@ public record TimerConfig(Duration t1, Duration t2, Duration t4, Duration trying
      */
     public Duration timerD(boolean reliable) {
         if (reliable) return Duration.ZERO;
-        if (linger != null) return linger;
         Duration h = timeout();
-        return h.compareTo(TIMER_D_MIN) > 0 ? h : TIMER_D_MIN;
+        return lingerOr(h.compareTo(TIMER_D_MIN) > 0 ? h : TIMER_D_MIN);
     }
 
     /** Timer I: INVITE server absorbs retransmitted ACKs (T4 over UDP). */
     public Duration timerI(boolean reliable) { return reliable ? Duration.ZERO : t4; }
 
     /** Timer J: non-INVITE server absorbs retransmitted requests (64*T1 over UDP). */
-    public Duration timerJ(boolean reliable) { return reliable ? Duration.ZERO : linger != null ? linger : timeout(); }
+    public Duration timerJ(boolean reliable) { return reliable ? Duration.ZERO : lingerOr(timeout()); }
 
     /** Timer K: non-INVITE client absorbs retransmitted finals (T4 over UDP). */
     public Duration timerK(boolean reliable) { return reliable ? Duration.ZERO : t4; }
