@@ -40,3 +40,13 @@ settle() {  # pid label
   done
   log "$2 still busy 60 s after its ladder"
 }
+
+# The "transactionLingerSeconds" line of a generated sipfleet config (with its leading newline and
+# trailing comma), from LINGER: how long finished transactions are kept, 5 s by default as
+# Kamailio's tm keeps them (wt_timer); LINGER= (empty) leaves the node's own default (the RFC's
+# 32 s; revisions from before the setting refuse the field).
+sipfleet_linger_line() {
+  local linger="${LINGER-5}"
+  [ -n "$linger" ] && printf '\n  "transactionLingerSeconds": %s,' "$linger"
+  return 0
+}

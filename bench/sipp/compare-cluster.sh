@@ -120,11 +120,7 @@ for u in range(a,b+1): print(u, hashlib.md5(f"{u}:{r}:secret{u}".encode()).hexdi
   fi
 }
 ha1_list >"$out_dir/ha1.txt"
-# Finished transactions kept 5 s, as compare-switch.sh does (Kamailio's wt_timer); LINGER= (empty):
-# the switch's own default (the RFC's 32 s).
-linger="${LINGER-5}"
-linger_line=""
-[ -n "$linger" ] && linger_line=$'\n  "transactionLingerSeconds": '"$linger"','
+linger_line="$(sipfleet_linger_line)"  # LINGER: see common.sh
 users_json="$(awk -v realm="$realm" '
     NR > 1 { printf ",\n" }
     { printf "    {\"aor\": \"sip:%s@%s\", \"authUser\": \"%s\", \"ha1Md5\": \"%s\"}", $1, realm, $1, $2 }

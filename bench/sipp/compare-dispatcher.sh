@@ -110,11 +110,7 @@ ha1_list() {  # "user ha1" lines; HA1 = md5("user:realm:password")
 a,b,r=int(sys.argv[1]),int(sys.argv[2]),sys.argv[3]
 for u in range(a,b+1): print(u, hashlib.md5(f"{u}:{r}:secret{u}".encode()).hexdigest())' "$sub_first" "$sub_last" "$realm"
 }
-# Finished transactions kept 5 s in both sipfleet nodes, as Kamailio's tm keeps them (wt_timer);
-# LINGER= (empty): the nodes' own default (the RFC's 32 s; needed for older revisions).
-linger="${LINGER-5}"
-linger_line=""
-[ -n "$linger" ] && linger_line=$'\n  "transactionLingerSeconds": '"$linger"','
+linger_line="$(sipfleet_linger_line)"  # LINGER: see common.sh
 switch_config="$out_dir/switch.json"
 {
   cat <<EOF

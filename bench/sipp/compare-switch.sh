@@ -138,12 +138,7 @@ for u in range(a,b+1): print(u, hashlib.md5(f"{u}:{r}:secret{u}".encode()).hexdi
     done
   fi
 }
-# Finished transactions kept as long as Kamailio's tm keeps them (wt_timer, 5 s by default);
-# LINGER= (empty) leaves the switch at its own default (the RFC's 32 s; revisions before the
-# setting existed refuse the field).
-linger="${LINGER-5}"
-linger_line=""
-[ -n "$linger" ] && linger_line=$'\n  "transactionLingerSeconds": '"$linger"','
+linger_line="$(sipfleet_linger_line)"  # LINGER: see common.sh
 config="$out_dir/switch.json"
 {
   cat <<EOF

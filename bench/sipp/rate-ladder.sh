@@ -111,32 +111,12 @@ sipp_pid=""; uas_pid=""
 trap '[ -n "$sipp_pid" ] && kill "$sipp_pid" 2>/dev/null; [ -n "$uas_pid" ] && kill "$uas_pid" 2>/dev/null; true' EXIT
 trap 'echo "rate-ladder: failed at line $LINENO" >&2' ERR
 
-# CPU ticks (utime+stime) of process $1 plus all its descendants. /proc/PID/stat sums
-# the threads of a process; children are separate processes, so walk the ppid links.
-cpu_ticks_tree() {
-  # (processes come and go while cat runs: its read errors are expected, hence || true)
-  { cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk -v root="$1" '
-    {
-      pid = $1
-      rest = substr($0, index($0, ") ") + 2)      # after "pid (comm) ": comm may hold spaces
-      split(rest, f, " ")
-      ppid[pid] = f[2]; ticks[pid] = f[12] + f[13]  # fields 4, 14, 15 of stat
-    }
-    END {
-      total = 0
-      for (p in ticks) {
-        q = p
-        for (depth = 0; depth < 64 && q != "" && q > 0; depth++) {
-          if (q == root) { total += ticks[p]; break }
-          q = ppid[q]
-        }
-      }
-      print total
-    }'
-}
+# CPU ticks (utime+stime) of process $1 plus all its descendants (split_ticks_tree, summed).
+cpu_ticks_tree() { split_ticks_tree "$1" | awk '{ print $1 + $2 }'; }
 
-# "utime stime" ticks of process $1 plus all its descendants (as cpu_ticks_tree): the kernel's
-# share of a server's CPU (system calls, the loopback network stack it runs on its own time).
+# "utime stime" ticks of process $1 plus all its descendants: /proc/PID/stat sums the threads of a
+# process; children are separate processes, so walk the ppid links. stime is the kernel's share
+# (system calls; softirq time is accounted apart when the kernel does IRQ time accounting).
 split_ticks_tree() {
   { cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk -v root="$1" '
     {
