@@ -6,77 +6,72 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The text form of a binding in the Redis store: the value of its contact's field in the AoR hash.
- * {@code "1;"} (format version), then 15 fields, each {@code <byte length>:<bytes>} or {@code -}
- * for null, in this order:
+ * Format 2 puts what the Lua scripts read first, as decimal text one {@code string.match} takes
+ * apart, with the byte lengths of the three text fields they compare:
  * <pre>
- *   1 expiresAt  2 registeredAt  3 q  4 callId  5 cseq  6 instanceId  7 regId  8 memberId
- *   9 transport  10 sourceIp  11 sourcePort  12 localIp  13 localPort  14 userAgent  15 path
+ *   "2;" expiresAt ";" registeredAt ";" cseq ";" regId ";" q ";" len(callId) ";" len(memberId) ";"
+ *        (len(instanceId) or "-") ";"  callId memberId instanceId
+ *        transport sourceIp sourcePort localIp localPort userAgent path
  * </pre>
- * Length-prefixed so any byte may appear in a field (a User-Agent is whatever the phone sent), and
- * readable in {@code redis-cli}. The Lua scripts write fields 1-7 (times come from the Redis clock)
- * and read 1-8; fields 8-15 are the request's, encoded here once per REGISTER ({@link #requestTail}).
- * The AoR and the contact are not repeated: they are the hash's key and field.
+ * where each of the last seven is {@code <byte length>:<bytes>} or {@code -} for null. Lengths
+ * are in UTF-8 bytes (Lua counts bytes), so any character may appear in a field (a User-Agent is
+ * whatever the phone sent), and the text stays readable in {@code redis-cli}. The register script
+ * writes the two times (Redis's clock) in front of what {@link #afterTimes} encoded here, once per
+ * contact. The AoR and the contact are not repeated: they are the hash's key and field.
+ *
+ * <p>Format 1 ({@code "1;"}, then the fields in the order expiresAt, registeredAt, q, callId, cseq,
+ * instanceId, regId, memberId, transport..path, each {@code <len>:<bytes>} or {@code -}) is still
+ * read, by the scripts and here, so bindings stored before an upgrade work until their next
+ * refresh rewrites them. The scripts walked its fields one by one: a third of the register
+ * script's time in Redis.
  */
 final class PackedBinding {
-    static final String VERSION = "1;";
+    static final String VERSION = "2;";
 
     private PackedBinding() {}
 
-    /** Fields 8-15 of every binding a REGISTER writes. */
-    static String requestTail(RegisterRequest r) {
-        StringBuilder sb = new StringBuilder(128);
-        field(sb, r.memberId());
-        field(sb, r.flow().transport().name());
-        field(sb, r.flow().sourceIp());
-        field(sb, Integer.toString(r.flow().sourcePort()));
-        field(sb, r.flow().localIp());
-        field(sb, Integer.toString(r.flow().localPort()));
-        field(sb, r.userAgent());
-        field(sb, r.path());
+    /** Everything after {@code "2;" expiresAt ";" registeredAt ";"} of the binding {@code cu} of request {@code r} writes. */
+    static String afterTimes(RegisterRequest r, ContactUpdate cu) {
+        StringBuilder sb = new StringBuilder(160);
+        appendAfterTimes(sb, r.cseq(), cu.regId(), cu.q(), r.callId(), r.memberId(), cu.instanceId(), r.flow(),
+                r.userAgent(), r.path());
         return sb.toString();
     }
 
     /** A whole packed binding (the scripts build their own; this is for tests and tools). */
     static String encode(Binding b) {
         StringBuilder sb = new StringBuilder(VERSION);
-        field(sb, Long.toString(b.expiresAtMillis()));
-        field(sb, Long.toString(b.registeredAtMillis()));
-        field(sb, Integer.toString(b.q()));
-        field(sb, b.callId());
-        field(sb, Long.toString(b.cseq()));
-        field(sb, b.instanceId());
-        field(sb, Integer.toString(b.regId()));
-        Flow f = b.flow();
-        field(sb, b.memberId());
+        sb.append(b.expiresAtMillis()).append(';').append(b.registeredAtMillis()).append(';');
+        appendAfterTimes(sb, b.cseq(), b.regId(), b.q(), b.callId(), b.memberId(), b.instanceId(), b.flow(),
+                b.userAgent(), b.path());
+        return sb.toString();
+    }
+
+    private static void appendAfterTimes(StringBuilder sb, long cseq, int regId, int q, String callId, String memberId,
+                                         String instanceId, Flow f, String userAgent, String path) {
+        sb.append(cseq).append(';').append(regId).append(';').append(q).append(';')
+                .append(utf8Length(callId)).append(';').append(utf8Length(memberId)).append(';');
+        if (instanceId == null) sb.append('-');
+        else sb.append(utf8Length(instanceId));
+        sb.append(';').append(callId).append(memberId);
+        if (instanceId != null) sb.append(instanceId);
         field(sb, f.transport().name());
         field(sb, f.sourceIp());
         field(sb, Integer.toString(f.sourcePort()));
         field(sb, f.localIp());
         field(sb, Integer.toString(f.localPort()));
-        field(sb, b.userAgent());
-        field(sb, b.path());
-        return sb.toString();
+        field(sb, userAgent);
+        field(sb, path);
     }
 
     static Binding decode(String aor, String contact, String packed) {
         byte[] p = packed.getBytes(StandardCharsets.UTF_8);
+        if (p.length >= 2 && p[0] == '2' && p[1] == ';') return decode2(aor, contact, packed, p);
         if (p.length < 2 || p[0] != '1' || p[1] != ';') {
             throw new IllegalStateException("unknown binding format for " + aor + " " + contact + ": " + abbreviate(packed));
         }
         String[] f = new String[15];
-        int pos = 2;
-        for (int i = 0; i < f.length; i++) {
-            if (pos >= p.length) throw malformed(aor, contact, packed);
-            if (p[pos] == '-') {
-                pos++;
-                continue;
-            }
-            int len = 0, start = pos;
-            while (pos < p.length && p[pos] >= '0' && p[pos] <= '9') len = len * 10 + (p[pos++] - '0');
-            if (pos == start || pos >= p.length || p[pos] != ':' || pos + 1 + len > p.length) throw malformed(aor, contact, packed);
-            f[i] = new String(p, pos + 1, len, StandardCharsets.UTF_8);
-            pos += 1 + len;
-        }
+        int pos = fields(aor, contact, packed, p, 2, f, 0, 15);
         if (pos != p.length) throw malformed(aor, contact, packed);
         try {
             Flow flow = new Flow(Transport.valueOf(f[8]), f[9], Integer.parseInt(f[10]), f[11], Integer.parseInt(f[12]));
@@ -85,6 +80,63 @@ final class PackedBinding {
         } catch (RuntimeException e) {
             throw new IllegalStateException("bad binding for " + aor + " " + contact + ": " + abbreviate(packed), e);
         }
+    }
+
+    private static Binding decode2(String aor, String contact, String packed, byte[] p) {
+        // expiresAt registeredAt cseq regId q len(callId) len(memberId) len(instanceId)|-
+        long[] head = new long[8];
+        boolean noInstance = false;
+        int pos = 2;
+        for (int i = 0; i < head.length; i++) {
+            if (i == 7 && pos < p.length && p[pos] == '-') {
+                noInstance = true;
+                pos++;
+            } else {
+                boolean negative = (i == 3 || i == 4) && pos < p.length && p[pos] == '-';
+                if (negative) pos++;
+                int start = pos;
+                long v = 0;
+                while (pos < p.length && p[pos] >= '0' && p[pos] <= '9' && pos - start < 19) v = v * 10 + (p[pos++] - '0');
+                if (pos == start) throw malformed(aor, contact, packed);
+                head[i] = negative ? -v : v;
+            }
+            if (pos >= p.length || p[pos++] != ';') throw malformed(aor, contact, packed);
+        }
+        long callIdLen = head[5], memberLen = head[6], instanceLen = noInstance ? 0 : head[7];
+        if (callIdLen + memberLen + instanceLen > p.length - pos) throw malformed(aor, contact, packed);
+        String callId = new String(p, pos, (int) callIdLen, StandardCharsets.UTF_8);
+        pos += (int) callIdLen;
+        String memberId = new String(p, pos, (int) memberLen, StandardCharsets.UTF_8);
+        pos += (int) memberLen;
+        String instanceId = noInstance ? null : new String(p, pos, (int) instanceLen, StandardCharsets.UTF_8);
+        pos += (int) instanceLen;
+        String[] f = new String[7];
+        pos = fields(aor, contact, packed, p, pos, f, 0, 7);
+        if (pos != p.length) throw malformed(aor, contact, packed);
+        try {
+            Flow flow = new Flow(Transport.valueOf(f[0]), f[1], Integer.parseInt(f[2]), f[3], Integer.parseInt(f[4]));
+            return new Binding(aor, contact, head[0], Math.toIntExact(head[4]), callId, head[2], flow, instanceId,
+                    Math.toIntExact(head[3]), f[5], memberId, head[1], f[6]);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("bad binding for " + aor + " " + contact + ": " + abbreviate(packed), e);
+        }
+    }
+
+    /** Reads {@code count} fields {@code <len>:<bytes>} or {@code -} from {@code pos} into {@code f}; returns the end. */
+    private static int fields(String aor, String contact, String packed, byte[] p, int pos, String[] f, int from, int count) {
+        for (int i = from; i < from + count; i++) {
+            if (pos >= p.length) throw malformed(aor, contact, packed);
+            if (p[pos] == '-') {
+                pos++;
+                continue;
+            }
+            int len = 0, start = pos;
+            while (pos < p.length && p[pos] >= '0' && p[pos] <= '9' && pos - start < 9) len = len * 10 + (p[pos++] - '0');
+            if (pos == start || pos >= p.length || p[pos] != ':' || pos + 1 + len > p.length) throw malformed(aor, contact, packed);
+            f[i] = new String(p, pos + 1, len, StandardCharsets.UTF_8);
+            pos += 1 + len;
+        }
+        return pos;
     }
 
     /** The name of a binding in the expiry and owner indexes: {@code <byte length of aor>:<aor><contact>}. */

@@ -117,7 +117,7 @@ public final class RedisLocationStore implements LocationStore {
             Objects.requireNonNull(aor, "aor");
             Objects.requireNonNull(request, "request");
             List<ContactUpdate> contacts = AorUpdate.lastWins(request.contacts());
-            List<String> args = new ArrayList<>(10 + 6 * contacts.size());
+            List<String> args = new ArrayList<>(9 + 6 * contacts.size());
             args.add(now());
             args.add(keys.prefix());
             args.add(aor);
@@ -126,15 +126,14 @@ public final class RedisLocationStore implements LocationStore {
             args.add(request.isQuery() ? "q" : request.wildcard() ? "w" : "c");
             args.add(Integer.toString(request.maxBindings()));
             args.add(request.memberId());
-            args.add(PackedBinding.requestTail(request));
             args.add(Integer.toString(contacts.size()));
             for (ContactUpdate cu : contacts) {
                 args.add(cu.contact());
                 args.add(Integer.toString(cu.expiresSeconds()));
-                args.add(Integer.toString(cu.q()));
                 args.add(cu.instanceId() == null ? "0" : "1");
                 args.add(cu.instanceId() == null ? "" : cu.instanceId());
                 args.add(Integer.toString(cu.regId()));
+                args.add(cu.expiresSeconds() == 0 ? "" : PackedBinding.afterTimes(request, cu));
             }
             return REGISTER.<List<Object>>run(redis, ScriptOutputType.MULTI,
                             new String[] {keys.aor(aor), keys.expiryIndex()}, args.toArray(String[]::new))

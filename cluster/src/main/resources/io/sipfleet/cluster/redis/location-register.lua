@@ -2,9 +2,10 @@
 -- all or nothing: every check runs before the first write.
 -- KEYS[1] aor hash, KEYS[2] expiry index.
 -- ARGV: 1 time, 2 key prefix, 3 aor, 4 callId, 5 cseq, 6 mode ('q' query, 'w' Contact: *,
---       'c' contacts), 7 maxBindings (0 = none), 8 memberId, 9 encoded fields 8-15 (member..path),
---       10 number of contacts, then 6 per contact (already "last wins"-deduplicated by the client):
---       contact, expiresSeconds, q, has instance ('1'/'0'), instance, regId.
+--       'c' contacts), 7 maxBindings (0 = none), 8 memberId, 9 number of contacts, then 6 per
+--       contact (already "last wins"-deduplicated by the client): contact, expiresSeconds,
+--       has instance ('1'/'0'), instance, regId, and the packed binding after its two times
+--       (from cseq on, see location-lib.lua), which the client encodes.
 -- Returns one flat array, as small as the common case allows (a refresh of the request's own
 -- contact: five elements, no binding text): the bindings this request wrote are exactly what the
 -- client sent plus the time, so the client builds them itself and they are not sent back:
@@ -16,8 +17,8 @@
 local now = now_ms(ARGV[1])
 local prefix, aor, callId, cseqText = ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 local cseq = tonumber(cseqText)
-local mode, maxBindings, member, tail = ARGV[6], tonumber(ARGV[7]), ARGV[8], ARGV[9]
-local n = tonumber(ARGV[10])
+local mode, maxBindings, member = ARGV[6], tonumber(ARGV[7]), ARGV[8]
+local n = tonumber(ARGV[9])
 
 local live, expired = {}, {}
 local flat = redis.call('HGETALL', KEYS[1])
@@ -80,14 +81,14 @@ end
 
 local work = {}
 for i, b in ipairs(live) do work[i] = b end
-local nowEnc, callIdEnc = enc(fmt(now)), enc(callId)
+local nowText = ';' .. fmt(now) .. ';'
 local written, removed_here = {}, {}
-local a = 11
+local a = 10
 for _ = 1, n do
-  local contact, expires, q = ARGV[a], tonumber(ARGV[a + 1]), ARGV[a + 2]
+  local contact, expires = ARGV[a], tonumber(ARGV[a + 1])
   local inst = false
-  if ARGV[a + 3] == '1' then inst = ARGV[a + 4] end
-  local reg = ARGV[a + 5]
+  if ARGV[a + 2] == '1' then inst = ARGV[a + 3] end
+  local reg, rest = ARGV[a + 4], ARGV[a + 5]
   a = a + 6
 
   local same = nil
@@ -115,8 +116,7 @@ for _ = 1, n do
     written[#written + 1] = '-'
   else
     local exp = fmt(now + expires * 1000)
-    local packed = '1;' .. #exp .. ':' .. exp .. nowEnc .. enc(q) .. callIdEnc .. enc(cseqText)
-        .. enc(inst) .. enc(reg) .. tail
+    local packed = '2;' .. exp .. nowText .. rest
     work[#work + 1] = { contact = contact, packed = packed, exp = exp, member = member, new = true, old = same }
     written[#written + 1] = same and 'r' or 'a'
   end
