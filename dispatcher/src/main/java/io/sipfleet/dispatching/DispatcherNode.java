@@ -72,11 +72,17 @@ public final class DispatcherNode implements AutoCloseable {
                 TimerConfig.defaults().withLinger(java.time.Duration.ofSeconds(config.transactionLingerSeconds())), false);
         this.probes = new OptionsProbes(layer, self, config.serverId(), timer, config.probe().timeoutMillis());
         String id = config.serverId();
-        this.prober = new HealthProber(plan.destinations(), config.probe().failuresToDown(), config.probe().successesToUp(),
-                probes, (d, up) -> log.warn("dispatcher {}: switch {} is {}", id, d.uri(),
-                        up ? "UP again: back in rotation" : "DOWN: taken out of rotation"));
-        probes.prober(prober);
         this.proxy = new StatefulProxy(layer, this::send, self, ProxySettings.defaults(), timer);
+        this.prober = new HealthProber(plan.destinations(), config.probe().failuresToDown(), config.probe().successesToUp(),
+                probes, (d, up) -> {
+                    log.warn("dispatcher {}: switch {} is {}", id, d.uri(), up ? "UP again: back in rotation" : "DOWN: taken out of rotation");
+                    // INVITEs it had taken (a 100 Trying, even a 180) but not answered go to the next switch now.
+                    if (!up) {
+                        int moved = proxy.abandonDestination(d.address());
+                        if (moved > 0) log.warn("dispatcher {}: {} INVITE(s) pending on {} moved to the next switch", id, moved, d.uri());
+                    }
+                });
+        probes.prober(prober);
         // The limiter exempts the core's switches; the metrics read the limiter; the core needs the metrics.
         this.limiter = new SourceRateLimiter(config.maxSourceRate(), MAX_TRACKED_SOURCES,
                 a -> tu.core != null && tu.core.isSwitch(a), new StatelessFront(tu, layer), System::nanoTime);

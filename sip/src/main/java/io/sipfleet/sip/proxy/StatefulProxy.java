@@ -22,6 +22,7 @@ import io.sipfleet.sip.transport.Peer;
 import io.sipfleet.sip.transport.ResponseRouting;
 import io.sipfleet.sip.transport.SipSender;
 import io.sipfleet.sip.proxy.ForwardContext.Branch;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -201,6 +202,35 @@ public final class StatefulProxy {
         log.info("proxy: {} {}: no answer from {}, trying the next", request.method(), request.callId(),
                 b.target.label());
         onBranchFinal(b, Responses.create(request, 408, "Request Timeout", null), true);
+    }
+
+    /**
+     * {@code remote} is gone (a health check took it out of rotation): every branch still waiting
+     * there for a final answer is given up now, as a 408, so a serial policy goes on to its next
+     * candidate at once. Without this, a branch that had a 100 Trying from a switch that then died
+     * waits for Timer C (minutes; Kamailio's fr_inv_timer likewise), and its caller with it. A
+     * branch that had a provisional is also CANCELled (16.10), in case the destination is only
+     * unreachable from the prober and answers later. Returns how many branches were given up.
+     */
+    public int abandonDestination(InetSocketAddress remote) {
+        int n = 0;
+        for (Branch b : branches.values()) {
+            if (!b.target.destination().remote().equals(remote)) continue;
+            SipRequest request;
+            boolean provisional;
+            synchronized (b.context) {
+                if (b.done || b.abandoned || b.context.finalSent) continue;
+                request = b.context.request;
+                provisional = b.provisional;
+                b.provisional = false; // onBranchFinal's abandon keeps branches that spoke; this one goes regardless
+            }
+            if (request == null) continue;
+            log.info("proxy: {} {}: {} is down, giving up its branch", request.method(), request.callId(), b.target.label());
+            onBranchFinal(b, Responses.create(request, 408, "Request Timeout", null), true);
+            if (provisional) cancel(b);
+            n++;
+        }
+        return n;
     }
 
     /**

@@ -182,6 +182,33 @@ class StatefulProxySerialTest {
         assertThat(statusesToCaller()).containsExactly(180);
     }
 
+    /** A switch that took the INVITE (180) and then died: taken out by the health check, its call goes on. */
+    @Test void aDestinationTakenOutGivesUpItsPendingBranchesAndTheNextServerAnswers() throws Exception {
+        behaviour.put(1, answers(180));
+        behaviour.put(2, answers(200));
+        fromCaller(invite());
+        timer.advance(Duration.ofSeconds(5));
+        assertThat(invitesTo(2)).isZero();
+
+        assertThat(proxy.abandonDestination(servers.get(0).remote())).isEqualTo(1);
+
+        assertThat(invitesTo(2)).as("the next server is tried at once, not at Timer C").isEqualTo(1);
+        assertThat(statusesToCaller()).containsExactly(180, 200);
+        assertThat(received.get(1)).extracting(SipRequest::method).as("the dead one's branch is cancelled")
+                .containsExactly("INVITE", "CANCEL");
+        assertThat(proxy.abandonDestination(servers.get(0).remote())).as("nothing left there").isZero();
+    }
+
+    @Test void takingOutADestinationLeavesOtherDestinationsAndAnsweredCallsAlone() throws Exception {
+        behaviour.put(1, answers(200));
+        fromCaller(invite());
+        assertThat(statusesToCaller()).containsExactly(200);
+        assertThat(proxy.abandonDestination(servers.get(0).remote())).as("answered: nothing pending").isZero();
+        assertThat(proxy.abandonDestination(servers.get(1).remote())).isZero();
+        assertThat(statusesToCaller()).containsExactly(200);
+        assertThat(invitesTo(2)).isZero();
+    }
+
     @Test void aRedirectToAnotherServerOfOursIsFollowedByTheProxy() throws Exception {
         behaviour.put(1, r -> r.method().equals("INVITE") ? Responses.create(r, 302, "Moved", "m1",
                 new HeaderField("Contact", "<sip:bob@192.0.2.103:5060>")) : null);
