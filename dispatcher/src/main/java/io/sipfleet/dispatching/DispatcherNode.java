@@ -76,10 +76,11 @@ public final class DispatcherNode implements AutoCloseable {
         this.prober = new HealthProber(plan.destinations(), config.probe().failuresToDown(), config.probe().successesToUp(),
                 probes, (d, up) -> {
                     log.warn("dispatcher {}: switch {} is {}", id, d.uri(), up ? "UP again: back in rotation" : "DOWN: taken out of rotation");
-                    // INVITEs it had taken (a 100 Trying, even a 180) but not answered go to the next switch now.
+                    // INVITEs it had taken (a 100 Trying, even a 180) but not answered: given up
+                    // there now, they fail over as after a 408 (the next switch, or 503 if none is left).
                     if (!up) {
-                        int moved = proxy.abandonDestination(d.address());
-                        if (moved > 0) log.warn("dispatcher {}: {} INVITE(s) pending on {} moved to the next switch", id, moved, d.uri());
+                        int given = proxy.abandonDestination(d.address());
+                        if (given > 0) log.warn("dispatcher {}: {} INVITE(s) pending on {} given up there, failing over", id, given, d.uri());
                     }
                 });
         probes.prober(prober);

@@ -71,8 +71,7 @@ final class PackedBinding {
             throw new IllegalStateException("unknown binding format for " + aor + " " + contact + ": " + abbreviate(packed));
         }
         String[] f = new String[15];
-        int pos = fields(aor, contact, packed, p, 2, f, 0, 15);
-        if (pos != p.length) throw malformed(aor, contact, packed);
+        if (fields(aor, contact, packed, p, 2, f) != p.length) throw malformed(aor, contact, packed);
         try {
             Flow flow = new Flow(Transport.valueOf(f[8]), f[9], Integer.parseInt(f[10]), f[11], Integer.parseInt(f[12]));
             return new Binding(aor, contact, Long.parseLong(f[0]), Integer.parseInt(f[2]), f[3], Long.parseLong(f[4]),
@@ -83,48 +82,45 @@ final class PackedBinding {
     }
 
     private static Binding decode2(String aor, String contact, String packed, byte[] p) {
-        // expiresAt registeredAt cseq regId q len(callId) len(memberId) len(instanceId)|-
-        long[] head = new long[8];
-        boolean noInstance = false;
-        int pos = 2;
-        for (int i = 0; i < head.length; i++) {
-            if (i == 7 && pos < p.length && p[pos] == '-') {
-                noInstance = true;
-                pos++;
-            } else {
-                boolean negative = (i == 3 || i == 4) && pos < p.length && p[pos] == '-';
-                if (negative) pos++;
-                int start = pos;
-                long v = 0;
-                while (pos < p.length && p[pos] >= '0' && p[pos] <= '9' && pos - start < 19) v = v * 10 + (p[pos++] - '0');
-                if (pos == start) throw malformed(aor, contact, packed);
-                head[i] = negative ? -v : v;
-            }
-            if (pos >= p.length || p[pos++] != ';') throw malformed(aor, contact, packed);
+        // expiresAt registeredAt cseq regId q len(callId) len(memberId) len(instanceId)|- : eight
+        // numbers, each ended by ';'. Where they parse, they are ASCII, so these char offsets are
+        // byte offsets too.
+        int[] end = new int[8];
+        for (int i = 0, from = 2; i < end.length; from = end[i++] + 1) {
+            end[i] = packed.indexOf(';', from);
+            if (end[i] < 0) throw malformed(aor, contact, packed);
         }
-        long callIdLen = head[5], memberLen = head[6], instanceLen = noInstance ? 0 : head[7];
-        if (callIdLen + memberLen + instanceLen > p.length - pos) throw malformed(aor, contact, packed);
-        String callId = new String(p, pos, (int) callIdLen, StandardCharsets.UTF_8);
-        pos += (int) callIdLen;
-        String memberId = new String(p, pos, (int) memberLen, StandardCharsets.UTF_8);
-        pos += (int) memberLen;
-        String instanceId = noInstance ? null : new String(p, pos, (int) instanceLen, StandardCharsets.UTF_8);
-        pos += (int) instanceLen;
-        String[] f = new String[7];
-        pos = fields(aor, contact, packed, p, pos, f, 0, 7);
-        if (pos != p.length) throw malformed(aor, contact, packed);
         try {
+            boolean noInstance = end[7] == end[6] + 2 && packed.charAt(end[6] + 1) == '-';
+            int callIdLen = Integer.parseInt(packed, end[4] + 1, end[5], 10);
+            int memberLen = Integer.parseInt(packed, end[5] + 1, end[6], 10);
+            int instanceLen = noInstance ? 0 : Integer.parseInt(packed, end[6] + 1, end[7], 10);
+            int pos = end[7] + 1;
+            if (callIdLen < 0 || memberLen < 0 || instanceLen < 0
+                    || (long) callIdLen + memberLen + instanceLen > p.length - pos) {
+                throw malformed(aor, contact, packed);
+            }
+            int memberAt = pos + callIdLen, instanceAt = memberAt + memberLen;
+            String callId = new String(p, pos, callIdLen, StandardCharsets.UTF_8);
+            String memberId = new String(p, memberAt, memberLen, StandardCharsets.UTF_8);
+            String instanceId = noInstance ? null : new String(p, instanceAt, instanceLen, StandardCharsets.UTF_8);
+            String[] f = new String[7];
+            if (fields(aor, contact, packed, p, instanceAt + instanceLen, f) != p.length) throw malformed(aor, contact, packed);
             Flow flow = new Flow(Transport.valueOf(f[0]), f[1], Integer.parseInt(f[2]), f[3], Integer.parseInt(f[4]));
-            return new Binding(aor, contact, head[0], Math.toIntExact(head[4]), callId, head[2], flow, instanceId,
-                    Math.toIntExact(head[3]), f[5], memberId, head[1], f[6]);
+            return new Binding(aor, contact, Long.parseLong(packed, 2, end[0], 10),
+                    Integer.parseInt(packed, end[3] + 1, end[4], 10), callId, Long.parseLong(packed, end[1] + 1, end[2], 10),
+                    flow, instanceId, Integer.parseInt(packed, end[2] + 1, end[3], 10), f[5], memberId,
+                    Long.parseLong(packed, end[0] + 1, end[1], 10), f[6]);
+        } catch (IllegalStateException e) {
+            throw e;
         } catch (RuntimeException e) {
             throw new IllegalStateException("bad binding for " + aor + " " + contact + ": " + abbreviate(packed), e);
         }
     }
 
-    /** Reads {@code count} fields {@code <len>:<bytes>} or {@code -} from {@code pos} into {@code f}; returns the end. */
-    private static int fields(String aor, String contact, String packed, byte[] p, int pos, String[] f, int from, int count) {
-        for (int i = from; i < from + count; i++) {
+    /** Reads {@code f.length} fields {@code <len>:<bytes>} or {@code -} from {@code pos} into {@code f}; returns the end. */
+    private static int fields(String aor, String contact, String packed, byte[] p, int pos, String[] f) {
+        for (int i = 0; i < f.length; i++) {
             if (pos >= p.length) throw malformed(aor, contact, packed);
             if (p[pos] == '-') {
                 pos++;

@@ -78,7 +78,7 @@ final class ForwardContext {
         boolean done;        // a final response (or a timeout) arrived
         boolean provisional; // a 1xx arrived: CANCEL may go now (9.1)
         boolean cancelRequested; // cancel asked for before tx was set: done right after it is
-        boolean abandoned;   // serial: given up for silence; its late non-2xx answers are ignored
+        boolean abandoned;   // given up (serial silence, destination down): its late non-2xx answers are ignored
 
         Branch(ForwardContext context, Target target) {
             this.context = context;

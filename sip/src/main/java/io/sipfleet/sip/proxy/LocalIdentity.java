@@ -14,25 +14,30 @@ import java.util.Locale;
  * points at us (a Route we recorded, a Request-URI for our domain) and builds our Via and
  * Record-Route values for the listener a message leaves from.
  */
-public record LocalIdentity(List<InetSocketAddress> listeners, String domain, List<String> hostAddresses) {
-
+public final class LocalIdentity {
+    private final List<InetSocketAddress> listeners;
+    private final String domain;
     /**
-     * {@code hostAddresses}: the listeners' addresses as text ("" for an unresolved one), in
-     * their order. Derived here once: {@code InetAddress.getHostAddress()} formats a new String on
-     * every call, and every response a proxy relays asks whether its top Via is ours.
+     * The listeners' addresses as text ("" for an unresolved one), in their order. Derived once:
+     * {@code InetAddress.getHostAddress()} formats a new String on every call, and every response
+     * a proxy relays asks whether its top Via is ours, every request it forwards gets our Via.
      */
+    private final List<String> hostAddresses;
+
     public LocalIdentity(List<InetSocketAddress> listeners, String domain) {
-        this(List.copyOf(listeners), domain, hostAddresses(listeners));
+        this.listeners = List.copyOf(listeners);
+        this.domain = domain;
+        String[] text = new String[this.listeners.size()];
+        for (int i = 0; i < text.length; i++) {
+            InetAddress a = this.listeners.get(i).getAddress();
+            text[i] = a == null ? "" : a.getHostAddress();
+        }
+        this.hostAddresses = List.of(text);
     }
 
-    private static List<String> hostAddresses(List<InetSocketAddress> listeners) {
-        String[] out = new String[listeners.size()];
-        for (int i = 0; i < out.length; i++) {
-            InetAddress a = listeners.get(i).getAddress();
-            out[i] = a == null ? "" : a.getHostAddress();
-        }
-        return List.of(out);
-    }
+    public List<InetSocketAddress> listeners() { return listeners; }
+
+    public String domain() { return domain; }
 
     public InetSocketAddress primary() { return listeners.get(0); }
 
@@ -90,7 +95,7 @@ public record LocalIdentity(List<InetSocketAddress> listeners, String domain, Li
             if (l.getAddress() != null && l.getAddress().isAnyLocalAddress()) wildcard = true;
             if (l.getPort() == p && sameHost(host, hostAddresses.get(i))) return true;
         }
-        // Our own Via (what a loop brings back) carries exactly hostOf()'s text, matched above. Parse
+        // Our own Via (what a loop brings back) carries exactly host()'s text, matched above. Parse
         // only where another spelling can mean us: a wildcard listener, or IPv6 (zero compression).
         if (!wildcard && host.indexOf(':') < 0) return false;
         InetAddress ip = io.sipfleet.sip.transport.IpLiterals.parse(host);
@@ -108,14 +113,14 @@ public record LocalIdentity(List<InetSocketAddress> listeners, String domain, Li
 
     public Via via(Transport transport, InetSocketAddress local) {
         // rport: ask the next hop to answer to the port we sent from (RFC 3581).
-        return new Via("SIP/2.0", transport.name(), hostOf(local), local.getPort(),
+        return new Via("SIP/2.0", transport.name(), host(local), local.getPort(),
                 io.sipfleet.sip.message.Params.of("branch", "z9hG4bK", "rport", null));
     }
 
     /** The Record-Route value for a request that arrived on, and leaves from, {@code local}. */
     public String recordRoute(InetSocketAddress local, Transport transport) {
         String t = transport == Transport.UDP ? "" : ";transport=" + transport.name().toLowerCase(Locale.ROOT);
-        return "<sip:" + hostOf(local) + ":" + local.getPort() + t + ";lr>";
+        return "<sip:" + host(local) + ":" + local.getPort() + t + ";lr>";
     }
 
     /**
@@ -133,8 +138,12 @@ public record LocalIdentity(List<InetSocketAddress> listeners, String domain, Li
         return new Peer(transport, remote, listenerFor(remote), 0);
     }
 
-    static String hostOf(InetSocketAddress a) {
-        String h = a.getAddress().getHostAddress();
+    /** {@code a}'s address as a URI or Via writes it (IPv6 in brackets); a listener's from the text kept above. */
+    private String host(InetSocketAddress a) {
+        int i = listeners.indexOf(a);
+        String h = i >= 0 && !hostAddresses.get(i).isEmpty() ? hostAddresses.get(i) : a.getAddress().getHostAddress();
         return a.getAddress() instanceof java.net.Inet6Address ? "[" + h + "]" : h;
     }
+
+    @Override public String toString() { return "LocalIdentity[" + listeners + ", " + domain + "]"; }
 }

@@ -193,15 +193,7 @@ public final class StatefulProxy {
 
     /** Serial: a candidate that sent nothing within the policy's no-answer timeout counts as a 408. */
     private void silent(Branch b) {
-        SipRequest request;
-        synchronized (b.context) {
-            if (b.done || b.provisional || b.context.finalSent) return;
-            request = b.context.request;
-        }
-        if (request == null) return;
-        log.info("proxy: {} {}: no answer from {}, trying the next", request.method(), request.callId(),
-                b.target.label());
-        onBranchFinal(b, Responses.create(request, 408, "Request Timeout", null), true);
+        giveUp(b, GiveUp.IF_SILENT, "no answer from " + b.target.label() + ", trying the next");
     }
 
     /**
@@ -215,22 +207,34 @@ public final class StatefulProxy {
     public int abandonDestination(InetSocketAddress remote) {
         int n = 0;
         for (Branch b : branches.values()) {
-            if (!b.target.destination().remote().equals(remote)) continue;
-            SipRequest request;
-            boolean provisional;
-            synchronized (b.context) {
-                if (b.done || b.abandoned || b.context.finalSent) continue;
-                request = b.context.request;
-                provisional = b.provisional;
-                b.provisional = false; // onBranchFinal's abandon keeps branches that spoke; this one goes regardless
-            }
-            if (request == null) continue;
-            log.info("proxy: {} {}: {} is down, giving up its branch", request.method(), request.callId(), b.target.label());
-            onBranchFinal(b, Responses.create(request, 408, "Request Timeout", null), true);
-            if (provisional) cancel(b);
-            n++;
+            if (b.target.destination().remote().equals(remote)
+                    && giveUp(b, GiveUp.ALWAYS, b.target.label() + " is down, giving up its branch")) n++;
         }
         return n;
+    }
+
+    /** How a branch is given up: only while it has said nothing (serial silence), or whatever it said. */
+    private enum GiveUp { IF_SILENT, ALWAYS }
+
+    /**
+     * Ends branch {@code b} as if it had answered 408, unless it is finished (or, for
+     * {@link GiveUp#IF_SILENT}, has sent a provisional); a branch that had sent one is CANCELled.
+     * Returns whether it was given up.
+     */
+    private boolean giveUp(Branch b, GiveUp how, String why) {
+        SipRequest request;
+        boolean spoke;
+        synchronized (b.context) {
+            if (b.done || b.abandoned || b.context.finalSent) return false;
+            spoke = b.provisional;
+            if (spoke && how == GiveUp.IF_SILENT) return false;
+            request = b.context.request;
+        }
+        if (request == null) return false;
+        log.info("proxy: {} {}: {}", request.method(), request.callId(), why);
+        onBranchFinal(b, Responses.create(request, 408, "Request Timeout", null), how);
+        if (spoke) cancel(b);
+        return true;
     }
 
     /**
@@ -391,10 +395,10 @@ public final class StatefulProxy {
         if (tx instanceof InviteClientTransaction ict) layer.cancel(ict);
     }
 
-    private void onBranchFinal(Branch b, SipResponse response) { onBranchFinal(b, response, false); }
+    private void onBranchFinal(Branch b, SipResponse response) { onBranchFinal(b, response, null); }
 
-    /** {@code abandon}: the branch is given up for silence (serial), unless it spoke meanwhile. */
-    private void onBranchFinal(Branch b, SipResponse response, boolean abandon) {
+    /** {@code giveUp}: the response is our own 408 for a branch given up ({@link #giveUp}); null for a real one. */
+    private void onBranchFinal(Branch b, SipResponse response, GiveUp giveUp) {
         ForwardContext ctx = b.context;
         int code = response.statusCode();
         SipResponse toSend = null;
@@ -406,11 +410,11 @@ public final class StatefulProxy {
         SipRequest request;
         synchronized (ctx) {
             request = ctx.request;
-            // A silent branch given up (serial): its late non-2xx is of no interest any more.
-            // A branch has one final; a later one is a silent branch's late answer.
+            // A branch given up (silent, or its destination down): its late non-2xx is of no
+            // interest any more. A branch has one final; a later one is such a late answer.
             if ((b.abandoned || b.done) && code >= 300) return;
-            if (abandon) {
-                if (b.provisional) return;
+            if (giveUp != null) {
+                if (giveUp == GiveUp.IF_SILENT && b.provisional) return; // it spoke meanwhile
                 b.abandoned = true;
             }
             settled = ctx.finalSent;

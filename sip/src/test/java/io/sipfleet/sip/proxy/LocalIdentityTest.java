@@ -28,7 +28,11 @@ class LocalIdentityTest {
     void ourOwnViaIsRecognisedAsAListenerWhateverTheIpv6Spelling() {
         var via4 = self.via(Transport.UDP, self.listeners().get(0));
         assertThat(self.isListener(via4.host(), via4.port())).as("the Via we write").isTrue();
+        assertThat(via4.host()).isEqualTo("127.0.0.2");
+        assertThat(self.recordRoute(self.listeners().get(0), Transport.UDP)).isEqualTo("<sip:127.0.0.2:5060;lr>");
         var via6 = self.via(Transport.UDP, self.listeners().get(1));
+        assertThat(via6.host()).isEqualTo("[0:0:0:0:0:0:0:1]");
+        assertThat(self.recordRoute(self.listeners().get(1), Transport.TCP)).isEqualTo("<sip:[0:0:0:0:0:0:0:1]:5080;transport=tcp;lr>");
         assertThat(self.isListener(via6.host(), via6.port())).isTrue();
         assertThat(self.isListener("[::1]", 5080)).as("zero-compressed spelling of our IPv6 listener").isTrue();
         assertThat(self.isListener("127.0.0.2", -1)).as("no port means 5060").isTrue();
