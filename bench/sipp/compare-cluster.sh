@@ -34,6 +34,7 @@
 #                   the callee up in Redis and relays to B, which holds its flow) [a]
 #   CPS_LIMIT, CHANNEL_LIMIT  limits of both servers [100000, 100000]
 #   REDIS_PORT      port of the benchmark's own redis-server [6392]
+#   SINGLE          0: skip the single switch's ladders (A/B runs of member variants) [1]
 #   QUIET_OTHER, QUIET_WAIT, RERUN_OTHER, RERUNS   as in rate-ladder.sh [30, 30, 50, 1]
 #   SUB_FIRST, SUB_LAST  subscribers [10000, 19999]; SUB_LAST is the callee
 #   OUT_DIR         results directory [bench/out/cluster-<time>]
@@ -265,8 +266,10 @@ ladder() {  # label pid addr uas scenario [rates] [warm]
 started="$(date +%s)"
 for scenario in $scenarios; do
   fixed="$reg_cpu_rate"; [ "$scenario" = call ] && fixed="$call_cpu_rate"
-  ladder single "$single_pid" "$single_addr" "$single_uas" "$scenario"
-  settle "$single_pid" single
+  if [ "${SINGLE:-1}" != 0 ]; then
+    ladder single "$single_pid" "$single_addr" "$single_uas" "$scenario"
+    settle "$single_pid" single
+  fi
   ladder member "$member_pid" "$member_addr" "$cluster_uas" "$scenario"
   settle "$member_pid" member
   # the store's share: one step at the fixed rate on A, CPU of redis-server per operation

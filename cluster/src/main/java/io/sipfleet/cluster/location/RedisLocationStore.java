@@ -17,7 +17,12 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
@@ -46,6 +51,15 @@ import java.util.function.LongSupplier;
  * removes and the bindings its own sweep removed), on the Redis client's I/O thread, before the
  * stage completes. A binding that another switch removes or sweeps is reported there.
  *
+ * <p><b>Batched REGISTERs</b> (when built with a flush window, as {@code RedisClusterState} does
+ * under {@code -Dsipfleet.redis.registerWindowMicros}): a REGISTER waits at most the window for
+ * others, and those that arrived in it go in one {@code location-register-many.lua} call, applied
+ * in arrival order, each exactly as the single script would; its stage completes with its own
+ * answer, or fails alone (a store error fails the whole batch). What this saves is per command,
+ * not per binding: on loopback Redis spends about as much reading, parsing and answering an
+ * {@code EVALSHA} as running the register script (cluster run 12 in bench/RESULTS.md), and the
+ * member encodes and writes each command.
+ *
  * <p>Every method returns at once; a stage that fails means a store error (Redis unreachable, a
  * timeout, a script error).
  */
@@ -53,12 +67,13 @@ public final class RedisLocationStore implements LocationStore {
     private static final Logger log = LoggerFactory.getLogger(RedisLocationStore.class);
 
     static final LuaScript LOOKUP = LuaScript.of("prelude", "location-lib", "location-lookup");
-    static final LuaScript REGISTER = LuaScript.of("prelude", "location-lib", "location-register");
+    static final LuaScript REGISTER = LuaScript.of("prelude", "location-lib", "location-register-lib", "location-register");
+    static final LuaScript REGISTER_MANY = LuaScript.of("prelude", "location-lib", "location-register-lib", "location-register-many");
     static final LuaScript REMOVE = LuaScript.of("prelude", "location-lib", "location-remove");
     static final LuaScript OWNED = LuaScript.of("prelude", "location-lib", "location-owned");
     static final LuaScript SWEEP = LuaScript.of("prelude", "location-lib", "location-sweep");
     static final LuaScript COUNT = LuaScript.of("location-count");
-    static final List<LuaScript> SCRIPTS = List.of(LOOKUP, REGISTER, REMOVE, OWNED, SWEEP, COUNT);
+    static final List<LuaScript> SCRIPTS = List.of(LOOKUP, REGISTER, REGISTER_MANY, REMOVE, OWNED, SWEEP, COUNT);
 
     /** Index entries one sweep script looks at: bounds how long one script holds the server. */
     static final int SWEEP_BATCH = 500;
@@ -73,6 +88,18 @@ public final class RedisLocationStore implements LocationStore {
     private final LongSupplier testClock;
     private final List<BindingListener> listeners = new CopyOnWriteArrayList<>();
 
+    /** A REGISTER waiting for the next register-many call. */
+    private record Waiting(String aor, RegisterRequest request, List<ContactUpdate> contacts,
+                           CompletableFuture<RegistrationResult> result) {}
+
+    /** Null: every REGISTER is a script call of its own, at once. */
+    private final ScheduledExecutorService flusher;
+    private final long windowMicros;
+    private final int maxBatch;
+    private final ConcurrentLinkedQueue<Waiting> waiting = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger waitingCount = new AtomicInteger();
+    private final AtomicBoolean flushScheduled = new AtomicBoolean();
+
     /**
      * The store of cluster {@code clusterId} on {@code redis}, whose connection the caller owns.
      * Everything goes through scripts, so only the scripting commands are needed: what
@@ -85,9 +112,28 @@ public final class RedisLocationStore implements LocationStore {
 
     /** {@code testClock}: the time the scripts use instead of Redis TIME; null for TIME. */
     RedisLocationStore(RedisScriptingAsyncCommands<String, String> redis, String clusterId, LongSupplier testClock) {
+        this(redis, clusterId, testClock, null, 0, 1);
+    }
+
+    /**
+     * A store whose REGISTERs are batched (see the class comment): sent {@code windowMicros} after
+     * the first of them on {@code flusher}, or at once when {@code maxBatch} wait.
+     */
+    public RedisLocationStore(RedisScriptingAsyncCommands<String, String> redis, String clusterId,
+                              ScheduledExecutorService flusher, long windowMicros, int maxBatch) {
+        this(redis, clusterId, null, Objects.requireNonNull(flusher, "flusher"), windowMicros, maxBatch);
+    }
+
+    RedisLocationStore(RedisScriptingAsyncCommands<String, String> redis, String clusterId, LongSupplier testClock,
+                       ScheduledExecutorService flusher, long windowMicros, int maxBatch) {
+        if (windowMicros < 0) throw new IllegalArgumentException("register window must be >= 0 us: " + windowMicros);
+        if (maxBatch < 1) throw new IllegalArgumentException("register batch must be >= 1: " + maxBatch);
         this.redis = Objects.requireNonNull(redis, "redis");
         this.keys = new RedisKeys(clusterId);
         this.testClock = testClock;
+        this.flusher = flusher;
+        this.windowMicros = windowMicros;
+        this.maxBatch = maxBatch;
     }
 
     /** {@code SCRIPT LOAD} of this store's scripts (they also load themselves on first use). */
@@ -117,30 +163,102 @@ public final class RedisLocationStore implements LocationStore {
             Objects.requireNonNull(aor, "aor");
             Objects.requireNonNull(request, "request");
             List<ContactUpdate> contacts = AorUpdate.lastWins(request.contacts());
-            List<String> args = new ArrayList<>(9 + 6 * contacts.size());
-            args.add(now());
-            args.add(keys.prefix());
-            args.add(aor);
-            args.add(request.callId());
-            args.add(Long.toString(request.cseq()));
-            args.add(request.isQuery() ? "q" : request.wildcard() ? "w" : "c");
-            args.add(Integer.toString(request.maxBindings()));
-            args.add(request.memberId());
-            args.add(Integer.toString(contacts.size()));
-            for (ContactUpdate cu : contacts) {
-                args.add(cu.contact());
-                args.add(Integer.toString(cu.expiresSeconds()));
-                args.add(cu.instanceId() == null ? "0" : "1");
-                args.add(cu.instanceId() == null ? "" : cu.instanceId());
-                args.add(Integer.toString(cu.regId()));
-                args.add(cu.expiresSeconds() == 0 ? "" : PackedBinding.afterTimes(request, cu));
+            if (flusher == null) {
+                List<String> args = new ArrayList<>(9 + 6 * contacts.size());
+                args.add(now());
+                args.add(keys.prefix());
+                addRequest(args, aor, request, contacts);
+                return REGISTER.<List<Object>>run(redis, ScriptOutputType.MULTI,
+                                new String[] {keys.aor(aor), keys.expiryIndex()}, args.toArray(String[]::new))
+                        .thenApply(reply -> registered(aor, request, contacts, reply));
             }
-            return REGISTER.<List<Object>>run(redis, ScriptOutputType.MULTI,
-                            new String[] {keys.aor(aor), keys.expiryIndex()}, args.toArray(String[]::new))
-                    .thenApply(reply -> registered(aor, request, contacts, reply));
+            CompletableFuture<RegistrationResult> result = new CompletableFuture<>();
+            waiting.add(new Waiting(aor, request, contacts, result));
+            if (waitingCount.incrementAndGet() >= maxBatch) {
+                flushRegisters();
+            } else if (flushScheduled.compareAndSet(false, true)) {
+                try {
+                    flusher.schedule(this::flushRegisters, windowMicros, TimeUnit.MICROSECONDS);
+                } catch (RuntimeException shutDown) {
+                    flushScheduled.set(false);
+                    flushRegisters();
+                }
+            }
+            return result;
         } catch (RuntimeException e) {
             return CompletableFuture.failedStage(e);
         }
+    }
+
+    /** One request's arguments as {@code register_one} reads them (location-register-lib.lua). */
+    private static void addRequest(List<String> args, String aor, RegisterRequest request, List<ContactUpdate> contacts) {
+        args.add(aor);
+        args.add(request.callId());
+        args.add(Long.toString(request.cseq()));
+        args.add(request.isQuery() ? "q" : request.wildcard() ? "w" : "c");
+        args.add(Integer.toString(request.maxBindings()));
+        args.add(request.memberId());
+        args.add(Integer.toString(contacts.size()));
+        for (ContactUpdate cu : contacts) {
+            args.add(cu.contact());
+            args.add(Integer.toString(cu.expiresSeconds()));
+            args.add(cu.instanceId() == null ? "0" : "1");
+            args.add(cu.instanceId() == null ? "" : cu.instanceId());
+            args.add(Integer.toString(cu.regId()));
+            args.add(cu.expiresSeconds() == 0 ? "" : PackedBinding.afterTimes(request, cu));
+        }
+    }
+
+    /** Sends every waiting REGISTER now, {@link #maxBatch} per script call, in arrival order. */
+    private void flushRegisters() {
+        flushScheduled.set(false);
+        for (;;) {
+            List<Waiting> batch = new ArrayList<>(Math.min(maxBatch, 16));
+            Waiting w;
+            while (batch.size() < maxBatch && (w = waiting.poll()) != null) batch.add(w);
+            if (batch.isEmpty()) return;
+            waitingCount.addAndGet(-batch.size());
+            sendBatch(batch);
+        }
+    }
+
+    private void sendBatch(List<Waiting> batch) {
+        String[] keyList = new String[1 + batch.size()];
+        keyList[0] = keys.expiryIndex();
+        List<String> args = new ArrayList<>(3 + 13 * batch.size());
+        args.add(now());
+        args.add(keys.prefix());
+        args.add(Integer.toString(batch.size()));
+        for (int i = 0; i < batch.size(); i++) {
+            Waiting w = batch.get(i);
+            keyList[1 + i] = keys.aor(w.aor());
+            addRequest(args, w.aor(), w.request(), w.contacts());
+        }
+        CompletionStage<List<Object>> sent;
+        try {
+            sent = REGISTER_MANY.run(redis, ScriptOutputType.MULTI, keyList, args.toArray(String[]::new));
+        } catch (RuntimeException e) {
+            sent = CompletableFuture.failedStage(e);
+        }
+        sent.whenComplete((replies, error) -> {
+            for (int i = 0; i < batch.size(); i++) {
+                Waiting w = batch.get(i);
+                if (error != null) {
+                    w.result().completeExceptionally(LuaScript.unwrap(error));
+                    continue;
+                }
+                try {
+                    @SuppressWarnings("unchecked")
+                    List<Object> reply = (List<Object>) replies.get(i);
+                    if ((Long) reply.get(0) < 0) {
+                        throw new IllegalStateException("register script failed for " + w.aor() + ": " + reply.get(1));
+                    }
+                    w.result().complete(registered(w.aor(), w.request(), w.contacts(), reply));
+                } catch (RuntimeException e) {
+                    w.result().completeExceptionally(e);
+                }
+            }
+        });
     }
 
     /**
