@@ -35,6 +35,7 @@
 #   CPS_LIMIT, CHANNEL_LIMIT  limits of both servers [100000, 100000]
 #   REDIS_PORT      port of the benchmark's own redis-server [6392]
 #   SINGLE          0: skip the single switch's ladders (A/B runs of member variants) [1]
+#   MEMBER          0: skip the member's and Redis's ladders (profiling the single switch) [1]
 #   QUIET_OTHER, QUIET_WAIT, RERUN_OTHER, RERUNS   as in rate-ladder.sh [30, 30, 50, 1]
 #   SUB_FIRST, SUB_LAST  subscribers [10000, 19999]; SUB_LAST is the callee
 #   OUT_DIR         results directory [bench/out/cluster-<time>]
@@ -270,6 +271,7 @@ for scenario in $scenarios; do
     ladder single "$single_pid" "$single_addr" "$single_uas" "$scenario"
     settle "$single_pid" single
   fi
+  [ "${MEMBER:-1}" = 0 ] && continue
   ladder member "$member_pid" "$member_addr" "$cluster_uas" "$scenario"
   settle "$member_pid" member
   # the store's share: one step at the fixed rate on A, CPU of redis-server per operation

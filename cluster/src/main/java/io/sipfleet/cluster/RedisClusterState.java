@@ -204,19 +204,27 @@ public final class RedisClusterState implements AutoCloseable {
     }
 
     /**
-     * {@code -Dsipfleet.redis.batchWrites=true}: on shared loops, commands are written once per
-     * loop round ({@link LoopBatchedWrites}). Off by default: in the cluster benchmark (RESULTS.md,
-     * cluster run 3) the member with it on failed REGISTER at 12 000 pairs/s with 80 µs of CPU per
-     * pair, where it had held 14 000 at 52-58 µs without it; not yet understood.
+     * On shared loops, the commands a loop issues are written together, {@value #FLUSH_WINDOW_MICROS}
+     * µs after the first of them ({@code -Dsipfleet.redis.flushWindowMicros}; 0: at the end of the
+     * loop's round) or at once when {@code -Dsipfleet.redis.maxBatch} (64) wait; see
+     * {@link LoopBatchedWrites}. {@code -Dsipfleet.redis.batchWrites=false} writes each at once.
+     * Why a window and not the round: at the rates a 2-core node sees, a round holds one datagram,
+     * so per-round batching batched nothing (cluster run 3 in bench/RESULTS.md: worse); with a 1 ms
+     * window, calls (two commands each) cost the member 224 instead of 257-266 µs and Redis 64
+     * instead of 79 µs at 2 000 calls/s (the call A/B of 2026-12-07). A call waits at most 2 ms more
+     * for its answer (the lookup, then the admission).
      */
+    static final long FLUSH_WINDOW_MICROS = 1_000;
+
     private static RedisScriptingAsyncCommands<String, String> batched(RedisScriptingAsyncCommands<String, String> commands,
                                                                        StatefulConnection<String, String> connection,
                                                                        EventLoopGroup ioLoops) {
-        if (ioLoops == null || !Boolean.parseBoolean(System.getProperty("sipfleet.redis.batchWrites", "false"))) {
+        if (ioLoops == null || !Boolean.parseBoolean(System.getProperty("sipfleet.redis.batchWrites", "true"))) {
             return commands;
         }
         return LoopBatchedWrites.wrap(commands, connection, ioLoops,
-                Long.getLong("sipfleet.redis.flushWindowMicros", 0), Integer.getInteger("sipfleet.redis.maxBatch", 64));
+                Long.getLong("sipfleet.redis.flushWindowMicros", FLUSH_WINDOW_MICROS),
+                Integer.getInteger("sipfleet.redis.maxBatch", 64));
     }
 
     /**

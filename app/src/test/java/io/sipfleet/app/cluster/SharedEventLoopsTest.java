@@ -53,22 +53,17 @@ class SharedEventLoopsTest {
         assertThat(loops.group().isShutdown()).isTrue();
     }
     /**
-     * Commands issued on a shared loop are written once per loop round (LoopBatchedWrites): a
-     * burst issued in one task, and commands issued from replies' continuations on the loop, all
-     * go out and complete; one issued off the loops (here main) too, at once.
+     * Commands issued on a shared loop are written together (LoopBatchedWrites, on by default: a
+     * window after the first, or at once when a batch is full): a burst of 100 issued in one task
+     * (over the batch of 64), and commands issued from replies' continuations on the loop, all go
+     * out and complete; one issued off the loops (here main) too, at once.
      */
     @Test
-    void commandsIssuedOnTheLoopsAreFlushedAtTheEndOfTheRound() throws Exception {
+    void commandsIssuedOnTheLoopsAreWrittenTogetherAndAllComplete() throws Exception {
         SipEventLoops loops = SipEventLoops.create(true, 2, "sip-batch-test");
         try {
-            RedisClusterState redis;
-            System.setProperty("sipfleet.redis.batchWrites", "true"); // off by default, see RedisClusterState
-            try {
-                redis = RedisClusterState.connect("redis://127.0.0.1:6379", "batch-loops-" + ProcessHandle.current().pid(),
-                        Duration.ofSeconds(3), loops.group());
-            } finally {
-                System.clearProperty("sipfleet.redis.batchWrites");
-            }
+            RedisClusterState redis = RedisClusterState.connect("redis://127.0.0.1:6379",
+                    "batch-loops-" + ProcessHandle.current().pid(), Duration.ofSeconds(3), loops.group());
             try {
                 var location = redis.state().location();
                 List<CompletableFuture<Integer>> all = new ArrayList<>();
