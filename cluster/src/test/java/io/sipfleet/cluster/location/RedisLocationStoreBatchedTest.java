@@ -1,7 +1,6 @@
 package io.sipfleet.cluster.location;
 
 import io.sipfleet.cluster.MutableClock;
-import io.sipfleet.cluster.RedisTestSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,41 +17,30 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The {@link LocationStoreContract} again, every REGISTER through the batched path
- * ({@code location-register-many.lua}), and what batching adds: REGISTERs of one window go in one
- * call, in order, each answered as on its own, and one that fails does not fail the others.
+ * The {@link LocationStoreContract} and the Redis store's own tests again, every REGISTER through
+ * the batched path ({@code location-register-many.lua}), and what batching adds: REGISTERs of one
+ * window go in one call, in order, each answered as on its own, and one that fails does not fail
+ * the others.
  */
-class RedisLocationStoreBatchedTest extends LocationStoreContract {
-    static final String CLUSTER = RedisTestSupport.newClusterId("location-batched");
+class RedisLocationStoreBatchedTest extends RedisLocationStoreTest {
     /** Long enough that everything a test issues at once lands in one batch. */
     static final long WINDOW_MICROS = 50_000;
-    static RedisTestSupport redis;
     static ScheduledExecutorService flusher;
 
     @BeforeAll
-    static void connect() {
-        redis = RedisTestSupport.open();
+    static void startFlusher() {
         flusher = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "register-flusher"));
     }
 
     @AfterAll
-    static void disconnect() {
+    static void stopFlusher() {
         if (flusher != null) flusher.shutdownNow();
-        if (redis == null) return;
-        redis.deleteCluster(CLUSTER);
-        redis.close();
     }
 
     @Override
     LocationStore newStore(MutableClock clock) {
         redis.deleteCluster(CLUSTER);
         return new RedisLocationStore(redis.newConnection(), CLUSTER, clock::millis, flusher, WINDOW_MICROS, 8);
-    }
-
-    @Override
-    int heldAors() {
-        String aorKeys = "sf:{" + CLUSTER + "}:aor:";
-        return (int) redis.keys(CLUSTER).stream().filter(k -> k.startsWith(aorKeys)).count();
     }
 
     /** Script calls the server has run, by digest or (after NOSCRIPT) by source. */
