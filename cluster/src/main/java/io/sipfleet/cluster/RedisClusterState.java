@@ -231,7 +231,7 @@ public final class RedisClusterState implements AutoCloseable {
      * REGISTERs go to Redis in batches ({@link RedisLocationStore}), each waiting at most
      * {@value #REGISTER_WINDOW_MICROS} µs for others ({@code -Dsipfleet.redis.registerWindowMicros};
      * 0 sends each at once), at most {@code -Dsipfleet.redis.registerBatch} (32) per call. In the
-     * cluster benchmark (bench/RESULTS.md, cluster run 13) the window took Redis from 37 to 22 µs
+     * cluster benchmark (bench/RESULTS.md, "Batched REGISTERs") the window took Redis from 37 to 22 µs
      * of CPU per REGISTER pair and the member from 55-65 to 49-55 µs; a millisecond more on a
      * REGISTER's answer is nothing to a phone.
      */
