@@ -2,6 +2,7 @@ package io.sipfleet.cluster.limits;
 
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
+import io.sipfleet.cluster.redis.DelayedFlush;
 import io.sipfleet.cluster.redis.LuaScript;
 import io.sipfleet.cluster.redis.RedisKeys;
 
@@ -14,8 +15,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 
 /**
@@ -62,7 +61,8 @@ public final class RedisChannelCounter implements ChannelCounter {
     /** Null: every release is a script of its own, at once. */
     private final ScheduledExecutorService flusher;
     private final ConcurrentHashMap<String, ConcurrentLinkedQueue<Pending>> pending = new ConcurrentHashMap<>();
-    private final AtomicBoolean flushScheduled = new AtomicBoolean();
+    /** Null when {@link #flusher} is. */
+    private final DelayedFlush releaseFlush;
 
     public RedisChannelCounter(RedisScriptingAsyncCommands<String, String> redis, String clusterId, Duration leaseTtl) {
         this(redis, clusterId, leaseTtl, null, null);
@@ -83,6 +83,7 @@ public final class RedisChannelCounter implements ChannelCounter {
     RedisChannelCounter(RedisScriptingAsyncCommands<String, String> redis, String clusterId, Duration leaseTtl,
                         LongSupplier testClock, ScheduledExecutorService flusher) {
         this.flusher = flusher;
+        this.releaseFlush = flusher == null ? null : new DelayedFlush(flusher, FLUSH_DELAY_MICROS, this::flushAll);
         this.redis = Objects.requireNonNull(redis, "redis");
         this.keys = new RedisKeys(clusterId);
         long ttl = leaseTtl.toMillis();
@@ -152,14 +153,7 @@ public final class RedisChannelCounter implements ChannelCounter {
             flush(scope); // unbatched: sent at once, with whatever else is queued for the scope
             return done;
         }
-        if (flushScheduled.compareAndSet(false, true)) {
-            try {
-                flusher.schedule(this::flushAll, FLUSH_DELAY_MICROS, TimeUnit.MICROSECONDS);
-            } catch (RuntimeException shutDown) {
-                flushScheduled.set(false);
-                flushAll();
-            }
-        }
+        releaseFlush.request();
         return done;
     }
 
@@ -175,7 +169,6 @@ public final class RedisChannelCounter implements ChannelCounter {
 
     /** Sends every queued release now (one script per scope and {@link #MAX_BATCH} keys); completes when all were applied. */
     public CompletableFuture<Void> flushAll() {
-        flushScheduled.set(false);
         List<CompletableFuture<?>> sent = new ArrayList<>();
         for (String scope : pending.keySet()) sent.addAll(flush(scope));
         return CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new));

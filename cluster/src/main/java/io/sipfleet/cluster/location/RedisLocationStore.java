@@ -5,6 +5,7 @@ import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
 import io.sipfleet.cluster.location.AorUpdate.Removal;
 import io.sipfleet.cluster.location.BindingListener.Cause;
 import io.sipfleet.cluster.location.RegistrationResult.Status;
+import io.sipfleet.cluster.redis.DelayedFlush;
 import io.sipfleet.cluster.redis.LuaScript;
 import io.sipfleet.cluster.redis.RedisKeys;
 import org.slf4j.Logger;
@@ -20,8 +21,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -94,11 +93,11 @@ public final class RedisLocationStore implements LocationStore {
 
     /** Null: every REGISTER is a script call of its own, at once. */
     private final ScheduledExecutorService flusher;
-    private final long windowMicros;
     private final int maxBatch;
     private final ConcurrentLinkedQueue<Waiting> waiting = new ConcurrentLinkedQueue<>();
     private final AtomicInteger waitingCount = new AtomicInteger();
-    private final AtomicBoolean flushScheduled = new AtomicBoolean();
+    /** Null when {@link #flusher} is. */
+    private final DelayedFlush registerFlush;
 
     /**
      * The store of cluster {@code clusterId} on {@code redis}, whose connection the caller owns.
@@ -132,8 +131,8 @@ public final class RedisLocationStore implements LocationStore {
         this.keys = new RedisKeys(clusterId);
         this.testClock = testClock;
         this.flusher = flusher;
-        this.windowMicros = windowMicros;
         this.maxBatch = maxBatch;
+        this.registerFlush = flusher == null ? null : new DelayedFlush(flusher, windowMicros, this::flushRegisters);
     }
 
     /** {@code SCRIPT LOAD} of this store's scripts (they also load themselves on first use). */
@@ -174,16 +173,8 @@ public final class RedisLocationStore implements LocationStore {
             }
             CompletableFuture<RegistrationResult> result = new CompletableFuture<>();
             waiting.add(new Waiting(aor, request, contacts, result));
-            if (waitingCount.incrementAndGet() >= maxBatch) {
-                flushRegisters();
-            } else if (flushScheduled.compareAndSet(false, true)) {
-                try {
-                    flusher.schedule(this::flushRegisters, windowMicros, TimeUnit.MICROSECONDS);
-                } catch (RuntimeException shutDown) {
-                    flushScheduled.set(false);
-                    flushRegisters();
-                }
-            }
+            if (waitingCount.incrementAndGet() >= maxBatch) flushRegisters();
+            else registerFlush.request();
             return result;
         } catch (RuntimeException e) {
             return CompletableFuture.failedStage(e);
@@ -211,7 +202,6 @@ public final class RedisLocationStore implements LocationStore {
 
     /** Sends every waiting REGISTER now, {@link #maxBatch} per script call, in arrival order. */
     private void flushRegisters() {
-        flushScheduled.set(false);
         for (;;) {
             List<Waiting> batch = new ArrayList<>(Math.min(maxBatch, 16));
             Waiting w;
