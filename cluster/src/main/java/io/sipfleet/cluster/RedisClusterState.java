@@ -232,8 +232,9 @@ public final class RedisClusterState implements AutoCloseable {
      * {@value #REGISTER_WINDOW_MICROS} µs for others ({@code -Dsipfleet.redis.registerWindowMicros};
      * 0 sends each at once), at most {@code -Dsipfleet.redis.registerBatch} (32) per call. In the
      * cluster benchmark (bench/RESULTS.md, "Batched REGISTERs") the window took Redis from 37 to 22 µs
-     * of CPU per REGISTER pair and the member from 55-65 to 49-55 µs; a millisecond more on a
-     * REGISTER's answer is nothing to a phone.
+     * of CPU per REGISTER pair and the member from 55-65 to 49-55 µs. The batch's one command then
+     * waits for the write window like any other ({@link #FLUSH_WINDOW_MICROS}), so a REGISTER's
+     * answer comes at most 2 ms later than unbatched: nothing to a phone.
      */
     static final long REGISTER_WINDOW_MICROS = 1_000;
 

@@ -91,12 +91,10 @@ public final class RedisLocationStore implements LocationStore {
     private record Waiting(String aor, RegisterRequest request, List<ContactUpdate> contacts,
                            CompletableFuture<RegistrationResult> result) {}
 
-    /** Null: every REGISTER is a script call of its own, at once. */
-    private final ScheduledExecutorService flusher;
     private final int maxBatch;
     private final ConcurrentLinkedQueue<Waiting> waiting = new ConcurrentLinkedQueue<>();
     private final AtomicInteger waitingCount = new AtomicInteger();
-    /** Null when {@link #flusher} is. */
+    /** Null: every REGISTER is a script call of its own, at once. */
     private final DelayedFlush registerFlush;
 
     /**
@@ -130,7 +128,6 @@ public final class RedisLocationStore implements LocationStore {
         this.redis = Objects.requireNonNull(redis, "redis");
         this.keys = new RedisKeys(clusterId);
         this.testClock = testClock;
-        this.flusher = flusher;
         this.maxBatch = maxBatch;
         this.registerFlush = flusher == null ? null : new DelayedFlush(flusher, windowMicros, this::flushRegisters);
     }
@@ -162,7 +159,7 @@ public final class RedisLocationStore implements LocationStore {
             Objects.requireNonNull(aor, "aor");
             Objects.requireNonNull(request, "request");
             List<ContactUpdate> contacts = AorUpdate.lastWins(request.contacts());
-            if (flusher == null) {
+            if (registerFlush == null) {
                 List<String> args = new ArrayList<>(9 + 6 * contacts.size());
                 args.add(now());
                 args.add(keys.prefix());
