@@ -61,7 +61,7 @@ class RedisClusterStateTest {
                 assertThat(get(sa.channels().tryAcquire("trunk", "call-1", 1))).isTrue();
                 assertThat(get(sb.channels().tryAcquire("trunk", "call-2", 1))).isFalse();
                 assertThat(get(sb.sweep())).isZero();                               // nothing expired
-                assertThat(redis.keys(cluster)).hasSize(6);   // aor, exp, own, cps, cps-seq, ch
+                assertThat(redis.keys(cluster)).hasSize(5);   // aor, exp, own, cps, ch
             } finally {
                 redis.deleteCluster(cluster);
             }

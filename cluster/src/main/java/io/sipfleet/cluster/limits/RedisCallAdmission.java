@@ -29,13 +29,11 @@ public final class RedisCallAdmission implements CallAdmission {
 
     private final RedisChannelCounter channels;
     private final RedisKeys keys;
-    private final String cpsSequence;
 
     /** Admission on the connection, keyspace, clock and lease TTL of {@code channels}. */
     public RedisCallAdmission(RedisChannelCounter channels) {
         this.channels = Objects.requireNonNull(channels, "channels");
         this.keys = channels.keys();
-        this.cpsSequence = keys.cpsSequence();
     }
 
     public static List<LuaScript> scripts() { return List.of(ADMIT); }
@@ -55,7 +53,7 @@ public final class RedisCallAdmission implements CallAdmission {
         List<RedisChannelCounter.Pending> releases = channelScope == null ? List.of()
                 : channels.drain(channelScope, MAX_PIGGYBACK);
         String cpsKey = keys.cps(server ? cpsScope : route ? routeScope : channelScope);
-        String[] k = {cpsKey, route ? keys.cps(routeScope) : cpsKey, cpsSequence,
+        String[] k = {cpsKey, route ? keys.cps(routeScope) : cpsKey,
                 channelScope != null ? keys.channels(channelScope) : cpsKey};
         String[] args = new String[8 + releases.size()];
         args[0] = channels.clock();

@@ -57,7 +57,7 @@ public final class RedisCpsLimiter implements CpsLimiter {
         if (limitPerSecond == 0) return REFUSED;
         try {
             Objects.requireNonNull(scope, "scope");
-            return ACQUIRE.<Long>run(redis, ScriptOutputType.INTEGER, new String[] {keys.cps(scope), keys.cpsSequence()},
+            return ACQUIRE.<Long>run(redis, ScriptOutputType.INTEGER, new String[] {keys.cps(scope)},
                     testClock == null ? "" : Long.toString(testClock.getAsLong()), Integer.toString(limitPerSecond),
                     Long.toString(WINDOW_MILLIS), Long.toString(KEY_TTL_MILLIS)).thenApply(r -> r == 1L);
         } catch (RuntimeException e) {

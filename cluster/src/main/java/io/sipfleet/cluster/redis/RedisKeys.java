@@ -11,7 +11,6 @@ import java.util.Objects;
  *   sf:{c}:exp              sorted set  every binding, by expiry (count, sweep)
  *   sf:{c}:own:&lt;memberId&gt;   set         bindings a switch owns (forEachOwnedBy)
  *   sf:{c}:cps:&lt;scope&gt;      sorted set  admissions of the last second, by Redis time; PEXPIRE 2 s
- *   sf:{c}:cps-seq          string      admission counter (unique sorted-set members)
  *   sf:{c}:ch:&lt;scope&gt;       sorted set  callKey -&gt; lease expiry; PEXPIRE past the newest lease
  * </pre>
  */
@@ -42,8 +41,6 @@ public final class RedisKeys {
     public String owner(String memberId) { return prefix + "own:" + memberId; }
 
     public String cps(String scope) { return prefix + "cps:" + scope; }
-
-    public String cpsSequence() { return prefix + "cps-seq"; }
 
     public String channels(String scope) { return prefix + "ch:" + scope; }
 

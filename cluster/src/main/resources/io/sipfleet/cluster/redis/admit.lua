@@ -2,7 +2,7 @@
 -- carrier route's CPS window and the channel lease, in that order, plus the releases of ended
 -- calls of the same channel scope queued since the last round trip (applied first, so the
 -- channels they free count for this call).
--- KEYS: 1 server CPS window, 2 route CPS window, 3 CPS sequence, 4 channel leases of the scope.
+-- KEYS: 1 server CPS window, 2 route CPS window, 3 channel leases of the scope.
 -- ARGV: 1 time, 2 server CPS limit (0 = not checked), 3 route CPS limit (0 = not checked),
 --       4 CPS window ms, 5 CPS key TTL ms, 6 callKey ('' = CPS only, no channel taken),
 --       7 channel limit, 8 lease TTL ms, 9.. callKeys to release first.
@@ -11,7 +11,7 @@
 -- Same order and rules as the separate scripts: a CPS slot taken by an attempt a later check
 -- refuses stays taken (CPS counts attempts, as the in-memory limiter does).
 local now = now_ms(ARGV[1])
-local ch, callKey = KEYS[4], ARGV[6]
+local ch, callKey = KEYS[3], ARGV[6]
 if callKey ~= '' or #ARGV >= 9 then purge(ch, now) end
 local freed = nil
 if #ARGV >= 9 then
@@ -25,9 +25,9 @@ local function verdict(v)
 end
 local window, cps_ttl = tonumber(ARGV[4]), ARGV[5]
 local limit = tonumber(ARGV[2])
-if limit > 0 and not cps_try(KEYS[1], KEYS[3], now, limit, window, cps_ttl) then return verdict(0) end
+if limit > 0 and not cps_try(KEYS[1], now, limit, window, cps_ttl) then return verdict(0) end
 limit = tonumber(ARGV[3])
-if limit > 0 and not cps_try(KEYS[2], KEYS[3], now, limit, window, cps_ttl) then return verdict(2) end
+if limit > 0 and not cps_try(KEYS[2], now, limit, window, cps_ttl) then return verdict(2) end
 if callKey == '' then return verdict(1) end
 if lease_try(ch, callKey, tonumber(ARGV[7]), now, tonumber(ARGV[8])) then return verdict(1) end
 return verdict(3)

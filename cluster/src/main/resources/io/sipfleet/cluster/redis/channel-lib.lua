@@ -4,10 +4,12 @@ local function purge(key, now)
   redis.call('ZREMRANGEBYSCORE', key, '-inf', fmt(now))
 end
 
--- The key outlives its newest lease by a second; never shortened (members may run other TTLs).
+-- The key outlives its newest lease by at least a second; never shortened (members may run
+-- other TTLs). Renewed with two seconds to spare, so under load one lease in a second pays for
+-- the PEXPIRE and the others only read the TTL.
 local function keep(key, ttl)
   local left = redis.call('PTTL', key)
-  if left < ttl + 1000 then redis.call('PEXPIRE', key, fmt(ttl + 1000)) end
+  if left < ttl + 1000 then redis.call('PEXPIRE', key, fmt(ttl + 2000)) end
 end
 
 -- Takes a lease for callKey if it holds one already (refreshed) or fewer than limit are held.

@@ -45,4 +45,34 @@ class RedisCpsLimiterTest extends CpsLimiterContract {
         assertThat(attempt("blocked", 0)).isFalse();                  // no round trip, no key
         assertThat(redis.sync().exists("sf:{" + CLUSTER + "}:cps:blocked")).isZero();
     }
+
+    /**
+     * On Redis's own clock: the key's TTL is renewed once per half-second, not per admission, yet
+     * it must outlive the newest admission by the window that admission still decides.
+     */
+    @Test
+    void theKeyOutlivesTheNewestAdmissionByAWindow() throws Exception {
+        redis.deleteCluster(CLUSTER);
+        CpsLimiter onRedisTime = new RedisCpsLimiter(redis.newConnection(), CLUSTER);
+        String key = "sf:{" + CLUSTER + "}:cps:trunk";
+        for (int i = 0; i < 12; i++) {
+            assertThat(onRedisTime.tryAcquire("trunk", 1000).toCompletableFuture().get(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(redis.sync().pttl(key)).as("TTL after admission %d", i).isGreaterThanOrEqualTo(RedisCpsLimiter.WINDOW_MILLIS);
+            Thread.sleep(70);                                        // 12 admissions over ~0.8 s: two or three half-seconds
+        }
+        assertThat(redis.sync().zcard(key)).isEqualTo(12);           // unique names without a sequence key
+    }
+
+    /** Admissions in one millisecond are each recorded (names "<time>:<count>" never collide). */
+    @Test
+    void admissionsInOneMillisecondAreEachCounted() {
+        int admitted = 0;
+        for (int i = 0; i < 60; i++) if (attempt("burst", 50)) admitted++;
+        assertThat(admitted).isEqualTo(50);
+        assertThat(redis.sync().zcard("sf:{" + CLUSTER + "}:cps:burst")).isEqualTo(50);
+        now.addAndGet(999);
+        assertThat(attempt("burst", 50)).isFalse();
+        now.addAndGet(1);
+        assertThat(attempt("burst", 50)).isTrue();
+    }
 }
