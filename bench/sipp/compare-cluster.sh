@@ -10,8 +10,8 @@
 # same machine, same run. For each scenario: rate-ladder.sh on the single switch, then on
 # member A (SERVER_PID = A: the member's own CPU per operation), then one step at the fixed
 # CPU rate against A with SERVER_PID = redis-server, which gives the store's CPU per
-# operation (every REGISTER is one script, every call a lookup and one admission script: CPS
-# windows + channel lease; the lease release rides on a later admission or a batched release
+# operation (REGISTERs go in batched scripts, every call is one script: the callee's lookup,
+# CPS windows + channel lease; the lease release rides on a later admission or a batched release
 # script). The summary gives per scenario the highest rate each
 # held, CPU µs per operation at the fixed rate (member, Redis, member + Redis) and the ratio
 # member / single, with the goal: a member keeps >= 80 % of a single switch's rate.
@@ -23,7 +23,9 @@
 # Environment (defaults in brackets):
 #   SCENARIOS       ["register call"]
 #   REG_RATES       REGISTER ladder, pairs/s ["1000 2000 4000 8000 12000 16000"]
-#   CALL_RATES      call ladder, calls/s ["500 1000 2000 3000 4000 5000"]
+#   CALL_RATES      call ladder, calls/s ["500 1000 2000 3000 3500 4000 4500 5000 5500 6000"]:
+#                   steps of 500 where the two part, so the ratio is not 0.75 for want of a
+#                   step between 3000 and 4000
 #   REG_CPU_RATE    fixed rate for the CPU comparison (REGISTER) [1000]
 #   CALL_CPU_RATE   fixed rate for the CPU comparison (calls) [500]
 #   STEP_SECONDS    seconds per step [20]
@@ -59,7 +61,7 @@ realm="sipfleet.local"
 
 scenarios="${SCENARIOS:-register call}"
 reg_rates="${REG_RATES:-1000 2000 4000 8000 12000 16000}"
-call_rates="${CALL_RATES:-500 1000 2000 3000 4000 5000}"
+call_rates="${CALL_RATES:-500 1000 2000 3000 3500 4000 4500 5000 5500 6000}"
 reg_cpu_rate="${REG_CPU_RATE:-1000}"
 call_cpu_rate="${CALL_CPU_RATE:-500}"
 step_seconds="${STEP_SECONDS:-20}"

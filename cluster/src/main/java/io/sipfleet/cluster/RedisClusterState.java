@@ -129,8 +129,10 @@ public final class RedisClusterState implements AutoCloseable {
         // Channel releases are batched: they ride on the next admission (one script for CPS + lease)
         // or go together at most a few ms later, on the SIP loops when they are shared.
         this.channels = new RedisChannelCounter(redis, clusterId, leaseTtl, flusher);
-        this.state = new ClusterState(locationStore(redis, clusterId, flusher), new RedisCpsLimiter(redis, clusterId),
-                channels, health, new RedisCallAdmission(channels));
+        RedisLocationStore location = locationStore(redis, clusterId, flusher);
+        // The admission also reads a callee's bindings: a call to a subscriber is one round trip.
+        this.state = new ClusterState(location, new RedisCpsLimiter(redis, clusterId),
+                channels, health, new RedisCallAdmission(channels, location));
         client.addListener(new RedisConnectionStateListener() {
             @Override public void onRedisConnected(RedisChannelHandler<?, ?> c, SocketAddress address) { changed(true); }
             @Override public void onRedisDisconnected(RedisChannelHandler<?, ?> c) { changed(false); }

@@ -222,26 +222,67 @@ public final class SwitchCore implements TransactionUser {
     private void initial(ServerTransaction tx, SipRequest request, Peer from) {
         boolean handedOver = fromMember(from) && isFailover(request);
         boolean member = fromMember(from) && !handedOver;
+        if (request.method() == Methods.INVITE && !member) {
+            String aor = router.subscriberAor(request);
+            if (aor != null) {
+                inviteToSubscriber(tx, request, from, aor, handedOver);
+                return;
+            }
+        }
         router.route(request, member).whenComplete((decision, error) -> {
             if (error != null) {
-                // The location store could not be read (a cluster's Redis down): the user may
-                // well be registered, so "try later" (480 + Retry-After), as LocationStore says.
-                log.warn("switch: routing {} {}: location unavailable: {}", request.method(), request.callId(), error.toString());
-                if (request.method() == Methods.INVITE) metrics.call("location_unavailable");
-                tx.respond(Responses.create(request, 480, "Temporarily Unavailable", tx.toTag(),
-                        new HeaderField("Retry-After", "5")));
+                locationUnavailable(tx, request, error);
                 return;
             }
             switch (decision) {
-                case RouteDecision.Reject r -> {
-                    tx.respond(r.status(), r.reason());
-                    if (request.method() == Methods.INVITE) metrics.call("rejected-" + r.status());
-                }
+                case RouteDecision.Reject r -> reject(tx, request, r);
                 case RouteDecision.ToUser u when member && request.method() == Methods.INVITE -> relayed(tx, request, from, u);
                 case RouteDecision.ToUser u -> forwardNew(tx, request, from, u.targets(), u.aor(), null, null, 0, handedOver);
                 case RouteDecision.ToCarrier c -> forwardNew(tx, request, from, List.of(c.target()),
                         c.route().name(), c.route().gateway(), c.route().name(), c.route().cpsLimit(), handedOver);
             }
+        });
+    }
+
+    /**
+     * The location store could not be read (a cluster's Redis down): the user may well be
+     * registered, so "try later" (480 + Retry-After), as LocationStore says.
+     */
+    private void locationUnavailable(ServerTransaction tx, SipRequest request, Throwable error) {
+        log.warn("switch: routing {} {}: location unavailable: {}", request.method(), request.callId(), error.toString());
+        if (request.method() == Methods.INVITE) metrics.call("location_unavailable");
+        tx.respond(Responses.create(request, 480, "Temporarily Unavailable", tx.toTag(),
+                new HeaderField("Retry-After", "5")));
+    }
+
+    private void reject(ServerTransaction tx, SipRequest request, RouteDecision.Reject r) {
+        tx.respond(r.status(), r.reason());
+        if (request.method() == Methods.INVITE) metrics.call("rejected-" + r.status());
+    }
+
+    /**
+     * A new INVITE to one of our subscribers: the callee's bindings and the call's admission in one
+     * step (one round trip on a cluster's Redis, where the lookup and then the admission took two),
+     * then routed as {@link Router#route} would. A callee with no live binding took nothing and
+     * gets 404, unless a location-sharing peer holds one: that call is admitted now, as any other.
+     */
+    private void inviteToSubscriber(ServerTransaction tx, SipRequest request, Peer from, String aor, boolean handedOver) {
+        calls.admitCallee(request, from, !handedOver, router.location(), aor).whenComplete((call, error) -> {
+            if (error != null) {
+                locationUnavailable(tx, request, error);
+                return;
+            }
+            RouteDecision decision = router.toUser(aor, call.bindings());
+            if (decision instanceof RouteDecision.ToUser u) {
+                if (call.admission() == null) forwardNew(tx, request, from, u.targets(), u.aor(), null, null, 0, handedOver);
+                else afterAdmission(tx, request, from, u.targets(), u.aor(), null, handedOver, call.admission(), null);
+                return;
+            }
+            RouteDecision.Reject r = (RouteDecision.Reject) decision;
+            // Bindings, but none routable (unparsable, or a member with no address): the call was
+            // admitted, so it ends here like any failed call, giving its channel back.
+            if (call.admission() == Admission.ADMITTED) calls.onFinal(request.callId(), r.status(), null, null);
+            reject(tx, request, r);
         });
     }
 
@@ -253,31 +294,36 @@ public final class SwitchCore implements TransactionUser {
             proxy.forward(tx, request, from, targets, dialogCreating, CallEvents.NONE);
             return;
         }
-        calls.admit(request, from, routeScope, routeCps, !handedOver).whenComplete((admission, error) -> {
-            if (error != null) {
-                // Fail closed: without the shared store the cluster's limits cannot be checked, and
-                // admitting blindly would let every member take its own full limit.
-                log.error("switch: limits unavailable for {}", request.callId(), error);
-                metrics.call("limits_unavailable");
-                tx.respond(Responses.create(request, 503, "Limits Unavailable", tx.toTag(),
-                        new HeaderField("Retry-After", "1")));
-                return;
-            }
-            if (admission == Admission.MEMBER_CHANNEL_LIMIT && !handedOver) {
-                memberFailover(tx, request, from);
-                return;
-            }
-            if (admission != Admission.ADMITTED) {
-                overCapacity(tx, request, admission);
-                return;
-            }
-            calls.routed(request.callId(), route, gateway);
-            metrics.call("admitted");
-            calls.channelsChanged(metrics::channelsInUse);
-            proxy.forward(tx, request, from, targets, true, (response, target) ->
-                    calls.onFinal(request.callId(), response.statusCode(),
-                            target == null ? null : target.destination(), response.to().tag()));
-        });
+        calls.admit(request, from, routeScope, routeCps, !handedOver).whenComplete((admission, error) ->
+                afterAdmission(tx, request, from, targets, route, gateway, handedOver, admission, error));
+    }
+
+    /** A new INVITE's admission is known: forwarded, failed over to a member with room, or refused. */
+    private void afterAdmission(ServerTransaction tx, SipRequest request, Peer from, List<Target> targets, String route,
+                                String gateway, boolean handedOver, Admission admission, Throwable error) {
+        if (error != null) {
+            // Fail closed: without the shared store the cluster's limits cannot be checked, and
+            // admitting blindly would let every member take its own full limit.
+            log.error("switch: limits unavailable for {}", request.callId(), error);
+            metrics.call("limits_unavailable");
+            tx.respond(Responses.create(request, 503, "Limits Unavailable", tx.toTag(),
+                    new HeaderField("Retry-After", "1")));
+            return;
+        }
+        if (admission == Admission.MEMBER_CHANNEL_LIMIT && !handedOver) {
+            memberFailover(tx, request, from);
+            return;
+        }
+        if (admission != Admission.ADMITTED) {
+            overCapacity(tx, request, admission);
+            return;
+        }
+        calls.routed(request.callId(), route, gateway);
+        metrics.call("admitted");
+        calls.channelsChanged(metrics::channelsInUse);
+        proxy.forward(tx, request, from, targets, true, (response, target) ->
+                calls.onFinal(request.callId(), response.statusCode(),
+                        target == null ? null : target.destination(), response.to().tag()));
     }
 
     /**

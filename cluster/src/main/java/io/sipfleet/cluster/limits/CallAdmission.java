@@ -1,5 +1,9 @@
 package io.sipfleet.cluster.limits;
 
+import io.sipfleet.cluster.location.Binding;
+import io.sipfleet.cluster.location.LocationStore;
+
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -30,6 +34,35 @@ public interface CallAdmission {
      */
     CompletionStage<Verdict> admit(String cpsScope, int cpsLimit, String routeScope, int routeCps,
                                    String channelScope, String callKey, int channelLimit);
+
+    /**
+     * A call to a subscriber: the callee's bindings and, when it has a live one, the call's admission
+     * in the same step ({@code admit} with no carrier route). No live binding: nothing is taken and
+     * {@code verdict} is null (the switch answers 404, or admits separately a call it routes to a
+     * location-sharing peer). A Redis store whose location is {@code location} does it all in one
+     * round trip ({@link RedisCallAdmission}); this default looks up, then admits.
+     *
+     * @param bindings the AoR's live bindings, as {@link LocationStore#lookup} gives them
+     * @param verdict  null when there was no live binding and so no admission
+     */
+    record CalleeAdmission(List<Binding> bindings, Verdict verdict) {
+        public CalleeAdmission {
+            bindings = List.copyOf(bindings);
+        }
+    }
+
+    /**
+     * Looks {@code aor} up in {@code location} and admits the call when it has a live binding
+     * (arguments as {@link #admit}, without a carrier route).
+     */
+    default CompletionStage<CalleeAdmission> admitCallee(LocationStore location, String aor, String cpsScope,
+                                                        int cpsLimit, String channelScope, String callKey,
+                                                        int channelLimit) {
+        return location.lookup(aor).thenCompose(bindings -> bindings.isEmpty()
+                ? CompletableFuture.completedStage(new CalleeAdmission(bindings, null))
+                : admit(cpsScope, cpsLimit, null, 0, channelScope, callKey, channelLimit)
+                        .thenApply(v -> new CalleeAdmission(bindings, v)));
+    }
 
     /** Admission through the two limiters, one call after the other (for stores in this process). */
     static CallAdmission of(CpsLimiter cps, ChannelCounter channels) {

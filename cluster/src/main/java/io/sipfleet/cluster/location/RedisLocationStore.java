@@ -107,8 +107,8 @@ public final class RedisLocationStore implements LocationStore {
         this(redis, clusterId, null);
     }
 
-    /** {@code testClock}: the time the scripts use instead of Redis TIME; null for TIME. */
-    RedisLocationStore(RedisScriptingAsyncCommands<String, String> redis, String clusterId, LongSupplier testClock) {
+    /** {@code testClock}: the time the scripts use instead of Redis TIME (tests step through expiries); null for TIME. */
+    public RedisLocationStore(RedisScriptingAsyncCommands<String, String> redis, String clusterId, LongSupplier testClock) {
         this(redis, clusterId, testClock, null, 0, 1);
     }
 
@@ -140,18 +140,28 @@ public final class RedisLocationStore implements LocationStore {
         try {
             Objects.requireNonNull(aor, "aor");
             return LOOKUP.<List<Object>>run(redis, ScriptOutputType.MULTI, new String[] {keys.aor(aor)}, now())
-                    .thenApply(reply -> {
-                        List<Binding> out = new ArrayList<>((reply.size() - 1) / 2);
-                        for (int i = 1; i + 1 < reply.size(); i += 2) {
-                            out.add(PackedBinding.decode(aor, (String) reply.get(i), (String) reply.get(i + 1)));
-                        }
-                        out.sort(AorUpdate.ORDER);
-                        return List.copyOf(out);
-                    });
+                    .thenApply(reply -> bindings(aor, reply, 1));
         } catch (RuntimeException e) {
             return CompletableFuture.failedStage(e);
         }
     }
+
+    /**
+     * The bindings of {@code aor} in a script reply that lists them from {@code from} on as
+     * (contact, packed binding) pairs ({@code location-lookup.lua}, {@code admit-callee.lua}), in
+     * lookup order.
+     */
+    public static List<Binding> bindings(String aor, List<Object> reply, int from) {
+        List<Binding> out = new ArrayList<>(Math.max(0, (reply.size() - from) / 2));
+        for (int i = from; i + 1 < reply.size(); i += 2) {
+            out.add(PackedBinding.decode(aor, (String) reply.get(i), (String) reply.get(i + 1)));
+        }
+        out.sort(AorUpdate.ORDER);
+        return List.copyOf(out);
+    }
+
+    /** The key of {@code aor}'s bindings (scripts that read them alongside other keys). */
+    public String aorKey(String aor) { return keys.aor(aor); }
 
     @Override
     public CompletionStage<RegistrationResult> register(String aor, RegisterRequest request) {

@@ -1,33 +1,9 @@
--- admit: the whole admission of a new call in one round trip: the switch's CPS window, the
--- carrier route's CPS window and the channel lease, in that order, plus the releases of ended
--- calls of the same channel scope queued since the last round trip (applied first, so the
--- channels they free count for this call).
--- KEYS: 1 server CPS window, 2 route CPS window, 3 channel leases of the scope.
--- ARGV: 1 time, 2 server CPS limit (0 = not checked), 3 route CPS limit (0 = not checked),
---       4 CPS window ms, 5 CPS key TTL ms, 6 callKey ('' = CPS only, no channel taken),
---       7 channel limit, 8 lease TTL ms, 9.. callKeys to release first.
--- Returns the verdict, 1 admitted, 0 refused by the server CPS, 2 by the route CPS, 3 by the
--- channel limit; with releases, { verdict, then per released key 1 (freed) or 0 }.
--- Same order and rules as the separate scripts: a CPS slot taken by an attempt a later check
--- refuses stays taken (CPS counts attempts, as the in-memory limiter does).
+-- admit: the whole admission of a new call in one round trip (admit_call in admit-lib.lua), after
+-- the queued releases of the same channel scope (release_queued). KEYS and ARGV: admit-lib.lua.
+-- Returns the verdict (admit_call); with releases, { verdict, then per released key 1 or 0 }.
 local now = now_ms(ARGV[1])
-local ch, callKey = KEYS[3], ARGV[6]
-if callKey ~= '' or #ARGV >= 9 then purge(ch, now) end
-local freed = nil
-if #ARGV >= 9 then
-  freed = { 0 }
-  for i = 9, #ARGV do freed[i - 7] = redis.call('ZREM', ch, ARGV[i]) end
-end
-local function verdict(v)
-  if freed == nil then return v end
-  freed[1] = v
-  return freed
-end
-local window, cps_ttl = tonumber(ARGV[4]), ARGV[5]
-local limit = tonumber(ARGV[2])
-if limit > 0 and not cps_try(KEYS[1], now, limit, window, cps_ttl) then return verdict(0) end
-limit = tonumber(ARGV[3])
-if limit > 0 and not cps_try(KEYS[2], now, limit, window, cps_ttl) then return verdict(2) end
-if callKey == '' then return verdict(1) end
-if lease_try(ch, callKey, tonumber(ARGV[7]), now, tonumber(ARGV[8])) then return verdict(1) end
-return verdict(3)
+local freed = release_queued(now)
+local v = admit_call(now)
+if freed == nil then return v end
+freed[1] = v
+return freed

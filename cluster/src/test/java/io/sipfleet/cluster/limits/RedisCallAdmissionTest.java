@@ -47,7 +47,8 @@ class RedisCallAdmissionTest extends CallAdmissionContract {
     void create(LongSupplier millis, Duration ttl) {
         redis.deleteCluster(CLUSTER);
         channels = counter = new RedisChannelCounter(redis.newConnection(), CLUSTER, ttl, millis, flusher);
-        admission = new RedisCallAdmission(counter);
+        location = new io.sipfleet.cluster.location.RedisLocationStore(redis.newConnection(), CLUSTER, millis);
+        admission = new RedisCallAdmission(counter, (io.sipfleet.cluster.location.RedisLocationStore) location);
     }
 
     /** Holds the flusher's only thread until the returned latch is counted down: no timer flush meanwhile. */
@@ -131,5 +132,38 @@ class RedisCallAdmissionTest extends CallAdmissionContract {
         counter.flushAll().get(1, TimeUnit.SECONDS);
         assertThat(a).isCompletedWithValue(true);
         unblock.countDown();
+    }
+
+    /**
+     * One round trip: the callee is read in the admission's own script, never through the location
+     * store's connection (closed here, so a separate lookup would fail), and the releases queued for
+     * the scope ride along as with admit.
+     */
+    @Test
+    void calleeIsReadInTheAdmissionScriptWithTheQueuedReleases() throws Exception {
+        register("sip:19999@203.0.113.7:40123", 3600);
+        var closed = redis.newConnection();
+        var sameKeyspace = new io.sipfleet.cluster.location.RedisLocationStore(closed, CLUSTER, now::get);
+        closed.getStatefulConnection().close();
+        var oneTrip = new RedisCallAdmission(counter, sameKeyspace);
+        assertThat(oneTrip.admit("cps:cluster", 0, null, 0, "cluster", "c0", NO_LIMIT).toCompletableFuture().join())
+                .isEqualTo(Verdict.ADMITTED);
+        CountDownLatch flusherHeld = blockFlusher();
+        try {
+            var released = channels.release("cluster", "c0").toCompletableFuture();
+            CallAdmission.CalleeAdmission a = oneTrip.admitCallee(sameKeyspace, CALLEE, "cps:cluster", 5, "cluster", "c1", 1)
+                    .toCompletableFuture().get(5, TimeUnit.SECONDS);
+            assertThat(a.verdict()).isEqualTo(Verdict.ADMITTED);             // c0's channel freed first
+            assertThat(a.bindings()).extracting(io.sipfleet.cluster.location.Binding::contact)
+                    .containsExactly("sip:19999@203.0.113.7:40123");
+            assertThat(released.get(5, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            flusherHeld.countDown();
+        }
+        assertThat(count()).isEqualTo(1);
+        // a store the admission was not given: looked up through it, which fails here
+        var other = new RedisCallAdmission(counter, null);
+        assertThat(other.admitCallee(sameKeyspace, CALLEE, "cps:cluster", 5, "cluster", "c2", 2).toCompletableFuture())
+                .failsWithin(5, TimeUnit.SECONDS);
     }
 }

@@ -6,6 +6,8 @@ import io.sipfleet.cluster.limits.ChannelCounter;
 import io.sipfleet.cluster.limits.CpsLimiter;
 import io.sipfleet.cluster.limits.InMemoryChannelCounter;
 import io.sipfleet.cluster.limits.InMemoryCpsLimiter;
+import io.sipfleet.cluster.location.Binding;
+import io.sipfleet.cluster.location.LocationStore;
 import io.sipfleet.sip.message.SipRequest;
 import io.sipfleet.sip.transport.Peer;
 import io.sipfleet.switching.cdr.Cdr;
@@ -162,6 +164,42 @@ public final class CallTracker {
         }).thenCompose(stage -> stage);
     }
 
+    /**
+     * A call to a subscriber: the callee's live bindings and the call's admission.
+     *
+     * @param admission null when the callee had no live binding in the store: nothing was taken
+     */
+    public record CalleeCall(List<Binding> bindings, Admission admission) {}
+
+    /**
+     * A new INVITE to subscriber {@code aor}: looks up its bindings in {@code location} and, when
+     * it has one, admits the call as {@link #admit} does (no carrier route), in one step: one round
+     * trip on a cluster's Redis ({@link CallAdmission#admitCallee}). No fail-open fallback here: a
+     * store that cannot be read cannot say where the callee is either, so the stage fails.
+     */
+    public CompletionStage<CalleeCall> admitCallee(SipRequest invite, Peer from, boolean countCps,
+                                                   LocationStore location, String aor) {
+        Limits l = limits;
+        var found = new java.util.concurrent.atomic.AtomicReference<List<Binding>>();
+        CallAdmission withLookup = (cpsScope, cps, route, routeCps, channelScope, key, channelLimit) ->
+                admission.admitCallee(location, aor, cpsScope, cps, channelScope, key, channelLimit).thenApply(r -> {
+                    found.set(r.bindings());
+                    return r.verdict();
+                });
+        return admitWith(withLookup, invite, from, null, 0, countCps, l, l.cpsLimit(), l.channelLimit(), false)
+                .thenCompose(admitted -> {
+                    List<Binding> bindings = found.get();
+                    if (bindings != null) return CompletableFuture.completedFuture(new CalleeCall(bindings, admitted));
+                    // This member's cap was full with no CPS limit to count: the refusal needed no
+                    // round trip, the lookup still does.
+                    return location.lookup(aor).thenApply(b -> new CalleeCall(b, b.isEmpty() ? null : admitted));
+                });
+    }
+
+    /**
+     * @return the admission; null when {@code admitter} did not admit at all (a callee without a
+     *         live binding, {@link #admitCallee}), which takes nothing
+     */
     private CompletionStage<Admission> admitWith(CallAdmission admitter, SipRequest invite, Peer from,
                                                  String routeScope, int routeCps, boolean countCps,
                                                  Limits l, int cpsLimit, int channelLimit, boolean local) {
@@ -181,6 +219,10 @@ public final class CallTracker {
                     .thenApply(v -> refusal(v, Admission.MEMBER_CHANNEL_LIMIT));
         }
         return admitter.admit(cpsScope, serverCps, route, routeLimit, serverScope(), key, limit).handle((verdict, error) -> {
+            if (error == null && verdict == null) {
+                if (capped) ownChannels.decrementAndGet();
+                return null;
+            }
             if (error != null || verdict != CallAdmission.Verdict.ADMITTED) {
                 if (capped) ownChannels.decrementAndGet();
                 if (error != null) throw error instanceof CompletionException ce ? ce : new CompletionException(error);
@@ -371,6 +413,7 @@ public final class CallTracker {
 
     /** Why a call was refused: a CPS window's verdict as it is, else {@code channels} (whose limit refused it). */
     private static Admission refusal(CallAdmission.Verdict v, Admission channels) {
+        if (v == null) return null;                                   // not admitted at all (admitCallee)
         return switch (v) {
             case CPS_LIMIT -> Admission.CPS_LIMIT;
             case ROUTE_CPS_LIMIT -> Admission.ROUTE_CPS_LIMIT;

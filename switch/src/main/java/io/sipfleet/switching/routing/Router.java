@@ -80,6 +80,32 @@ public final class Router {
     }
 
     /**
+     * The AoR of the subscriber the Request-URI names (one of ours, as {@link #route} reads it), or
+     * null when the request is routed otherwise (carrier route, 404, 416). A switch that calls it
+     * looks the bindings up itself (with the call's admission, in one round trip) and then asks
+     * {@link #toUser(String, List)} for the decision.
+     */
+    public String subscriberAor(SipRequest request) {
+        if (request.requestUri() instanceof SipUri s && s.user() != null && self.isLocal(s)) {
+            String aor = aorOf(s);
+            if (isSubscriber(aor)) return aor;
+        }
+        return null;
+    }
+
+    /** The location store subscribers' bindings are read from. */
+    public LocationStore location() { return location; }
+
+    /**
+     * The decision for a request to subscriber {@code aor} (not relayed by a member) whose live
+     * bindings are {@code bindings}: as {@link #route} decides once it has looked them up.
+     */
+    public RouteDecision toUser(String aor, List<Binding> bindings) {
+        SwitchConfig c = config.get();
+        return toTargets(aor, c, members(c), bindings, false);
+    }
+
+    /**
      * @param fromMember the request was relayed by a fellow cluster member: it already sent the
      *                   other members' bindings their share, so only this member's own bindings
      *                   are targets (no second relay, no loop).
