@@ -36,6 +36,10 @@
 #                   the callee up in Redis and relays to B, which holds its flow) [a]
 #   CPS_LIMIT, CHANNEL_LIMIT  limits of both servers [100000, 100000]
 #   REDIS_PORT      port of the benchmark's own redis-server [6392]
+#   INTERLEAVE      1: the two ladders run step by step, single and member taking turns at
+#                   going first at each rate, each until its first failure (so the machine's
+#                   drift over a run does not all land on the member, whose ladder came
+#                   second); 0: the single's whole ladder, then the member's [1]
 #   SINGLE          0: skip the single switch's ladders (A/B runs of member variants) [1]
 #   MEMBER          0: skip the member's and Redis's ladders (profiling the single switch) [1]
 #   QUIET_OTHER, QUIET_WAIT, RERUN_OTHER, RERUNS   as in rate-ladder.sh [30, 30, 50, 1]
@@ -252,6 +256,7 @@ ladder() {  # label pid addr uas scenario [rates] [warm]
     *) die "unknown scenario $scen (register, call)" ;;
   esac
   [ -n "${6:-}" ] && rates="$6"
+  [ "$rates" = none ] && rates=""
   [ $# -ge 7 ] && warm="$7"
   echo
   echo "== $label $scen (udp) =="
@@ -261,21 +266,60 @@ ladder() {  # label pid addr uas scenario [rates] [warm]
       >"$out_dir/warmup-$label-$scen.txt" 2>&1 || true
     echo "(warm-up: ${warm#*:} s at ${warm%%:*}/s, not recorded: $out_dir/warmup-$label-$scen.txt)"
   fi
+  [ -n "$rates" ] || return 0
   # shellcheck disable=SC2086 # rates is a list
   env "${env[@]}" STEP_SECONDS="$step_seconds" OUT_DIR="$out_dir" TSV="$tsv" \
     "$here/rate-ladder.sh" "$addr" u1 "$file" $rates || echo "(ladder stopped with an error, see above)"
 }
 
+# Whether label $1's last recorded step of scenario $2 held (yes/no; empty before its first).
+last_held() {
+  awk -F'\t' -v l="$1" -v s="$2" '$1 == l && $2 == s && $10 != "dist" { h = $10 } END { print h }' "$tsv"
+}
+
+# INTERLEAVE=1: both warm up, then each rate is run on both, the two taking turns at going first,
+# until each has failed once: a drift of the machine over the run (the later ladder was the
+# member's, every time) lands on both sides alike.
+interleaved() {  # scenario
+  local scen="$1" tsv_scen rates i=0 first second rate
+  tsv_scen="$scen"; [ "$scen" = call ] && tsv_scen=call-uac
+  rates="$reg_rates"; [ "$scen" = call ] && rates="$call_rates"
+  ladder single "$single_pid" "$single_addr" "$single_uas" "$scen" none
+  settle "$single_pid" single
+  ladder member "$member_pid" "$member_addr" "$cluster_uas" "$scen" none
+  settle "$member_pid" member
+  for rate in $rates; do
+    if [ $((i % 2)) = 0 ]; then first=single; second=member; else first=member; second=single; fi
+    i=$((i + 1))
+    for side in $first $second; do
+      [ "$(last_held "$side" "$tsv_scen")" = no ] && continue
+      if [ "$side" = single ]; then
+        ladder single "$single_pid" "$single_addr" "$single_uas" "$scen" "$rate" ""
+        settle "$single_pid" single
+      else
+        ladder member "$member_pid" "$member_addr" "$cluster_uas" "$scen" "$rate" ""
+        settle "$member_pid" member
+      fi
+    done
+    [ "$(last_held single "$tsv_scen")" = no ] && [ "$(last_held member "$tsv_scen")" = no ] && break
+  done
+  return 0
+}
+
 started="$(date +%s)"
 for scenario in $scenarios; do
   fixed="$reg_cpu_rate"; [ "$scenario" = call ] && fixed="$call_cpu_rate"
-  if [ "${SINGLE:-1}" != 0 ]; then
-    ladder single "$single_pid" "$single_addr" "$single_uas" "$scenario"
-    settle "$single_pid" single
+  if [ "${INTERLEAVE:-1}" = 1 ] && [ "${SINGLE:-1}" != 0 ] && [ "${MEMBER:-1}" != 0 ]; then
+    interleaved "$scenario"
+  else
+    if [ "${SINGLE:-1}" != 0 ]; then
+      ladder single "$single_pid" "$single_addr" "$single_uas" "$scenario"
+      settle "$single_pid" single
+    fi
+    [ "${MEMBER:-1}" = 0 ] && continue
+    ladder member "$member_pid" "$member_addr" "$cluster_uas" "$scenario"
+    settle "$member_pid" member
   fi
-  [ "${MEMBER:-1}" = 0 ] && continue
-  ladder member "$member_pid" "$member_addr" "$cluster_uas" "$scenario"
-  settle "$member_pid" member
   # the store's share: one step at the fixed rate on A, CPU of redis-server per operation
   ladder redis "$redis_pid" "$member_addr" "$cluster_uas" "$scenario" "$fixed" ""
   settle "$member_pid" member
