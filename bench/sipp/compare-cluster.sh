@@ -281,7 +281,7 @@ last_held() {
 # until each has failed once: a drift of the machine over the run (the later ladder was the
 # member's, every time) lands on both sides alike.
 interleaved() {  # scenario
-  local scen="$1" tsv_scen rates i=0 first second rate
+  local scen="$1" tsv_scen rates i=0 first second rate side
   tsv_scen="$scen"; [ "$scen" = call ] && tsv_scen=call-uac
   rates="$reg_rates"; [ "$scen" = call ] && rates="$call_rates"
   ladder single "$single_pid" "$single_addr" "$single_uas" "$scen" none

@@ -212,9 +212,9 @@ public final class RedisClusterState implements AutoCloseable {
      * {@link LoopBatchedWrites}. {@code -Dsipfleet.redis.batchWrites=false} writes each at once.
      * Why a window and not the round: at the rates a 2-core node sees, a round holds one datagram,
      * so per-round batching batched nothing (cluster run 3 in bench/RESULTS.md: worse); with a 1 ms
-     * window, calls (two commands each) cost the member 224 instead of 257-266 µs and Redis 64
-     * instead of 79 µs at 2 000 calls/s (the call A/B of 2026-12-07). A call waits at most 2 ms more
-     * for its answer (the lookup, then the admission).
+     * window, calls (then two commands each: lookup, admission) cost the member 224 instead of
+     * 257-266 µs and Redis 64 instead of 79 µs at 2 000 calls/s (the call A/B of 2026-12-07). A
+     * call is one command now ({@code admit-callee.lua}), so it waits at most 1 ms more.
      */
     static final long FLUSH_WINDOW_MICROS = 1_000;
 

@@ -222,14 +222,12 @@ public final class SwitchCore implements TransactionUser {
     private void initial(ServerTransaction tx, SipRequest request, Peer from) {
         boolean handedOver = fromMember(from) && isFailover(request);
         boolean member = fromMember(from) && !handedOver;
-        if (request.method() == Methods.INVITE && !member) {
-            String aor = router.subscriberAor(request);
-            if (aor != null) {
-                inviteToSubscriber(tx, request, from, aor, handedOver);
-                return;
-            }
+        String aor = router.subscriberAor(request);
+        if (aor != null && request.method() == Methods.INVITE && !member) {
+            inviteToSubscriber(tx, request, from, aor, handedOver);
+            return;
         }
-        router.route(request, member).whenComplete((decision, error) -> {
+        router.route(request, member, aor).whenComplete((decision, error) -> {
             if (error != null) {
                 locationUnavailable(tx, request, error);
                 return;

@@ -58,10 +58,8 @@ public final class RedisChannelCounter implements ChannelCounter {
     private final RedisKeys keys;
     private final String ttlMillis;
     private final LongSupplier testClock;
-    /** Null: every release is a script of its own, at once. */
-    private final ScheduledExecutorService flusher;
     private final ConcurrentHashMap<String, ConcurrentLinkedQueue<Pending>> pending = new ConcurrentHashMap<>();
-    /** Null when {@link #flusher} is. */
+    /** Null: every release is a script of its own, at once. */
     private final DelayedFlush releaseFlush;
 
     public RedisChannelCounter(RedisScriptingAsyncCommands<String, String> redis, String clusterId, Duration leaseTtl) {
@@ -82,7 +80,6 @@ public final class RedisChannelCounter implements ChannelCounter {
 
     RedisChannelCounter(RedisScriptingAsyncCommands<String, String> redis, String clusterId, Duration leaseTtl,
                         LongSupplier testClock, ScheduledExecutorService flusher) {
-        this.flusher = flusher;
         this.releaseFlush = flusher == null ? null : new DelayedFlush(flusher, FLUSH_DELAY_MICROS, this::flushAll);
         this.redis = Objects.requireNonNull(redis, "redis");
         this.keys = new RedisKeys(clusterId);
@@ -149,7 +146,7 @@ public final class RedisChannelCounter implements ChannelCounter {
         }
         CompletableFuture<Boolean> done = new CompletableFuture<>();
         pending.computeIfAbsent(scope, s -> new ConcurrentLinkedQueue<>()).add(new Pending(callKey, done));
-        if (flusher == null) {
+        if (releaseFlush == null) {
             flush(scope); // unbatched: sent at once, with whatever else is queued for the scope
             return done;
         }

@@ -7,15 +7,5 @@
 --           then contact, packed, contact, packed, ... of the live bindings (unordered) }.
 local now = now_ms(ARGV[1])
 local out = release_queued(now) or { 0 }
-local n, live = #out, false
-local flat = redis.call('HGETALL', KEYS[4])
-for i = 1, #flat, 2 do
-  if now < expiry(flat[i], flat[i + 1]) then
-    out[n + 1] = flat[i]
-    out[n + 2] = flat[i + 1]
-    n = n + 2
-    live = true
-  end
-end
-if live then out[1] = admit_call(now) else out[1] = -1 end
+if live_bindings(KEYS[4], now, out) then out[1] = admit_call(now) else out[1] = -1 end
 return out

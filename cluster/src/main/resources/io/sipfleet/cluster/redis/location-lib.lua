@@ -59,11 +59,26 @@ local function split(m)
 end
 
 -- expiresAt of a packed binding, without decoding the rest: what a lookup needs to tell live
--- bindings from expired ones.
+-- bindings from expired ones (live_bindings below).
 local function expiry(contact, p)
   local exp = string.match(p, '^2;(%d+);')
   if exp then return tonumber(exp) end
   if string.sub(p, 1, 2) ~= '1;' then error('unknown binding format for ' .. contact) end
   local colon = string.find(p, ':', 3, true)
   return tonumber(string.sub(p, colon + 1, colon + tonumber(string.sub(p, 3, colon - 1))))
+end
+
+-- Appends contact, packed, ... of the live bindings of the AoR hash `key` at `now` to `out`
+-- (unordered); returns whether there was one.
+local function live_bindings(key, now, out)
+  local flat = redis.call('HGETALL', key)
+  local live = false
+  for i = 1, #flat, 2 do
+    if now < expiry(flat[i], flat[i + 1]) then
+      out[#out + 1] = flat[i]
+      out[#out + 1] = flat[i + 1]
+      live = true
+    end
+  end
+  return live
 end

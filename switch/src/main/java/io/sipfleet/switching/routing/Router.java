@@ -111,13 +111,15 @@ public final class Router {
      *                   are targets (no second relay, no loop).
      */
     public CompletionStage<RouteDecision> route(SipRequest request, boolean fromMember) {
+        return route(request, fromMember, subscriberAor(request));
+    }
+
+    /** As {@link #route(SipRequest, boolean)}, with {@code subscriberAor} = {@link #subscriberAor(SipRequest)} already known. */
+    public CompletionStage<RouteDecision> route(SipRequest request, boolean fromMember, String subscriberAor) {
+        if (subscriberAor != null) return toUser(subscriberAor, fromMember);
         Uri ruri = request.requestUri();
         String number;
         if (ruri instanceof SipUri s) {
-            if (s.user() != null && self.isLocal(s)) {
-                String aor = aorOf(s);
-                if (isSubscriber(aor)) return toUser(aor, fromMember);
-            }
             number = s.user() == null ? null : s.decodedUser();
         } else if (ruri instanceof TelUri t) {
             number = t.digits();
