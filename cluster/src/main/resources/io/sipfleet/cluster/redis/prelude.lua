@@ -8,8 +8,9 @@ local function now_ms(arg)
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
 
--- Integers as plain decimal text. '%d' formats a C long: no floating-point printing, which with
--- '%.0f' was ~5 % of Redis's time per call (perf); every value passed here is a whole number of ms.
+-- Integers as plain decimal text. '%d' formats a C long: no floating-point printing (perf: printf-
+-- family formatting, mostly floating point, was 4.6 % of Redis's samples under calls with '%.0f');
+-- every value passed here is a whole number of ms.
 local function fmt(n)
   return string.format('%d', n)
 end
