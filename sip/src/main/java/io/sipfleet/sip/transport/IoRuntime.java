@@ -94,6 +94,21 @@ record IoRuntime(Flavour flavour, MultiThreadIoEventLoopGroup group, String why)
         return flavour == Flavour.IO_URING ? IoUringChannelOption.SO_REUSEPORT : EpollChannelOption.SO_REUSEPORT;
     }
 
+    /**
+     * Datagrams one read of a UDP socket may take: on epoll, more than one reads with
+     * {@code recvmmsg}, which takes every queued datagram up to this many in one system call and
+     * returns at once with what is there (one, usually, when the node keeps up). When it falls
+     * behind (a collector pause, a burst) it drains the queue in fewer system calls and fewer
+     * {@code epoll_wait}s, instead of one {@code epoll_wait} and one {@code recvmsg} per datagram.
+     * The property {@code sipfleet.udp.readBatch} sets it (1 turns batching off).
+     */
+    int datagramsPerRead() {
+        if (flavour != Flavour.EPOLL) return 1;
+        return Math.max(1, Math.min(64, Integer.getInteger("sipfleet.udp.readBatch", DEFAULT_READ_BATCH)));
+    }
+
+    static final int DEFAULT_READ_BATCH = 8;
+
     Class<? extends DatagramChannel> datagramChannel() {
         return switch (flavour) {
             case IO_URING -> IoUringDatagramChannel.class;

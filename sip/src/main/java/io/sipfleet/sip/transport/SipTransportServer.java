@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -130,10 +131,11 @@ public final class SipTransportServer implements SipSender, AutoCloseable {
         if (sockets > 1 && port != 0) UdpPortProbe.check(config.bindAddress(), port);
         DatagramSizeLimit sizeLimit = new DatagramSizeLimit(config.maxMessageBytes(), counters);
         DatagramKeepAlive keepAlive = new DatagramKeepAlive(counters);
+        // One byte more than the limit per datagram: a larger one shows up as exactly limit + 1.
+        int slot = config.maxMessageBytes() + 1, batch = io.datagramsPerRead();
         Bootstrap b = new Bootstrap().group(io.group()).channel(io.datagramChannel())
                 .option(ChannelOption.SO_RCVBUF, UDP_RCVBUF)
-                // One byte more than the limit: a larger datagram shows up as exactly limit + 1.
-                .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(config.maxMessageBytes() + 1))
+                .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(slot * batch))
                 .handler(new ChannelInitializer<DatagramChannel>() {
                     @Override protected void initChannel(DatagramChannel ch) {
                         ch.pipeline().addLast("size-limit", sizeLimit).addLast("keep-alive", keepAlive)
@@ -142,6 +144,7 @@ public final class SipTransportServer implements SipSender, AutoCloseable {
                     }
                 });
         if (sockets > 1) b.option(io.reusePort(), true);
+        if (batch > 1) b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, slot);
         for (int i = 0; i < sockets; i++) {
             Channel ch = bindOrThrow(b.bind(config.bindAddress(), port), "UDP", port);
             udpChannels.add(ch);

@@ -8,6 +8,10 @@ import io.sipfleet.sip.message.SipResponse;
 import io.sipfleet.sip.message.Via;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -153,6 +157,54 @@ class UdpRoundTripTest {
             c.send(fits, to);
             assertThat(c.receive()).startsWith("SIP/2.0 200 OK");
         }
+    }
+
+    /**
+     * Datagrams that queue up while the event loop is busy (a collector pause, a burst) are read
+     * several at a time (recvmmsg on epoll): each is answered once, none is cut or mixed with
+     * its neighbours, and one over the size limit among them is still dropped alone.
+     */
+    @Test void aBurstQueuedWhileTheLoopIsBusyIsReadWholeDatagramByDatagram() throws Exception {
+        CountDownLatch busy = new CountDownLatch(1);
+        EchoHandler echo = new EchoHandler();
+        SipHandler slowFirst = (inbound, sender) -> {
+            if (inbound.message().callId().equals("hold-the-loop")) {
+                busy.countDown();
+                try {
+                    Thread.sleep(300); // the loop is stuck here while the burst queues in the socket
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            echo.onMessage(inbound, sender);
+        };
+        server = SipTransportServer.start(ListenerConfig.of(TestClients.ip(SERVER_IP), 0).withIoThreads(1)
+                .withMaxMessageBytes(1000), slowFirst);
+        InetSocketAddress to = server.localAddress(Transport.UDP);
+        int burst = 61; // not a multiple of a read batch
+        try (var c = new TestClients.Udp(CLIENT_IP)) {
+            c.socket.setReceiveBufferSize(1 << 20);
+            c.send(Sip.options("SIP/2.0/UDP " + CLIENT_IP + ":" + c.port() + ";branch=z9hG4bKhold", "hold-the-loop"), to);
+            assertThat(busy.await(5, TimeUnit.SECONDS)).isTrue();
+            for (int i = 0; i < burst; i++) {
+                // sizes differ, so a slice taken at the wrong offset or length cannot parse as the next one
+                String m = Sip.options("SIP/2.0/UDP " + CLIENT_IP + ":" + c.port() + ";branch=z9hG4bKb" + i,
+                        "burst-" + i).replace("Max-Forwards: 70\r\n", "Max-Forwards: 70\r\nX-Pad: "
+                        + "p".repeat(i == 30 ? 1200 : i * 7) + "\r\n");
+                c.send(m, to);
+            }
+            Set<String> answered = new HashSet<>();
+            assertThat(((SipResponse) TestClients.parse(c.receive())).callId()).isEqualTo("hold-the-loop");
+            for (int i = 0; i < burst - 1; i++) {
+                SipResponse r = (SipResponse) TestClients.parse(c.receive());
+                assertThat(r.statusCode()).isEqualTo(200);
+                assertThat(answered.add(r.callId())).as("answered twice: %s", r.callId()).isTrue();
+            }
+            assertThat(answered).doesNotContain("burst-30").hasSize(burst - 1);
+            assertThat(c.receiveWithin(300)).isNull();
+        }
+        assertThat(server.stats().dropped(DropReason.OVERSIZE_DATAGRAM)).isEqualTo(1);
+        assertThat(server.stats().receivedUdp()).isEqualTo(burst); // the burst but the oversized one, and the first
     }
 
     @Test void crlfKeepAliveIsSwallowed() throws Exception {
