@@ -198,7 +198,8 @@ public final class RequestAuthenticator {
             case Outcome.Challenge c -> {
                 List<String> values = digest.challengeHeaderValues(c.stale());
                 String name = (proxy ? HeaderName.PROXY_AUTHENTICATE : HeaderName.WWW_AUTHENTICATE).canonical();
-                HeaderField[] fields = values.stream().map(v -> new HeaderField(name, v)).toArray(HeaderField[]::new);
+                HeaderField[] fields = new HeaderField[values.size()];
+                for (int i = 0; i < fields.length; i++) fields[i] = new HeaderField(name, values.get(i));
                 yield Responses.create(request, proxy ? 407 : 401,
                         proxy ? "Proxy Authentication Required" : "Unauthorized", toTag, fields);
             }
