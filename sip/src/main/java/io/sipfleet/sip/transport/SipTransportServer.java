@@ -103,7 +103,8 @@ public final class SipTransportServer implements SipSender, AutoCloseable {
         log.info("SIP listener {} up: {}{}; {}; maxMessageBytes={}, outbound allow-list {}",
                 config.bindAddress().getHostAddress(),
                 udpAddress == null ? "" : "UDP " + udpAddress.getPort() + " (" + udpChannels.size() + " socket"
-                        + (udpChannels.size() > 1 ? "s, SO_REUSEPORT" : "") + ")",
+                        + (udpChannels.size() > 1 ? "s, SO_REUSEPORT" : "")
+                        + (io.datagramsPerRead() > 1 ? ", up to " + io.datagramsPerRead() + " datagrams per read" : "") + ")",
                 tcpAddress == null ? "" : (udpAddress == null ? "" : ", ") + "TCP " + tcpAddress.getPort(),
                 io.describe(),
                 config.maxMessageBytes(), config.outboundAllowList());
