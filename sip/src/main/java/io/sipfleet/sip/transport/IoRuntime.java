@@ -100,11 +100,13 @@ record IoRuntime(Flavour flavour, MultiThreadIoEventLoopGroup group, String why)
      * returns at once with what is there (one, usually, when the node keeps up). When it falls
      * behind (a collector pause, a burst) it drains the queue in fewer system calls and fewer
      * {@code epoll_wait}s, instead of one {@code epoll_wait} and one {@code recvmsg} per datagram.
-     * The property {@code sipfleet.udp.readBatch} sets it (1 turns batching off).
+     * The property {@code sipfleet.udp.readBatch} sets it (1 turns batching off). A read takes a
+     * pooled buffer of this many slots of maxMessageBytes + 1 (512 KiB at the defaults); at most
+     * 16, so it stays within the allocator's pooled sizes (1 MiB).
      */
     int datagramsPerRead() {
         if (flavour != Flavour.EPOLL) return 1;
-        return Math.max(1, Math.min(64, Integer.getInteger("sipfleet.udp.readBatch", DEFAULT_READ_BATCH)));
+        return Math.max(1, Math.min(16, Integer.getInteger("sipfleet.udp.readBatch", DEFAULT_READ_BATCH)));
     }
 
     static final int DEFAULT_READ_BATCH = 8;
