@@ -277,6 +277,18 @@ last_held() {
   awk -F'\t' -v l="$1" -v s="$2" '$1 == l && $2 == s && $10 != "dist" { h = $10 } END { print h }' "$tsv"
 }
 
+# ladder + settle for side $1 (single or member): scenario $2, then ladder's optional [rates] [warm].
+side_ladder() {
+  local side="$1"; shift
+  if [ "$side" = single ]; then
+    ladder single "$single_pid" "$single_addr" "$single_uas" "$@"
+    settle "$single_pid" single
+  else
+    ladder member "$member_pid" "$member_addr" "$cluster_uas" "$@"
+    settle "$member_pid" member
+  fi
+}
+
 # INTERLEAVE=1: both warm up, then each rate is run on both, the two taking turns at going first,
 # until each has failed once: a drift of the machine over the run (the later ladder was the
 # member's, every time) lands on both sides alike.
@@ -284,22 +296,14 @@ interleaved() {  # scenario
   local scen="$1" tsv_scen rates i=0 first second rate side
   tsv_scen="$scen"; [ "$scen" = call ] && tsv_scen=call-uac
   rates="$reg_rates"; [ "$scen" = call ] && rates="$call_rates"
-  ladder single "$single_pid" "$single_addr" "$single_uas" "$scen" none
-  settle "$single_pid" single
-  ladder member "$member_pid" "$member_addr" "$cluster_uas" "$scen" none
-  settle "$member_pid" member
+  side_ladder single "$scen" none
+  side_ladder member "$scen" none
   for rate in $rates; do
     if [ $((i % 2)) = 0 ]; then first=single; second=member; else first=member; second=single; fi
     i=$((i + 1))
     for side in $first $second; do
       [ "$(last_held "$side" "$tsv_scen")" = no ] && continue
-      if [ "$side" = single ]; then
-        ladder single "$single_pid" "$single_addr" "$single_uas" "$scen" "$rate" ""
-        settle "$single_pid" single
-      else
-        ladder member "$member_pid" "$member_addr" "$cluster_uas" "$scen" "$rate" ""
-        settle "$member_pid" member
-      fi
+      side_ladder "$side" "$scen" "$rate" ""
     done
     [ "$(last_held single "$tsv_scen")" = no ] && [ "$(last_held member "$tsv_scen")" = no ] && break
   done
@@ -312,13 +316,9 @@ for scenario in $scenarios; do
   if [ "${INTERLEAVE:-1}" = 1 ] && [ "${SINGLE:-1}" != 0 ] && [ "${MEMBER:-1}" != 0 ]; then
     interleaved "$scenario"
   else
-    if [ "${SINGLE:-1}" != 0 ]; then
-      ladder single "$single_pid" "$single_addr" "$single_uas" "$scenario"
-      settle "$single_pid" single
-    fi
+    [ "${SINGLE:-1}" != 0 ] && side_ladder single "$scenario"
     [ "${MEMBER:-1}" = 0 ] && continue
-    ladder member "$member_pid" "$member_addr" "$cluster_uas" "$scenario"
-    settle "$member_pid" member
+    side_ladder member "$scenario"
   fi
   # the store's share: one step at the fixed rate on A, CPU of redis-server per operation
   ladder redis "$redis_pid" "$member_addr" "$cluster_uas" "$scenario" "$fixed" ""

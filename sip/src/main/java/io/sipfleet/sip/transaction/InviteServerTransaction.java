@@ -7,8 +7,6 @@ import static io.sipfleet.sip.transaction.TransactionState.PROCEEDING;
 import static io.sipfleet.sip.transaction.TransactionState.TERMINATED;
 
 import io.netty.util.Timeout;
-import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.internal.ThreadExecutorMap;
 import io.sipfleet.sip.message.SipRequest;
 import io.sipfleet.sip.message.SipResponse;
 import io.sipfleet.sip.parse.Methods;
@@ -16,7 +14,6 @@ import io.sipfleet.sip.transport.Peer;
 import io.sipfleet.sip.transport.SipSender;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The INVITE server transaction (RFC 3261 17.2.1, figure 7, with RFC 6026's Accepted state).
@@ -39,8 +36,6 @@ import java.util.concurrent.RejectedExecutionException;
 public final class InviteServerTransaction extends ServerTransaction {
     private Timeout trying, timerG, timerH, timerI, timerL; // guarded by this
     private Duration intervalG;                            // guarded by this
-    /** The event loop that received the INVITE (null when the layer is driven by other threads). */
-    private final EventExecutor loop = ThreadExecutorMap.currentExecutor();
 
     InviteServerTransaction(TransactionLayer layer, TransactionKey key, SipRequest request, Peer from,
                             SipSender sender) {
@@ -54,33 +49,17 @@ public final class InviteServerTransaction extends ServerTransaction {
         synchronized (this) {
             if (state != PROCEEDING || lastResponse != null) return;
             if (d.isZero()) sendTrying();
-            else trying = schedule(d, this::onTrying);
+            else trying = scheduleOnThisLoop(d, this::onTrying);
         }
         settle();
     }
 
     /**
-     * The timer thread hands the 100 to the loop that received the INVITE: sent from the timer
-     * thread, its write waited in that loop's queue while the final response the TU had decided
-     * there in the meantime went out at once, so a late loop (a burst, a pause) sent 100 after the
-     * final, which a caller may take as a broken transaction (SIPp aborts the call). On the loop,
-     * the check below sees the final if it was sent first, and otherwise the 100 is written
-     * before the lock is released, so before any final.
+     * On the loop that received the INVITE ({@link #scheduleOnThisLoop}): there the check sees a
+     * final sent first, and otherwise the 100 is written before the lock is released, so before
+     * any final (from the timer thread, a late loop sent 407 and then 100).
      */
     private void onTrying(Timeout t) {
-        EventExecutor l = loop;
-        if (l != null && !l.inEventLoop()) {
-            try {
-                l.execute(() -> tryingDue(t));
-            } catch (RejectedExecutionException stopping) {
-                // the node is shutting down: no 100 is owed any more
-            }
-            return;
-        }
-        tryingDue(t);
-    }
-
-    private void tryingDue(Timeout t) {
         synchronized (this) {
             if (t != trying) return;
             trying = null;

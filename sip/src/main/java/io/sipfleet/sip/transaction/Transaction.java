@@ -2,12 +2,16 @@ package io.sipfleet.sip.transaction;
 
 import io.netty.util.Timeout;
 import io.netty.util.TimerTask;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.internal.ThreadExecutorMap;
 import io.sipfleet.sip.message.SipMessage;
 import io.sipfleet.sip.message.SipRequest;
 import io.sipfleet.sip.transport.Peer;
 import io.sipfleet.sip.transport.SipSender;
 import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * What the four RFC 3261 17 state machines share: the request that created the transaction, the
@@ -91,6 +95,29 @@ public abstract sealed class Transaction permits ServerTransaction, ClientTransa
 
     final Timeout schedule(Duration delay, TimerTask task) {
         return layer.timer().newTimeout(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * As {@link #schedule}, but {@code task} runs on the event loop that calls this (the timer
+     * thread only hands it over), or on the timer thread when the caller is no event loop. For a
+     * timer that sends something the loop might send a later message after: written from the timer
+     * thread, a message waits in the loop's queue and anything the loop sends meanwhile overtakes
+     * it (a 100 Trying went out after the final response that way).
+     */
+    final Timeout scheduleOnThisLoop(Duration delay, Consumer<Timeout> task) {
+        EventExecutor loop = ThreadExecutorMap.currentExecutor();
+        if (loop == null) return schedule(delay, task::accept);
+        return schedule(delay, t -> {
+            if (loop.inEventLoop()) {
+                task.accept(t);
+                return;
+            }
+            try {
+                loop.execute(() -> task.accept(t));
+            } catch (RejectedExecutionException stopping) {
+                // the node is shutting down: nothing is owed any more
+            }
+        });
     }
 
     static Timeout cancel(Timeout t) {

@@ -100,11 +100,12 @@ public final class SipTransportServer implements SipSender, AutoCloseable {
             throw e;
         }
         outbound.started(udpChannels, config.has(Transport.TCP) ? tcpClient(dispatcher) : null);
+        int readBatch = io.datagramsPerRead();
         log.info("SIP listener {} up: {}{}; {}; maxMessageBytes={}, outbound allow-list {}",
                 config.bindAddress().getHostAddress(),
                 udpAddress == null ? "" : "UDP " + udpAddress.getPort() + " (" + udpChannels.size() + " socket"
                         + (udpChannels.size() > 1 ? "s, SO_REUSEPORT" : "")
-                        + (io.datagramsPerRead() > 1 ? ", up to " + io.datagramsPerRead() + " datagrams per read" : "") + ")",
+                        + (readBatch > 1 ? ", up to " + readBatch + " datagrams per read" : "") + ")",
                 tcpAddress == null ? "" : (udpAddress == null ? "" : ", ") + "TCP " + tcpAddress.getPort(),
                 io.describe(),
                 config.maxMessageBytes(), config.outboundAllowList());

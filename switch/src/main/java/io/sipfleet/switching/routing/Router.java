@@ -75,10 +75,6 @@ public final class Router {
         return users.byAor(aor).isPresent();
     }
 
-    public CompletionStage<RouteDecision> route(SipRequest request) {
-        return route(request, false);
-    }
-
     /**
      * The AoR of the subscriber the Request-URI names (one of ours, as {@link #route} reads it), or
      * null when the request is routed otherwise (carrier route, 404, 416). A switch that calls it
@@ -106,15 +102,12 @@ public final class Router {
     }
 
     /**
-     * @param fromMember the request was relayed by a fellow cluster member: it already sent the
-     *                   other members' bindings their share, so only this member's own bindings
-     *                   are targets (no second relay, no loop).
+     * @param fromMember    the request was relayed by a fellow cluster member: it already sent the
+     *                      other members' bindings their share, so only this member's own bindings
+     *                      are targets (no second relay, no loop).
+     * @param subscriberAor {@link #subscriberAor(SipRequest)} of the request, which the caller has
+     *                      already read (null: not to a subscriber)
      */
-    public CompletionStage<RouteDecision> route(SipRequest request, boolean fromMember) {
-        return route(request, fromMember, subscriberAor(request));
-    }
-
-    /** As {@link #route(SipRequest, boolean)}, with {@code subscriberAor} = {@link #subscriberAor(SipRequest)} already known. */
     public CompletionStage<RouteDecision> route(SipRequest request, boolean fromMember, String subscriberAor) {
         if (subscriberAor != null) return toUser(subscriberAor, fromMember);
         Uri ruri = request.requestUri();
