@@ -82,7 +82,10 @@ public final class DigestAuthenticator {
 
     /** As {@link #challenge}, rendered as header values. */
     public List<String> challengeHeaderValues(boolean stale) {
-        return challenge(stale).stream().map(DigestChallenge::toHeaderValue).toList();
+        List<DigestChallenge> challenges = challenge(stale);
+        List<String> values = new ArrayList<>(challenges.size());
+        for (DigestChallenge c : challenges) values.add(c.toHeaderValue());
+        return values;
     }
 
     /**

@@ -138,6 +138,22 @@ class DigestAuthenticatorTest {
     }
 
     @Test
+    void noncesMintedInOneMillisecondByNodesSharingTheSecretAreAllDistinct() {
+        // The clock stands still: only the salt and the counter tell these nonces apart. Two
+        // equal nonces would share one nonce-count slot, and one client's nc would refuse the other's.
+        DigestAuthenticator other = new DigestAuthenticator(DigestConfig.defaults(REALM), clock, secret.clone());
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < 5_000; i++) {
+            for (DigestAuthenticator node : List.of(auth, other)) {
+                for (DigestChallenge c : node.challenge(false)) {
+                    assertThat(seen.add(c.nonce())).as("nonce %s minted twice", c.nonce()).isTrue();
+                }
+            }
+        }
+        assertThat(seen).hasSize(5_000 * 2 * DigestConfig.defaults(REALM).algorithms().size());
+    }
+
+    @Test
     void nonceFromFarFutureIsRejected() throws DigestParseException {
         MutableClock ahead = new MutableClock(clock.instant().plus(Duration.ofHours(1)));
         DigestAuthenticator skewed = new DigestAuthenticator(DigestConfig.defaults(REALM), ahead, secret);
