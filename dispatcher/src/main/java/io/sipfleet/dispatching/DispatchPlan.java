@@ -14,10 +14,11 @@ import java.util.Set;
  * write, so each request sees either the old plan or the new one, never half of each; requests
  * in progress keep the targets they were given. {@code refusal}: the 503 reason for new calls
  * from outside while the control plane has this server expired or suspended, else null.
+ * {@code tryAllWhenAllDown}: the config's whenAllDown is "try-all".
  */
 record DispatchPlan(List<Destination> destinations, Selector selector, Algorithm algorithm,
                     Set<Integer> failoverCodes, Duration noAnswer, boolean recordRoute,
-                    Map<InetSocketAddress, Destination> byAddress, String refusal) {
+                    Map<InetSocketAddress, Destination> byAddress, String refusal, boolean tryAllWhenAllDown) {
 
     static DispatchPlan of(DispatcherConfig c) {
         List<Destination> destinations = new ArrayList<>();
@@ -26,7 +27,7 @@ record DispatchPlan(List<Destination> destinations, Selector selector, Algorithm
         for (Destination d : destinations) byAddress.put(d.address(), d);
         return new DispatchPlan(List.copyOf(destinations), new Selector(destinations), c.algorithmValue(),
                 Set.copyOf(c.failoverCodes()), Duration.ofMillis(c.noAnswerMillis()), c.recordRoute(), Map.copyOf(byAddress),
-                refusal(c.serviceState()));
+                refusal(c.serviceState()), c.whenAllDown().equals("try-all"));
     }
 
     /** The reason phrase new calls get when the server may not take them, or null (active). */

@@ -50,6 +50,15 @@ import java.util.List;
  *                         switch's setting of the same name. 32 (the RFC's 64*T1) by default;
  *                         Kamailio's tm keeps them 5 s (wt_timer). Read at start: a reload
  *                         that changes it is refused.
+ * @param whenAllDown      what new requests get while the probes have every switch marked down:
+ *                         "try-all" (default) sends them to the switches anyway, in the
+ *                         algorithm's order with the usual failover, as if all were up (Envoy's
+ *                         "panic routing"): probes fail together when the switches are
+ *                         overloaded or only their probe path is broken, and refusing every call
+ *                         then turns a slow cluster into a dead one. "refuse": 503 "No Switch
+ *                         Available" at once, for a carrier who would rather have the caller's
+ *                         own routing try another provider than wait {@code noAnswerMillis} per
+ *                         switch.
  */
 public record DispatcherConfig(
         long version,
@@ -66,10 +75,14 @@ public record DispatcherConfig(
         List<String> allowedDestinations,
         Boolean recordRoute,
         String serviceState,
-        Integer transactionLingerSeconds) {
+        Integer transactionLingerSeconds,
+        String whenAllDown) {
 
     /** The serviceState values, as in the switch's snapshot: only "active" takes new calls. */
     public static final java.util.Set<String> SERVICE_STATES = java.util.Set.of("active", "expired", "suspended");
+
+    /** The whenAllDown values. */
+    public static final java.util.Set<String> WHEN_ALL_DOWN = java.util.Set.of("try-all", "refuse");
 
     /**
      * A listen socket; transports "udp" and/or "tcp" (default ["udp"]) for phones and carriers.
@@ -134,6 +147,7 @@ public record DispatcherConfig(
         if (recordRoute == null) recordRoute = true;
         if (serviceState == null) serviceState = "active";
         if (transactionLingerSeconds == null) transactionLingerSeconds = 32;
+        if (whenAllDown == null) whenAllDown = "try-all";
     }
 
     /** Parses and validates; the exception names the field ({@code destinations[1].uri}). */

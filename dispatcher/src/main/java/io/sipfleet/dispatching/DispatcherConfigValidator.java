@@ -53,6 +53,9 @@ final class DispatcherConfigValidator {
         if (!DispatcherConfig.SERVICE_STATES.contains(c.serviceState())) {
             p.add("serviceState: must be \"active\", \"expired\" or \"suspended\", was \"" + c.serviceState() + "\"");
         }
+        if (!DispatcherConfig.WHEN_ALL_DOWN.contains(c.whenAllDown())) {
+            p.add("whenAllDown: must be \"try-all\" or \"refuse\", was \"" + c.whenAllDown() + "\"");
+        }
         if (c.transactionLingerSeconds() < 1 || c.transactionLingerSeconds() > 32) {
             p.add("transactionLingerSeconds: must be 1..32, was " + c.transactionLingerSeconds());
         }

@@ -31,6 +31,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -180,19 +181,52 @@ final class DispatcherCore implements TransactionUser {
         return false;
     }
 
-    /** The switches an initial request may go to, the chosen one first. */
+    /**
+     * The switches an initial request may go to, the chosen one first: those up; when none is and
+     * the plan says whenAllDown "try-all", all of them (see {@link DispatcherConfig#whenAllDown}).
+     */
     private List<Destination> order(DispatchPlan p, SipRequest request, boolean stateful) {
+        List<Destination> up = order(p, request, stateful, prober::isUp);
+        if (!up.isEmpty()) {
+            if (allDown) allDownEnded(up.get(0));
+            return up;
+        }
+        if (!p.tryAllWhenAllDown() || p.destinations().isEmpty()) return up;
+        if (!allDown) allDownBegan(p);
+        metrics.allDown();
+        return order(p, request, stateful, d -> true);
+    }
+
+    private List<Destination> order(DispatchPlan p, SipRequest request, boolean stateful, Predicate<Destination> usable) {
         Selector selector = p.selector();
         String method = request.method();
-        if (method == Methods.REGISTER) return selector.byKey(aorOf(request), prober::isUp);
-        if (!stateful) return selector.byKey(request.callId(), prober::isUp); // retransmissions: same switch
+        if (method == Methods.REGISTER) return selector.byKey(aorOf(request), usable);
+        if (!stateful) return selector.byKey(request.callId(), usable); // retransmissions: same switch
         return switch (p.algorithm()) {
-            case ROUND_ROBIN -> selector.roundRobin(prober::isUp);
-            case WEIGHTED -> selector.weighted(prober::isUp);
-            case CALL_ID_HASH -> selector.byKey(request.callId(), prober::isUp);
-            case AOR_HASH -> selector.byKey(aorOf(request), prober::isUp);
-            case LEAST_LOADED -> selector.leastLoaded(prober::isUp, prober);
+            case ROUND_ROBIN -> selector.roundRobin(usable);
+            case WEIGHTED -> selector.weighted(usable);
+            case CALL_ID_HASH -> selector.byKey(request.callId(), usable);
+            case AOR_HASH -> selector.byKey(aorOf(request), usable);
+            case LEAST_LOADED -> selector.leastLoaded(usable, prober);
         };
+    }
+
+    /**
+     * True from the first request that found every switch down until one found a switch up again.
+     * Only for the two log lines (racing loops may both log a transition: harmless); routing reads
+     * the probes' state itself.
+     */
+    private volatile boolean allDown;
+
+    private void allDownBegan(DispatchPlan p) {
+        allDown = true;
+        log.warn("dispatcher: every switch ({}) is marked down by its probes; new requests go to all of them anyway"
+                + " (whenAllDown \"try-all\") until one answers its probes again", p.destinations().size());
+    }
+
+    private void allDownEnded(Destination first) {
+        allDown = false;
+        log.warn("dispatcher: switch {} is up again; new requests go only to switches that answer their probes", first.uri());
     }
 
     private void initial(ServerTransaction tx, SipRequest request, Peer from, SipSender replies) {
@@ -477,7 +511,7 @@ final class DispatcherCore implements TransactionUser {
 
         @Override public Target redirect(SipResponse response, Target from) {
             Destination d = redirectDestination(response);
-            if (d == null || !prober.isUp(d)) return null;
+            if (d == null || !(prober.isUp(d) || plan.tryAllWhenAllDown() && allDown)) return null;
             return new Target(from.requestUri(), peer(d.address()), d.uri());
         }
 

@@ -10,7 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * The dispatcher's Prometheus series: {@code sipfleet_dispatcher_destination_up{destination}},
  * {@code sipfleet_dispatcher_requests_total{method}}, {@code sipfleet_dispatcher_failovers_total{destination,status}},
  * {@code sipfleet_dispatcher_dropped_total{reason}} (rate_limited, table_full), and
- * {@code sipfleet_dispatcher_rejected_total{status}} (answered by the dispatcher itself: 503, 483, 482 ...).
+ * {@code sipfleet_dispatcher_rejected_total{status}} (answered by the dispatcher itself: 503, 483, 482 ...),
+ * {@code sipfleet_dispatcher_all_down_requests_total} (sent to switches all marked down, whenAllDown "try-all").
  * Counters are looked up once per label set and cached.
  */
 final class DispatcherMetrics {
@@ -62,6 +63,11 @@ final class DispatcherMetrics {
         if (c == null) c = offeredTo.computeIfAbsent(d.uri(), u -> counter("sipfleet_dispatcher_calls_offered", "destination", u));
         c.increment();
     }
+
+    private final Counter allDown = Counter.builder("sipfleet_dispatcher_all_down_requests")
+            .description("new requests sent while every switch was marked down (whenAllDown try-all)").register(registry);
+
+    void allDown() { allDown.increment(); }
 
     void rejected(int status) { counter("sipfleet_dispatcher_rejected", "status", Integer.toString(status)).increment(); }
 

@@ -1,0 +1,111 @@
+package io.sipfleet.app.dispatching;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.sipfleet.app.switching.Sipp;
+import io.sipfleet.app.switching.TestSwitch;
+import io.sipfleet.dispatching.DispatcherConfig;
+import io.sipfleet.dispatching.DispatcherNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A dispatcher whose only switch answers calls but not its probes: what an overloaded switch, or
+ * a broken probe path, looks like from the dispatcher. The "switch" is a SIPp callee (it answers
+ * INVITEs, never OPTIONS), so the probes take it out for good. With whenAllDown "try-all" (the
+ * default) calls still reach it and complete; with "refuse" they get 503 "No Switch Available"
+ * from the dispatcher at once.
+ */
+class DispatcherAllDownTest {
+    static final String DISPATCHER = "127.0.6.70", SWITCH = "127.0.6.71", CALLER = "127.0.6.72";
+    static final String SWITCH_URI = "sip:" + SWITCH + ":5060";
+
+    @TempDir Path dir;
+    DispatcherNode dispatcher;
+
+    @BeforeAll static void sippInstalled() {
+        assumeTrue(Sipp.binary() != null, "sipp is not on the PATH (apt-get install sip-tester)");
+    }
+
+    @AfterEach void stop() {
+        if (dispatcher != null) dispatcher.close();
+    }
+
+    private void startDispatcher(String whenAllDown) throws Exception {
+        String json = """
+                {"version": 1, "serverId": "all-down-dispatcher",
+                 "listen": [{"address": "%s", "port": 5060}],
+                 "destinations": [{"uri": "%s"}],
+                 "probe": {"intervalSeconds": 1, "failuresToDown": 2, "successesToUp": 1, "timeoutMillis": 200},
+                 "noAnswerMillis": 1000, "metricsPort": 0%s}
+                """.formatted(DISPATCHER, SWITCH_URI,
+                whenAllDown == null ? "" : ", \"whenAllDown\": \"" + whenAllDown + "\"");
+        dispatcher = DispatcherNode.start(DispatcherConfig.parse(json));
+        // Two unanswered probes of 200 ms: out within the first round.
+        await().atMost(Duration.ofSeconds(5)).until(() -> !dispatcher.isUp(SWITCH_URI));
+    }
+
+    private Sipp caller(String scenario, int calls) {
+        return Sipp.scenario(scenario).local(CALLER, 5060).remote(DISPATCHER, 5060)
+                .injection("SEQUENTIAL", "441632960001").arg("-s", "5551234")
+                .calls(calls).rate(10, 1000).timeout(30);
+    }
+
+    @Test void tryAllIsTheDefaultAndCallsStillReachASwitchMarkedDown() throws Exception {
+        try (Sipp.Running callee = Sipp.scenario("uas-answer-any").local(SWITCH, 5060).timeout(60)
+                .start(dir, "switch").awaitBound()) {
+            startDispatcher(null);
+            caller("uac-cps", 20).run(dir, "caller").assertClean(20);
+            callee.stop();
+        }
+        assertThat(dispatcher.isUp(SWITCH_URI)).as("still unanswered probes: still down").isFalse();
+        String metrics = http("/metrics");
+        assertThat(TestSwitch.metricIn(metrics, "sipfleet_dispatcher_all_down_requests_total"))
+                .as("each INVITE (and each stateless request) routed past the probes").isGreaterThanOrEqualTo(20.0);
+        double refused = TestSwitch.metricIn(metrics, "sipfleet_dispatcher_rejected_total", "status=\"503\"");
+        assertThat(Double.isNaN(refused) ? 0 : refused).as("503s from the dispatcher (no series: none)").isZero();
+    }
+
+    @Test void refuseAnswers503AtOnceWhileEverySwitchIsDown() throws Exception {
+        try (Sipp.Running callee = Sipp.scenario("uas-answer-any").local(SWITCH, 5060).timeout(60)
+                .start(dir, "switch").awaitBound()) {
+            startDispatcher("refuse");
+            long start = System.nanoTime();
+            caller("uac-no-switch", 5).run(dir, "caller").assertClean(5);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("no call waited for a switch")
+                    .isLessThan(Duration.ofSeconds(5));
+            callee.stop();
+        }
+        String metrics = http("/metrics");
+        assertThat(TestSwitch.metricIn(metrics, "sipfleet_dispatcher_rejected_total", "status=\"503\"")).isEqualTo(5.0);
+        assertThat(TestSwitch.metricIn(metrics, "sipfleet_dispatcher_all_down_requests_total")).isZero();
+    }
+
+    @Test void aBadWhenAllDownIsRefusedByName() {
+        String json = """
+                {"version": 1, "serverId": "d", "listen": [{"address": "%s"}],
+                 "destinations": [{"uri": "%s"}], "whenAllDown": "panic"}
+                """.formatted(DISPATCHER, SWITCH_URI);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> DispatcherConfig.parse(json))
+                .hasMessageContaining("whenAllDown: must be \"try-all\" or \"refuse\", was \"panic\"");
+    }
+
+    private String http(String path) throws Exception {
+        var a = dispatcher.statusAddress();
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://" + a.getAddress().getHostAddress() + ":" + a.getPort() + path))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        return r.body();
+    }
+}
