@@ -61,6 +61,11 @@
 #                   generated config file [the snapshot's launcher: sipfleet node --role
 #                   switch --config CONFIG]; SIPFLEET_JAVA_OPTS reaches the JVM through it
 #   OUT_DIR         results directory [bench/out/switch-<time>]
+#   SERVER_CPU_QUOTA  percent of one core each server may use (a cgroup CPU quota on its whole
+#                   process tree: Kamailio's processes, the JVM), e.g. 50. With it the highest rate
+#                   held is each server's at the same CPU budget; without it (the default), on 2
+#                   cores both servers often hold up to the rig's ceiling (SIPp's), which says
+#                   nothing about which server goes further. Needs root and the cgroup cpu controller.
 # Addresses: Kamailio 127.0.0.210:5060, sipfleet 127.0.0.211:5060, SIPp client
 # 127.0.0.212, callee UAS 127.0.0.220:5070 (Kamailio's) and 127.0.0.221:5070 (sipfleet's);
 # metrics of sipfleet on 127.0.0.211:19090.
@@ -112,7 +117,37 @@ done
 pids=()
 # cleanup, wait_ready, cpu_ticks_tree, settle: bench/sipp/common.sh
 . "$here/common.sh"
-trap cleanup EXIT
+# SERVER_CPU_QUOTA: a cgroup per server (v1 cpu controller, or v2 where cpu is enabled).
+cgroups=()
+cap_cpu() {  # label pid
+  local quota="${SERVER_CPU_QUOTA:-}" cg p
+  [ -n "$quota" ] || return 0
+  if [ -d /sys/fs/cgroup/cpu ] && [ -w /sys/fs/cgroup/cpu ]; then
+    cg="/sys/fs/cgroup/cpu/sipfleet-bench-$1-$$"
+    mkdir -p "$cg" && echo 100000 >"$cg/cpu.cfs_period_us" && echo $((quota * 1000)) >"$cg/cpu.cfs_quota_us" \
+      || die "SERVER_CPU_QUOTA: cannot set up $cg"
+  elif grep -qw cpu /sys/fs/cgroup/cgroup.subtree_control 2>/dev/null; then
+    cg="/sys/fs/cgroup/sipfleet-bench-$1-$$"
+    mkdir -p "$cg" && echo "$((quota * 1000)) 100000" >"$cg/cpu.max" || die "SERVER_CPU_QUOTA: cannot set up $cg"
+  else
+    die "SERVER_CPU_QUOTA: no writable cgroup cpu controller (run as root; cgroup v1 cpu or v2 with cpu enabled)"
+  fi
+  cgroups+=("$cg")
+  # the process and every descendant (Kamailio's workers); later forks inherit the group
+  for p in "$2" $({ cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk -v root="$2" '
+      { pid = $1; rest = substr($0, index($0, ") ") + 2); split(rest, f, " "); ppid[pid] = f[2] }
+      END { for (p in ppid) { q = ppid[p]; for (d = 0; d < 64 && q > 0; d++) { if (q == root) { print p; break } q = ppid[q] } } }'); do
+    echo "$p" >"$cg/cgroup.procs" 2>/dev/null || true
+  done
+  log "$1 limited to $quota % of one core (cgroup $cg: $(wc -l <"$cg/cgroup.procs") processes)"
+}
+uncap_cpu() {
+  local cg
+  for cg in "${cgroups[@]}"; do
+    for _ in 1 2 3 4 5 6 7 8 9 10; do rmdir "$cg" 2>/dev/null && break; sleep 0.3; done  # empty once all exited
+  done
+}
+trap 'cleanup; uncap_cpu' EXIT
 trap 'exit 130' INT TERM
 
 # --- subscribers: SIPp injection files and the sipfleet config ----------------------------------
@@ -230,6 +265,7 @@ if ! wait_ready "$kam_pid" "$kam_addr" 20; then
   log "Kamailio did not answer on $kam_addr; its log:"; cat "$out_dir/kamailio.log" >&2; exit 1
 fi
 log "Kamailio $(kamailio -v | sed -n 's/^version: kamailio \([^ ]*\).*/\1/p') ready on $kam_addr (pid $kam_pid; memory manager ${KAMAILIO_MEM:-tlsf}${KAMAILIO_OPTS:+; $KAMAILIO_OPTS})"
+cap_cpu kamailio "$kam_pid"
 fi
 
 # --- sipfleet switch ---------------------------------------------------------------------------------
@@ -243,6 +279,7 @@ if ! wait_ready "$sf_pid" "$sf_addr" 90; then
   tail -n 30 "$out_dir/sipfleet.log" | sed 's/^/    /' >&2; exit 1
 fi
 log "sipfleet switch ready on $sf_addr (pid $sf_pid)"
+cap_cpu sipfleet "$sf_pid"
 fi
 
 ! runs kamailio || register_callee "$kam_addr" "$kam_uas" kamailio || die "callee $callee could not register at Kamailio (see $out_dir/register-callee-kamailio)"
@@ -299,7 +336,7 @@ done
 # --- summary ---------------------------------------------------------------------------------------------
 sc_names=""; for s in $scenarios; do case "$s" in register) sc_names+=" register" ;; call) sc_names+=" call-uac" ;; esac; done
 echo
-echo "== summary (udp, steps of ${step_seconds}s, call hold ${hold_ms} ms; sipfleet: $sf_what; $(( ($(date +%s) - started) / 60 )) min of ladders) =="
+echo "== summary (udp, steps of ${step_seconds}s, call hold ${hold_ms} ms; sipfleet: $sf_what${SERVER_CPU_QUOTA:+; each server limited to $SERVER_CPU_QUOTA % of one core}; $(( ($(date +%s) - started) / 60 )) min of ladders) =="
 awk -F'\t' -v scenarios="$sc_names" -v reg_cpu="$reg_cpu_rate" -v call_cpu="$call_cpu_rate" \
     -v reg_rates="$reg_rates" -v call_rates="$call_rates" '
   NR == 1 { next }
