@@ -19,12 +19,12 @@ public final class ProcessRuntime implements NodeRuntime {
     static final List<String> NODE_GC = nodeGc();
 
     /**
-     * {@code -Xmn150m -XX:MaxTenuringThreshold=0}, and an initial heap of 1 GB (an eighth of the
+     * {@code -Xmn60m -XX:MaxTenuringThreshold=0}, and an initial heap of 1 GB (an eighth of the
      * memory when less; none under 512 MB) so that what dies in the old generation starts G1's
      * concurrent marking rarely (the launcher's comment has the figures).
      */
     private static List<String> nodeGc() {
-        List<String> flags = new ArrayList<>(List.of("-Xmn150m", "-XX:MaxTenuringThreshold=0"));
+        List<String> flags = new ArrayList<>(List.of("-Xmn60m", "-XX:MaxTenuringThreshold=0"));
         String xms = initialHeap(totalMemoryBytes());
         if (xms != null) flags.add(xms);
         return List.copyOf(flags);

@@ -24,7 +24,7 @@ class ProcessRuntimeTest {
                 .as("-Xms1g with -Xmx512m would stop the JVM from starting").isTrue();
         assertThat(ProcessRuntime.ownedByImage("-Xms1024m", java.util.List.of("-Xms2g"))).isTrue();
         assertThat(ProcessRuntime.ownedByImage("-Xms1024m", java.util.List.of("-Xmn300m"))).isFalse();
-        assertThat(ProcessRuntime.ownedByImage("-Xmn150m", java.util.List.of("-Xmn300m"))).isTrue();
+        assertThat(ProcessRuntime.ownedByImage("-Xmn60m", java.util.List.of("-Xmn300m"))).isTrue();
         assertThat(ProcessRuntime.ownedByImage("-XX:MaxTenuringThreshold=0", java.util.List.of("-XX:MaxTenuringThreshold=15")))
                 .isTrue();
         assertThat(ProcessRuntime.ownedByImage("-XX:MaxTenuringThreshold=0", java.util.List.of("-Xmx512m"))).isFalse();
@@ -32,6 +32,6 @@ class ProcessRuntimeTest {
 
     @Test
     void theNodeFlagsKeepTheYoungGenerationSettings() {
-        assertThat(ProcessRuntime.NODE_GC).startsWith("-Xmn150m", "-XX:MaxTenuringThreshold=0");
+        assertThat(ProcessRuntime.NODE_GC).startsWith("-Xmn60m", "-XX:MaxTenuringThreshold=0");
     }
 }
