@@ -31,8 +31,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Predicate;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,6 +82,12 @@ final class DispatcherCore implements TransactionUser {
      */
     private volatile InetSocketAddress[] switchAddressList = new InetSocketAddress[0];
     private volatile InetAddress[] switchIpList = new InetAddress[0];
+    /**
+     * True from the first request that found every switch down until one found a switch up again:
+     * for the two log lines (racing loops may both log a transition: harmless) and for following a
+     * switch's 302 to another switch while all are down; the choice of switches reads the probes.
+     */
+    private volatile boolean allDown;
 
     DispatcherCore(DispatchPlan plan, LocalIdentity self, StatefulProxy proxy, SipSender sender,
                    HealthProber prober, OptionsProbes probes, DispatcherMetrics metrics) {
@@ -210,13 +216,6 @@ final class DispatcherCore implements TransactionUser {
             case LEAST_LOADED -> selector.leastLoaded(usable, prober);
         };
     }
-
-    /**
-     * True from the first request that found every switch down until one found a switch up again.
-     * Only for the two log lines (racing loops may both log a transition: harmless); routing reads
-     * the probes' state itself.
-     */
-    private volatile boolean allDown;
 
     private void allDownBegan(DispatchPlan p) {
         allDown = true;
