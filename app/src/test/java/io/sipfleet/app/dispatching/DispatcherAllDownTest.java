@@ -8,10 +8,6 @@ import io.sipfleet.app.switching.Sipp;
 import io.sipfleet.app.switching.TestSwitch;
 import io.sipfleet.dispatching.DispatcherConfig;
 import io.sipfleet.dispatching.DispatcherNode;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -100,12 +96,5 @@ class DispatcherAllDownTest {
                 .hasMessageContaining("whenAllDown: must be \"try-all\" or \"refuse\", was \"panic\"");
     }
 
-    private String http(String path) throws Exception {
-        var a = dispatcher.statusAddress();
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://" + a.getAddress().getHostAddress() + ":" + a.getPort() + path))
-                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).isEqualTo(200);
-        return r.body();
-    }
+    private String http(String path) throws Exception { return StatusHttp.get(dispatcher, path); }
 }

@@ -7,12 +7,7 @@ import io.sipfleet.app.switching.Sipp;
 import io.sipfleet.app.switching.TestSwitch;
 import io.sipfleet.dispatching.DispatcherConfig;
 import io.sipfleet.dispatching.DispatcherNode;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -111,12 +106,5 @@ class DispatcherEndToEndTest {
         assertThat(TestSwitch.metricIn(metrics, "sipfleet_dispatcher_failovers_total", "status=\"503\"")).isGreaterThan(0.0);
     }
 
-    private String http(String path) throws Exception {
-        var a = dispatcher.statusAddress();
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://" + a.getAddress().getHostAddress() + ":" + a.getPort() + path))
-                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).isEqualTo(200);
-        return r.body();
-    }
+    private String http(String path) throws Exception { return StatusHttp.get(dispatcher, path); }
 }
