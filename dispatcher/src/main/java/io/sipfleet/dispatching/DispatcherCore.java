@@ -82,12 +82,6 @@ final class DispatcherCore implements TransactionUser {
      */
     private volatile InetSocketAddress[] switchAddressList = new InetSocketAddress[0];
     private volatile InetAddress[] switchIpList = new InetAddress[0];
-    /**
-     * True from the first request that found every switch down until one found a switch up again:
-     * for the two log lines (racing loops may both log a transition: harmless) and for following a
-     * switch's 302 to another switch while all are down; the choice of switches reads the probes.
-     */
-    private volatile boolean allDown;
 
     DispatcherCore(DispatchPlan plan, LocalIdentity self, StatefulProxy proxy, SipSender sender,
                    HealthProber prober, OptionsProbes probes, DispatcherMetrics metrics) {
@@ -193,13 +187,8 @@ final class DispatcherCore implements TransactionUser {
      */
     private List<Destination> order(DispatchPlan p, SipRequest request, boolean stateful) {
         List<Destination> up = order(p, request, stateful, prober::isUp);
-        if (!up.isEmpty()) {
-            if (allDown) allDownEnded(up.get(0));
-            return up;
-        }
-        if (!p.tryAllWhenAllDown() || p.destinations().isEmpty()) return up;
-        if (!allDown) allDownBegan(p);
-        metrics.allDown();
+        if (!up.isEmpty() || !p.tryAllWhenAllDown() || p.destinations().isEmpty()) return up;
+        metrics.allDown(); // the node logs when every switch went down (DispatcherNode.onHealthChange)
         return order(p, request, stateful, d -> true);
     }
 
@@ -215,17 +204,6 @@ final class DispatcherCore implements TransactionUser {
             case AOR_HASH -> selector.byKey(aorOf(request), usable);
             case LEAST_LOADED -> selector.leastLoaded(usable, prober);
         };
-    }
-
-    private void allDownBegan(DispatchPlan p) {
-        allDown = true;
-        log.warn("dispatcher: every switch ({}) is marked down by its probes; new requests go to all of them anyway"
-                + " (whenAllDown \"try-all\") until one answers its probes again", p.destinations().size());
-    }
-
-    private void allDownEnded(Destination first) {
-        allDown = false;
-        log.warn("dispatcher: switch {} is up again; new requests go only to switches that answer their probes", first.uri());
     }
 
     private void initial(ServerTransaction tx, SipRequest request, Peer from, SipSender replies) {
@@ -510,7 +488,7 @@ final class DispatcherCore implements TransactionUser {
 
         @Override public Target redirect(SipResponse response, Target from) {
             Destination d = redirectDestination(response);
-            if (d == null || !(prober.isUp(d) || plan.tryAllWhenAllDown() && allDown)) return null;
+            if (d == null || !(prober.isUp(d) || plan.tryAllWhenAllDown() && !prober.anyUp())) return null;
             return new Target(from.requestUri(), peer(d.address()), d.uri());
         }
 

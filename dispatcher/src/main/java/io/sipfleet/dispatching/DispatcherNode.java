@@ -71,18 +71,9 @@ public final class DispatcherNode implements AutoCloseable {
         this.layer = new TransactionLayer(tu, this::send, timer,
                 TimerConfig.defaults().withLinger(java.time.Duration.ofSeconds(config.transactionLingerSeconds())), false);
         this.probes = new OptionsProbes(layer, self, config.serverId(), timer, config.probe().timeoutMillis());
-        String id = config.serverId();
         this.proxy = new StatefulProxy(layer, this::send, self, ProxySettings.defaults(), timer);
         this.prober = new HealthProber(plan.destinations(), config.probe().failuresToDown(), config.probe().successesToUp(),
-                probes, (d, up) -> {
-                    log.warn("dispatcher {}: switch {} is {}", id, d.uri(), up ? "UP again: back in rotation" : "DOWN: taken out of rotation");
-                    // INVITEs it had taken (a 100 Trying, even a 180) but not answered: given up
-                    // there now, they fail over as after a 408 (the next switch, or 503 if none is left).
-                    if (!up) {
-                        int given = proxy.abandonDestination(d.address());
-                        if (given > 0) log.warn("dispatcher {}: {} INVITE(s) pending on {} given up there, failing over", id, given, d.uri());
-                    }
-                });
+                probes, this::onHealthChange);
         probes.prober(prober);
         // The limiter exempts the core's switches; the metrics read the limiter; the core needs the metrics.
         this.limiter = new SourceRateLimiter(config.maxSourceRate(), MAX_TRACKED_SOURCES,
@@ -93,6 +84,28 @@ public final class DispatcherNode implements AutoCloseable {
         tu.core = core;
         this.status = StatusServer.start(new InetSocketAddress(IpLiterals.parse(config.metricsAddress()), config.metricsPort()),
                 metrics.registry(), this::status);
+    }
+
+    /**
+     * A switch went down or came back (the probes' verdict). INVITEs a switch that went down had
+     * taken (a 100 Trying, even a 180) but not answered are given up there and fail over as after a
+     * 408 (the next switch, or 503 if none is left), unless that left no switch up and whenAllDown
+     * is "try-all": then the dispatcher keeps sending to the switches it has, so it lets those
+     * INVITEs wait for their answers too.
+     */
+    private void onHealthChange(Destination d, boolean up) {
+        String id = config.serverId();
+        log.warn("dispatcher {}: switch {} is {}", id, d.uri(), up ? "UP again: back in rotation" : "DOWN: taken out of rotation");
+        if (up) return;
+        if (!prober.anyUp()) {
+            boolean tryAll = core.plan().tryAllWhenAllDown();
+            log.warn("dispatcher {}: every switch is down by its probes; {}", id, tryAll
+                    ? "new requests still go to all of them (whenAllDown \"try-all\") until one answers its probes again"
+                    : "new requests get 503 No Switch Available (whenAllDown \"refuse\")");
+            if (tryAll) return;
+        }
+        int given = proxy.abandonDestination(d.address());
+        if (given > 0) log.warn("dispatcher {}: {} INVITE(s) pending on {} given up there, failing over", id, given, d.uri());
     }
 
     /** Builds and starts a dispatcher: listeners bound and the first probe round sent when this returns. */

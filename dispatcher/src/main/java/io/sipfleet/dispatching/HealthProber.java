@@ -143,6 +143,12 @@ final class HealthProber implements Selector.LoadView {
         }
     }
 
+    /** Whether any switch answers its probes (false when every one is down, or there is none). */
+    boolean anyUp() {
+        for (Slot s : slots.values()) if (s.health.isUp()) return true;
+        return false;
+    }
+
     boolean isUp(Destination d) {
         Slot s = slots.get(d.address());
         return s != null && s.health.isUp();

@@ -26,6 +26,7 @@ class DispatcherConfigTest {
         assertThat(c.probe().timeoutMillis()).isEqualTo(1000);
         assertThat(c.recordRoute()).isTrue();
         assertThat(c.transactionLingerSeconds()).as("RFC 3261 64*T1").isEqualTo(32);
+        assertThat(c.whenAllDown()).as("panic routing").isEqualTo("try-all");
     }
 
     @Test void theProbeTimeoutMustLetNFailuresFitInOneInterval() throws Exception {
@@ -49,6 +50,8 @@ class DispatcherConfigTest {
                 .hasMessageContaining("destinations[1].weight");
         assertThatThrownBy(() -> DispatcherConfig.parse(MINIMAL.replace("\"serverId\"", "\"transactionLingerSeconds\": 33, \"serverId\"")))
                 .hasMessageContaining("transactionLingerSeconds: must be 1..32, was 33");
+        assertThatThrownBy(() -> DispatcherConfig.parse(MINIMAL.replace("\"serverId\"", "\"whenAllDown\": \"panic\", \"serverId\"")))
+                .hasMessageContaining("whenAllDown: must be \"try-all\" or \"refuse\", was \"panic\"");
         assertThatThrownBy(() -> DispatcherConfig.parse(MINIMAL.replace("\"port\": 5060", "\"port\": \"x\"")))
                 .hasMessageContaining("listen[0].port");
     }
