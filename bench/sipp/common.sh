@@ -23,12 +23,19 @@ wait_ready() {  # pid addr seconds
   return 1
 }
 
+# Process $1 and all its descendants, one pid per line (Kamailio's workers are its children).
+tree_pids() {
+  { cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk -v root="$1" '
+    { pid = $1; rest = substr($0, index($0, ") ") + 2); split(rest, f, " "); ppid[pid] = f[2] }
+    END { for (p in ppid) { q = p; for (d = 0; d < 64 && q != "" && q > 0; d++) { if (q == root) { print p; break } q = ppid[q] } } }'
+}
+
 # CPU ticks (utime+stime) of process $1 and all its descendants (a JVM's threads are one
 # process; Kamailio's workers are children).
 cpu_ticks_tree() {
-  { cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk -v root="$1" '
-    { pid = $1; rest = substr($0, index($0, ") ") + 2); split(rest, f, " "); ppid[pid] = f[2]; ticks[pid] = f[12] + f[13] }
-    END { t = 0; for (p in ticks) { q = p; for (d = 0; d < 64 && q != "" && q > 0; d++) { if (q == root) { t += ticks[p]; break } q = ppid[q] } } print t }'
+  local p
+  for p in $(tree_pids "$1"); do cat "/proc/$p/stat" 2>/dev/null || true; done |
+    awk '{ rest = substr($0, index($0, ") ") + 2); split(rest, f, " "); t += f[12] + f[13] } END { print t + 0 }'
 }
 
 # Waits (at most 60 s) until process $1 is idle, so leftovers do not disturb the next ladder.

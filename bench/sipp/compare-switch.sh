@@ -134,11 +134,7 @@ cap_cpu() {  # label pid
   fi
   cgroups+=("$cg")
   # the process and every descendant (Kamailio's workers); later forks inherit the group
-  for p in "$2" $({ cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk -v root="$2" '
-      { pid = $1; rest = substr($0, index($0, ") ") + 2); split(rest, f, " "); ppid[pid] = f[2] }
-      END { for (p in ppid) { q = ppid[p]; for (d = 0; d < 64 && q > 0; d++) { if (q == root) { print p; break } q = ppid[q] } } }'); do
-    echo "$p" >"$cg/cgroup.procs" 2>/dev/null || true
-  done
+  for p in $(tree_pids "$2"); do echo "$p" >"$cg/cgroup.procs" 2>/dev/null || true; done
   log "$1 limited to $quota % of one core (cgroup $cg: $(wc -l <"$cg/cgroup.procs") processes)"
 }
 uncap_cpu() {

@@ -32,10 +32,10 @@ final class NonceCodec {
     private static final int TIME_BYTES = 8;
     private static final int SALT_BYTES = 4;
     private static final int COUNTER_BYTES = 8;
-    private static final int RANDOM_BYTES = SALT_BYTES + COUNTER_BYTES;
+    private static final int UNIQUE_BYTES = SALT_BYTES + COUNTER_BYTES;
     /** 128 bits keep forgery at 2^-128 per try while the nonce stays 48 characters. */
     private static final int MAC_BYTES = 16;
-    private static final int NONCE_BYTES = TIME_BYTES + RANDOM_BYTES + MAC_BYTES;
+    private static final int NONCE_BYTES = TIME_BYTES + UNIQUE_BYTES + MAC_BYTES;
     static final int ENCODED_LENGTH = 48; // 36 bytes, base64 without padding
     /** Domain separation: nonce MACs and the opaque MAC never hash the same input. */
     private static final byte NONCE_LABEL = 'N';
@@ -83,7 +83,7 @@ final class NonceCodec {
     String mint(long nowMillis) {
         byte[] nonce = new byte[NONCE_BYTES];
         ByteBuffer.wrap(nonce).putLong(nowMillis).putInt(salt).putLong(counter.getAndIncrement());
-        System.arraycopy(mac(nonce), 0, nonce, TIME_BYTES + RANDOM_BYTES, MAC_BYTES);
+        System.arraycopy(mac(nonce), 0, nonce, TIME_BYTES + UNIQUE_BYTES, MAC_BYTES);
         return ENCODER.encodeToString(nonce);
     }
 
@@ -99,7 +99,7 @@ final class NonceCodec {
             return -1;
         }
         byte[] expected = Arrays.copyOf(mac(raw), MAC_BYTES);
-        byte[] actual = Arrays.copyOfRange(raw, TIME_BYTES + RANDOM_BYTES, NONCE_BYTES);
+        byte[] actual = Arrays.copyOfRange(raw, TIME_BYTES + UNIQUE_BYTES, NONCE_BYTES);
         if (!MessageDigest.isEqual(expected, actual)) {
             return -1;
         }
@@ -112,7 +112,7 @@ final class NonceCodec {
         mac.update(NONCE_LABEL);
         mac.update(realm);
         mac.update((byte) 0);
-        mac.update(nonce, 0, TIME_BYTES + RANDOM_BYTES);
+        mac.update(nonce, 0, TIME_BYTES + UNIQUE_BYTES);
         return mac.doFinal();
     }
 
