@@ -45,6 +45,12 @@
 #   SIPFLEET_REV    a git revision to measure (built from `git archive`) [unset: the working
 #                   tree, built by ./sipfleet if needed and copied to OUT_DIR first]
 #   OUT_DIR         results directory [bench/out/dispatcher-<time>]
+#   SERVER_CPU_QUOTA  percent of one core EACH server process tree may use (cgroup CPU quota, as
+#                   compare-switch.sh): every dispatcher and every switch gets its own budget, as
+#                   if each ran on its own machine. The goal "dispatcher + switch >= 1.0 x Kamailio
+#                   alone" compares a chain of nodes to one node: on 2 shared cores without quotas
+#                   the chain's two servers and SIPp compete for the same CPU, which no deployment
+#                   does. Needs root and the cgroup cpu controller [unset: no limit]
 # Addresses: Kamailio dispatcher 127.0.0.230:5060 -> Kamailio switch 127.0.0.231:5060;
 # sipfleet dispatcher 127.0.0.232:5060 -> sipfleet switch 127.0.0.233:5060; SIPp client
 # 127.0.0.234; callee UAS 127.0.0.235:5070 (registered at Kamailio) and 127.0.0.236:5070 (at
@@ -54,7 +60,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 sw="$here/switch"
-case "${1:-}" in -h|--help) sed -n '2,52p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+case "${1:-}" in -h|--help) sed -n '2,58p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
 
 kd_addr="127.0.0.230:5060"; ks_addr="127.0.0.231:5060"
 sd_addr="127.0.0.232:5060"; ss_addr="127.0.0.233:5060"
@@ -95,7 +101,7 @@ done
 pids=()
 # cleanup, wait_ready, cpu_ticks_tree, settle: bench/sipp/common.sh
 . "$here/common.sh"
-trap cleanup EXIT
+trap 'cleanup; uncap_cpu' EXIT
 trap 'exit 130' INT TERM
 
 # --- subscribers and the sipfleet configs --------------------------------------------------------
@@ -196,6 +202,7 @@ if wants kamailio || wants kamailio-alone; then
     >"$out_dir/kamailio-switch.log" 2>&1 &
   ks_pid=$!; pids+=("$ks_pid")
   wait_ready "$ks_pid" "$ks_addr" 20 || { cat "$out_dir/kamailio-switch.log" >&2; die "Kamailio switch did not answer on $ks_addr"; }
+  cap_cpu kamailio-switch "$ks_pid"
   register_callee "$ks_addr" "$k_uas" kamailio || die "callee could not register at Kamailio (see $out_dir/register-callee-kamailio)"
 fi
 if wants kamailio; then
@@ -203,6 +210,7 @@ if wants kamailio; then
     >"$out_dir/kamailio-dispatcher.log" 2>&1 &
   kd_pid=$!; pids+=("$kd_pid")
   wait_ready "$kd_pid" "$kd_addr" 20 || { cat "$out_dir/kamailio-dispatcher.log" >&2; die "Kamailio dispatcher did not answer on $kd_addr"; }
+  cap_cpu kamailio-dispatcher "$kd_pid"
   log "Kamailio $(kamailio -v | sed -n 's/^version: kamailio \([^ ]*\).*/\1/p'): dispatcher $kd_addr (pid $kd_pid) -> switch $ks_addr (pid $ks_pid)"
 fi
 if wants sipfleet; then
@@ -213,6 +221,8 @@ if wants sipfleet; then
   sd_pid=$!; pids+=("$sd_pid")
   wait_ready "$ss_pid" "$ss_addr" 90 || { tail -n 30 "$out_dir/sipfleet-switch.log" >&2; die "sipfleet switch did not answer on $ss_addr"; }
   wait_ready "$sd_pid" "$sd_addr" 90 || { tail -n 30 "$out_dir/sipfleet-dispatcher.log" >&2; die "sipfleet dispatcher did not answer on $sd_addr"; }
+  cap_cpu sipfleet-switch "$ss_pid"
+  cap_cpu sipfleet-dispatcher "$sd_pid"
   register_callee "$ss_addr" "$s_uas" sipfleet || die "callee could not register at sipfleet (see $out_dir/register-callee-sipfleet)"
   log "sipfleet: dispatcher $sd_addr (pid $sd_pid) -> switch $ss_addr (pid $ss_pid)"
 fi
@@ -258,7 +268,7 @@ done
 # --- summary ------------------------------------------------------------------------------------------
 hz="$(getconf CLK_TCK)"
 echo
-echo "== summary (udp, steps of ${step_seconds}s, call hold ${hold_ms} ms; sipfleet: $sf_what; $(( ($(date +%s) - started) / 60 )) min of ladders)${SMOKE:+ -- SMOKE run: proves the setup works, measures nothing} =="
+echo "== summary (udp, steps of ${step_seconds}s, call hold ${hold_ms} ms; sipfleet: $sf_what${SERVER_CPU_QUOTA:+; each server limited to $SERVER_CPU_QUOTA % of one core}; $(( ($(date +%s) - started) / 60 )) min of ladders)${SMOKE:+ -- SMOKE run: proves the setup works, measures nothing} =="
 awk -F'\t' -v fixed="$cpu_rate" -v hz="$hz" -v top="${call_rates##* }" '
   FNR == NR { if (NF == 3 && $3 > 0) swcpu[$1] = sprintf("%.0f", $2 / hz * 1e6 / $3); next }
   FNR == 1 { next }

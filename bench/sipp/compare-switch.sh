@@ -117,32 +117,6 @@ done
 pids=()
 # cleanup, wait_ready, cpu_ticks_tree, settle: bench/sipp/common.sh
 . "$here/common.sh"
-# SERVER_CPU_QUOTA: a cgroup per server (v1 cpu controller, or v2 where cpu is enabled).
-cgroups=()
-cap_cpu() {  # label pid
-  local quota="${SERVER_CPU_QUOTA:-}" cg p
-  [ -n "$quota" ] || return 0
-  if [ -d /sys/fs/cgroup/cpu ] && [ -w /sys/fs/cgroup/cpu ]; then
-    cg="/sys/fs/cgroup/cpu/sipfleet-bench-$1-$$"
-    mkdir -p "$cg" && echo 100000 >"$cg/cpu.cfs_period_us" && echo $((quota * 1000)) >"$cg/cpu.cfs_quota_us" \
-      || die "SERVER_CPU_QUOTA: cannot set up $cg"
-  elif grep -qw cpu /sys/fs/cgroup/cgroup.subtree_control 2>/dev/null; then
-    cg="/sys/fs/cgroup/sipfleet-bench-$1-$$"
-    mkdir -p "$cg" && echo "$((quota * 1000)) 100000" >"$cg/cpu.max" || die "SERVER_CPU_QUOTA: cannot set up $cg"
-  else
-    die "SERVER_CPU_QUOTA: no writable cgroup cpu controller (run as root; cgroup v1 cpu or v2 with cpu enabled)"
-  fi
-  cgroups+=("$cg")
-  # the process and every descendant (Kamailio's workers); later forks inherit the group
-  for p in $(tree_pids "$2"); do echo "$p" >"$cg/cgroup.procs" 2>/dev/null || true; done
-  log "$1 limited to $quota % of one core (cgroup $cg: $(wc -l <"$cg/cgroup.procs") processes)"
-}
-uncap_cpu() {
-  local cg
-  for cg in "${cgroups[@]}"; do
-    for _ in 1 2 3 4 5 6 7 8 9 10; do rmdir "$cg" 2>/dev/null && break; sleep 0.3; done  # empty once all exited
-  done
-}
 trap 'cleanup; uncap_cpu' EXIT
 trap 'exit 130' INT TERM
 
