@@ -2,6 +2,7 @@ package io.sipfleet.sip.parse;
 
 import io.sipfleet.sip.message.CoreHeaders;
 import io.sipfleet.sip.message.HeaderName;
+import io.sipfleet.sip.message.Params;
 import io.sipfleet.sip.message.RawMessage;
 import io.sipfleet.sip.message.SipMessage;
 import io.sipfleet.sip.message.SipRequest;
@@ -112,7 +113,82 @@ public final class SipParser {
         }
         Via via = top.get(0), out = stamp.apply(via);
         if (out == via) return new Stamped(raw, via);
+        int from = stampPoint(b, vs, e, via, out), end = from >= 0 ? trimLws(b, from, e) : -1;
+        byte[] splice = from >= 0 ? stampBytes(b, from, end, via, out) : null;
+        if (splice != null) return new Stamped(raw.withValueSpliced(line, from, end, splice, reuse), out);
         return new Stamped(raw.withValueSpliced(line, vs, e, out.toString().getBytes(StandardCharsets.UTF_8), reuse), out);
+    }
+
+    /**
+     * Where the bytes of {@code via} (its value is {@code b[vs, e)}) must change to read as
+     * {@code out}, when {@code out} only gives one valueless parameter a value (rport) and appends
+     * parameters (received): the end of that parameter's name, or the end of the value when only
+     * appending. -1 for any other change: the caller writes {@code out} whole. What a transport
+     * stamps on nearly every request, as a splice of a few bytes instead of the Via rendered
+     * again (a StringBuilder, the String and its bytes per request).
+     */
+    private static int stampPoint(byte[] b, int vs, int e, Via via, Via out) {
+        if (!via.protocol().equals(out.protocol()) || !via.transport().equals(out.transport())
+                || !via.host().equals(out.host()) || via.port() != out.port()) return -1;
+        Params p = via.params(), q = out.params();
+        if (q.size() < p.size()) return -1;
+        int filled = -1;
+        for (int i = 0; i < p.size(); i++) {
+            if (!p.name(i).equals(q.name(i))) return -1;
+            String pv = p.value(i), qv = q.value(i);
+            if (java.util.Objects.equals(pv, qv)) continue;
+            if (pv != null || qv == null || filled >= 0) return -1;
+            filled = i;
+        }
+        if (filled < 0) return trimLws(b, vs, e);
+        // The end of parameter number 'filled' (valueless) in the bytes: params are ';'-separated,
+        // values are tokens, hosts or quoted strings (skipped whole).
+        int k = -1;
+        for (int i = vs; i < e; i++) {
+            byte c = b[i];
+            if (c == '"') {
+                for (i++; i < e && b[i] != '"'; i++) if (b[i] == '\\') i++;
+                continue;
+            }
+            if (c != ';' || ++k != filled) continue;
+            int ns = skipLws(b, i + 1, e), ne = ns;
+            while (ne < e && Chars.isToken(b[ne])) ne++;
+            if (ne - ns != p.name(filled).length()) return -1;
+            int after = skipLws(b, ne, e);
+            return after == e || b[after] == ';' ? ne : -1;
+        }
+        return -1;
+    }
+
+    /**
+     * The bytes replacing {@code b[from, end)} per {@link #stampPoint}: the filled value, the
+     * middle as written, the appended parameters; null when a new value is not ASCII (then the
+     * caller writes the Via whole, as UTF-8).
+     */
+    private static byte[] stampBytes(byte[] b, int from, int end, Via via, Via out) {
+        Params p = via.params(), q = out.params();
+        StringBuilder head = new StringBuilder(32), tail = new StringBuilder(32);
+        for (int i = 0; i < p.size(); i++) {
+            if (p.value(i) == null && q.value(i) != null) head.append('=').append(q.value(i));
+        }
+        for (int i = p.size(); i < q.size(); i++) {
+            tail.append(';').append(q.name(i));
+            if (q.value(i) != null) tail.append('=').append(q.value(i));
+        }
+        int h = head.length(), t = tail.length(), mid = end - from;
+        byte[] v = new byte[h + mid + t];
+        for (int i = 0; i < h; i++) {
+            char c = head.charAt(i);
+            if (c > 0x7e) return null;
+            v[i] = (byte) c;
+        }
+        System.arraycopy(b, from, v, h, mid);
+        for (int i = 0; i < t; i++) {
+            char c = tail.charAt(i);
+            if (c > 0x7e) return null;
+            v[h + mid + i] = (byte) c;
+        }
+        return v;
     }
 
     /**
@@ -319,6 +395,18 @@ public final class SipParser {
     private static int skipWs(byte[] b, int p, int e) {
         while (p < e && (b[p] == ' ' || b[p] == '\t')) p++;
         return p;
+    }
+
+    /** Skips linear white space, folds (CR, LF) included: inside a value they are LWS. */
+    private static int skipLws(byte[] b, int p, int e) {
+        while (p < e && Chars.isLws(b[p])) p++;
+        return p;
+    }
+
+    /** The end of {@code b[s, e)} without trailing LWS (a fold before a comma included). */
+    private static int trimLws(byte[] b, int s, int e) {
+        while (e > s && Chars.isLws(b[e - 1])) e--;
+        return e;
     }
 
     private static int trimEnd(byte[] b, int s, int e) {
