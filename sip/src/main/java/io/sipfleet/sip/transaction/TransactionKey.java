@@ -40,10 +40,32 @@ public record TransactionKey(String branch, String sentBy, String method, Rfc254
     public static TransactionKey forServer(SipRequest request, String method) {
         Via via = request.topVia();
         if (via.hasRfc3261Branch()) {
-            return new TransactionKey(via.branch(), via.sentBy().toLowerCase(Locale.ROOT), method, null);
+            return new TransactionKey(via.branch(), sentBy(via), method, null);
         }
         return new TransactionKey(null, null, method, new Rfc2543Id(request.requestUri().toString(),
                 request.from().tag(), request.callId(), request.cseq().seq(), via.toString()));
+    }
+
+    /** A peer's sent-by text, lowercased, as the keys hold it. */
+    private record SentBy(String host, int port, String text) {}
+
+    /**
+     * The sent-by texts of recent peers, direct-mapped by host and port: one String per peer
+     * rather than a concatenation (and a lowercase copy) per request, which every server
+     * transaction then kept for as long as it lingers. Racy on purpose: an entry is immutable,
+     * and a lost write only means the text is built once more.
+     */
+    private static final SentBy[] SENT_BY = new SentBy[256];
+
+    static String sentBy(Via via) {
+        String host = via.host();
+        int port = via.port();
+        int slot = (host.hashCode() * 31 + port) & (SENT_BY.length - 1);
+        SentBy s = SENT_BY[slot];
+        if (s != null && s.port() == port && s.host().equals(host)) return s.text();
+        String text = via.sentBy().toLowerCase(Locale.ROOT);
+        SENT_BY[slot] = new SentBy(host, port, text);
+        return text;
     }
 
     /** The key of a client transaction: our branch and the method (17.1.3). */

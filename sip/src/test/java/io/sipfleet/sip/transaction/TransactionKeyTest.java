@@ -52,4 +52,16 @@ class TransactionKeyTest {
         SipResponse old = Sip.answer(Sip.request("OPTIONS", "1234", "c@x"), 200, "OK", "t");
         assertThat(TransactionKey.forResponse(old)).isNull();
     }
+    /** Keys of one peer share its sent-by text (each lingering server transaction keeps one); hosts compare case-insensitively. */
+    @Test
+    void keysOfOnePeerShareItsSentByText() throws Exception {
+        String text = "OPTIONS sip:x@example.com SIP/2.0\r\nVia: SIP/2.0/UDP Client.Example.COM:%d;branch=z9hG4bK%s\r\n"
+                + "From: <sip:a@example.com>;tag=1\r\nTo: <sip:x@example.com>\r\nCall-ID: c%s\r\nCSeq: 1 OPTIONS\r\n\r\n";
+        TransactionKey a = TransactionKey.forServer((SipRequest) Sip.parse(String.format(text, 5070, "a", "a")));
+        TransactionKey b = TransactionKey.forServer((SipRequest) Sip.parse(String.format(text, 5070, "b", "b")));
+        TransactionKey other = TransactionKey.forServer((SipRequest) Sip.parse(String.format(text, 5071, "a", "a")));
+        assertThat(a.sentBy()).isEqualTo("client.example.com:5070").isSameAs(b.sentBy());
+        assertThat(other.sentBy()).isEqualTo("client.example.com:5071");
+        assertThat(other).isNotEqualTo(a);
+    }
 }
