@@ -18,13 +18,17 @@ public final class ProcessRuntime implements NodeRuntime {
      */
     static final List<String> NODE_GC = nodeGc();
 
+    private static final String G1 = "-XX:+UseG1GC";
+
     /**
      * {@code -Xmn60m -XX:MaxTenuringThreshold=0}, and an initial heap of 1 GB (an eighth of the
      * memory when less; none under 512 MB) so that what dies in the old generation starts G1's
      * concurrent marking rarely (the launcher's comment has the figures).
      */
     private static List<String> nodeGc() {
-        List<String> flags = new ArrayList<>(List.of("-Xmn60m", "-XX:MaxTenuringThreshold=0"));
+        // G1 by name: in a container of one CPU (a fractional quota counts as one) or under
+        // 1792 MB the JVM would take the serial collector, which these settings were not made for.
+        List<String> flags = new ArrayList<>(List.of(G1, "-Xmn60m", "-XX:MaxTenuringThreshold=0"));
         String xms = initialHeap(totalMemoryBytes());
         if (xms != null) flags.add(xms);
         return List.copyOf(flags);
@@ -41,6 +45,9 @@ public final class ProcessRuntime implements NodeRuntime {
      * initial heap any heap size of theirs (an -Xmx below our -Xms would stop the JVM starting).
      */
     static boolean ownedByImage(String flag, List<String> imageArgs) {
+        if (flag.equals(G1)) { // any collector of the image's: two would stop the JVM starting
+            return imageArgs.stream().anyMatch(a -> a.startsWith("-XX:+Use") && a.endsWith("GC"));
+        }
         List<String> options = flag.startsWith("-Xms")
                 ? List.of("-Xms", "-Xmx", "-XX:MaxRAM", "-XX:InitialRAM")
                 : List.of(flag.startsWith("-Xmn") ? "-Xmn" : flag.substring(0, flag.indexOf('=') + 1));

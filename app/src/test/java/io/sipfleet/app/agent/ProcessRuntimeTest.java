@@ -28,10 +28,14 @@ class ProcessRuntimeTest {
         assertThat(ProcessRuntime.ownedByImage("-XX:MaxTenuringThreshold=0", java.util.List.of("-XX:MaxTenuringThreshold=15")))
                 .isTrue();
         assertThat(ProcessRuntime.ownedByImage("-XX:MaxTenuringThreshold=0", java.util.List.of("-Xmx512m"))).isFalse();
+        // a collector of the image's replaces ours (two would stop the JVM starting); other flags do not
+        assertThat(ProcessRuntime.ownedByImage("-XX:+UseG1GC", java.util.List.of("-XX:+UseZGC"))).isTrue();
+        assertThat(ProcessRuntime.ownedByImage("-XX:+UseG1GC", java.util.List.of("-Xmx2g", "-XX:+UseCompactObjectHeaders")))
+                .isFalse();
     }
 
     @Test
     void theNodeFlagsKeepTheYoungGenerationSettings() {
-        assertThat(ProcessRuntime.NODE_GC).startsWith("-Xmn60m", "-XX:MaxTenuringThreshold=0");
+        assertThat(ProcessRuntime.NODE_GC).startsWith("-XX:+UseG1GC", "-Xmn60m", "-XX:MaxTenuringThreshold=0");
     }
 }
