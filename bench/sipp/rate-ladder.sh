@@ -17,7 +17,7 @@
 #                  is read from /proc before and after each step -> CPU µs per operation
 #   LABEL          name of the server in the output (default: the target)
 #   STEP_SECONDS   seconds per step at the target rate (default 20)
-#   STEP_TIMEOUT   SIPp -timeout per step, seconds (default 40)
+#   STEP_TIMEOUT   SIPp -timeout per step, seconds (default 40, or twice STEP_SECONDS when longer)
 #   STOP_ON_FAIL   1 (default): stop after the first step that does not hold
 #   PAUSE          seconds between steps (default 2)
 #   SIPP_LOCAL_IP  address SIPp binds (default 127.0.0.1)
@@ -92,7 +92,9 @@ command -v sipp >/dev/null 2>&1 || { echo "rate-ladder: sipp not found (apt-get 
 
 label="${LABEL:-$target}"
 step_seconds="${STEP_SECONDS:-20}"
-step_timeout="${STEP_TIMEOUT:-40}"
+# SIPp's -timeout must outlast the step: a 60 s step under the old fixed 40 s default ended after
+# 40 s of calls and counted the third never sent as failed.
+step_timeout="${STEP_TIMEOUT:-$(( step_seconds * 2 > 40 ? step_seconds * 2 : 40 ))}"
 stop_on_fail="${STOP_ON_FAIL:-1}"
 pause="${PAUSE:-2}"
 local_ip="${SIPP_LOCAL_IP:-127.0.0.1}"
