@@ -85,7 +85,7 @@ class DispatcherAllDownTest {
     @Test void underTryAllAnInvitePendingOnTheLastSwitchGoingDownIsNotGivenUp() throws Exception {
         // Probes of 1 s: down after 2 s, while the callee rings for 4 s.
         String slowProbes = "{\"intervalSeconds\": 3, \"failuresToDown\": 2, \"successesToUp\": 1, \"timeoutMillis\": 1000}";
-        try (Sipp.Running callee = Sipp.scenario("uas-ring-long").local(SWITCH, 5060).key("user", "switch")
+        try (Sipp.Running callee = Sipp.scenario("uas-answer-late").local(SWITCH, 5060).key("user", "switch")
                 .arg("-d", "4000").timeout(60).start(dir, "switch").awaitBound()) {
             startDispatcher(null, slowProbes);
             assertThat(dispatcher.isUp(SWITCH_URI)).as("the call starts while the switch is up").isTrue();

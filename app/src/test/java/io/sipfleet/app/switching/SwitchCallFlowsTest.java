@@ -88,7 +88,8 @@ class SwitchCallFlowsTest {
         sw.register(dir, "1002", UAS, 5070);
         sw.register(dir, "1002", UAS, 5072);
         assertThat(sw.bindings("sip:1002@sipfleet.local")).isEqualTo(2);
-        try (Sipp.Running winner = callee("uas-answer-late", "1002", 5070, 2);
+        try (Sipp.Running winner = Sipp.scenario("uas-answer-late").local(UAS, 5070).key("user", "1002").calls(2)
+                     .arg("-d", "600").timeout(20).start(dir, "uas-answer-late-5070").awaitBound();
              Sipp.Running loser = callee("uas-cancel", "1002", 5072, 2)) {
             caller("uac-fork", "1002").calls(2).rate(2, 1000).limit(1).run(dir, "uac").assertClean(2);
             winner.await().assertClean(2);
