@@ -113,14 +113,14 @@ public final class SipParser {
         }
         Via via = top.get(0), out = stamp.apply(via);
         if (out == via) return new Stamped(raw, via);
-        int from = stampPoint(b, vs, e, via, out), end = from >= 0 ? trimLws(b, from, e) : -1;
+        int end = trimLws(b, vs, e), from = stampPoint(b, vs, end, via, out);
         byte[] splice = from >= 0 ? stampBytes(b, from, end, via, out) : null;
         if (splice != null) return new Stamped(raw.withValueSpliced(line, from, end, splice, reuse), out);
         return new Stamped(raw.withValueSpliced(line, vs, e, out.toString().getBytes(StandardCharsets.UTF_8), reuse), out);
     }
 
     /**
-     * Where the bytes of {@code via} (its value is {@code b[vs, e)}) must change to read as
+     * Where the bytes of {@code via} (its value is {@code b[vs, e)}, trailing LWS trimmed) must change to read as
      * {@code out}, when {@code out} only gives one valueless parameter a value (rport) and appends
      * parameters (received): the end of that parameter's name, or the end of the value when only
      * appending. -1 for any other change: the caller writes {@code out} whole. What a transport
@@ -140,7 +140,7 @@ public final class SipParser {
             if (pv != null || qv == null || filled >= 0) return -1;
             filled = i;
         }
-        if (filled < 0) return trimLws(b, vs, e);
+        if (filled < 0) return e;
         // The end of parameter number 'filled' (valueless) in the bytes: params are ';'-separated,
         // values are tokens, hosts or quoted strings (skipped whole).
         int k = -1;
@@ -162,33 +162,47 @@ public final class SipParser {
 
     /**
      * The bytes replacing {@code b[from, end)} per {@link #stampPoint}: the filled value, the
-     * middle as written, the appended parameters; null when a new value is not ASCII (then the
-     * caller writes the Via whole, as UTF-8).
+     * middle as written, the appended parameters, written straight into one array (no builder per
+     * request); null when a new value is not ASCII (then the caller writes the Via whole, as UTF-8).
      */
     private static byte[] stampBytes(byte[] b, int from, int end, Via via, Via out) {
         Params p = via.params(), q = out.params();
-        StringBuilder head = new StringBuilder(32), tail = new StringBuilder(32);
+        int filled = -1, size = end - from;
         for (int i = 0; i < p.size(); i++) {
-            if (p.value(i) == null && q.value(i) != null) head.append('=').append(q.value(i));
+            if (p.value(i) == null && q.value(i) != null) {
+                filled = i;
+                size += 1 + q.value(i).length();
+            }
         }
         for (int i = p.size(); i < q.size(); i++) {
-            tail.append(';').append(q.name(i));
-            if (q.value(i) != null) tail.append('=').append(q.value(i));
+            size += 1 + q.name(i).length() + (q.value(i) == null ? 0 : 1 + q.value(i).length());
         }
-        int h = head.length(), t = tail.length(), mid = end - from;
-        byte[] v = new byte[h + mid + t];
-        for (int i = 0; i < h; i++) {
-            char c = head.charAt(i);
-            if (c > 0x7e) return null;
-            v[i] = (byte) c;
+        byte[] v = new byte[size];
+        int k = 0;
+        if (filled >= 0) {
+            v[k++] = '=';
+            if ((k = ascii(q.value(filled), v, k)) < 0) return null;
         }
-        System.arraycopy(b, from, v, h, mid);
-        for (int i = 0; i < t; i++) {
-            char c = tail.charAt(i);
-            if (c > 0x7e) return null;
-            v[h + mid + i] = (byte) c;
+        System.arraycopy(b, from, v, k, end - from);
+        k += end - from;
+        for (int i = p.size(); i < q.size(); i++) {
+            v[k++] = ';';
+            if ((k = ascii(q.name(i), v, k)) < 0) return null;
+            if (q.value(i) == null) continue;
+            v[k++] = '=';
+            if ((k = ascii(q.value(i), v, k)) < 0) return null;
         }
         return v;
+    }
+
+    /** Writes printable ASCII {@code s} into {@code v} at {@code k}; the index after it, or -1 for any other character. */
+    private static int ascii(String s, byte[] v, int k) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c > 0x7e) return -1;
+            v[k++] = (byte) c;
+        }
+        return k;
     }
 
     /**
