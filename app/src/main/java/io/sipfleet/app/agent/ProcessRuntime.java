@@ -41,17 +41,29 @@ public final class ProcessRuntime implements NodeRuntime {
     }
 
     /**
-     * Whether the image's JVM arguments set what {@code flag} sets: the same option, or for the
-     * initial heap any heap size of theirs (an -Xmx below our -Xms would stop the JVM starting).
+     * Whether the image's JVM arguments set what {@code flag} sets ({@link #setting}): theirs win,
+     * and some pairs would stop the JVM starting (two collectors; an -Xmx below our -Xms).
      */
     static boolean ownedByImage(String flag, List<String> imageArgs) {
-        if (flag.equals(G1)) { // any collector of the image's: two would stop the JVM starting
-            return imageArgs.stream().anyMatch(a -> a.startsWith("-XX:+Use") && a.endsWith("GC"));
-        }
-        List<String> options = flag.startsWith("-Xms")
-                ? List.of("-Xms", "-Xmx", "-XX:MaxRAM", "-XX:InitialRAM")
-                : List.of(flag.startsWith("-Xmn") ? "-Xmn" : flag.substring(0, flag.indexOf('=') + 1));
-        return imageArgs.stream().anyMatch(a -> options.stream().anyMatch(a::startsWith));
+        String mine = setting(flag);
+        return imageArgs.stream().anyMatch(a -> setting(a).equals(mine));
+    }
+
+    /**
+     * What a JVM argument sets: "heap" for any heap size (-Xms, -Xmx, MaxRAM, InitialRAM),
+     * "young" for -Xmn, "collector" for any -XX:±Use…GC, the option's name for other -XX options
+     * (boolean or valued), else the argument itself.
+     */
+    static String setting(String arg) {
+        if (arg.startsWith("-Xms") || arg.startsWith("-Xmx") || arg.startsWith("-XX:MaxRAM")
+                || arg.startsWith("-XX:InitialRAM")) return "heap";
+        if (arg.startsWith("-Xmn")) return "young";
+        if (!arg.startsWith("-XX:")) return arg;
+        String name = arg.substring(4);
+        if (name.startsWith("+") || name.startsWith("-")) name = name.substring(1);
+        int eq = name.indexOf('=');
+        if (eq >= 0) name = name.substring(0, eq);
+        return name.startsWith("Use") && name.endsWith("GC") ? "collector" : name;
     }
 
     /** Physical memory as the JVM sees it (the container's limit inside one), 0 when unknown. */

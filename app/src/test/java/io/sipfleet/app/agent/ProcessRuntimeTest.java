@@ -32,6 +32,10 @@ class ProcessRuntimeTest {
         assertThat(ProcessRuntime.ownedByImage("-XX:+UseG1GC", java.util.List.of("-XX:+UseZGC"))).isTrue();
         assertThat(ProcessRuntime.ownedByImage("-XX:+UseG1GC", java.util.List.of("-Xmx2g", "-XX:+UseCompactObjectHeaders")))
                 .isFalse();
+        // a boolean option is owned by the image's own setting of it, either way, and by nothing else
+        assertThat(ProcessRuntime.ownedByImage("-XX:+AlwaysPreTouch", java.util.List.of("-XX:-AlwaysPreTouch"))).isTrue();
+        assertThat(ProcessRuntime.ownedByImage("-XX:+AlwaysPreTouch", java.util.List.of("-XX:+UseCompactObjectHeaders")))
+                .isFalse();
     }
 
     @Test
