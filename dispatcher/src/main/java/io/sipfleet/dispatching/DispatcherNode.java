@@ -1,13 +1,12 @@
 package io.sipfleet.dispatching;
 
-import io.netty.util.HashedWheelTimer;
 import io.netty.util.Timeout;
 import io.netty.util.TimerTask;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.sipfleet.sip.message.SipMessage;
 import io.sipfleet.sip.proxy.LocalIdentity;
 import io.sipfleet.sip.proxy.ProxySettings;
 import io.sipfleet.sip.proxy.StatefulProxy;
+import io.sipfleet.sip.timer.LaneTimer;
 import io.sipfleet.sip.transaction.TimerConfig;
 import io.sipfleet.sip.transaction.TransactionLayer;
 import io.sipfleet.sip.transport.AllowList;
@@ -42,7 +41,7 @@ public final class DispatcherNode implements AutoCloseable {
     private volatile DispatcherConfig config;
     private final OptionsProbes probes;
     private final DispatcherCore core;
-    private final HashedWheelTimer timer;
+    private final LaneTimer timer;
     private final List<SipTransportServer> servers = new ArrayList<>();
     private final TransactionLayer layer;
     private final HealthProber prober;
@@ -55,7 +54,10 @@ public final class DispatcherNode implements AutoCloseable {
 
     private DispatcherNode(DispatcherConfig config) throws IOException {
         this.config = config;
-        this.timer = new HashedWheelTimer(new DefaultThreadFactory("dispatcher-timer", true), 10, TimeUnit.MILLISECONDS);
+        // The switch's timer (see LaneTimer): a cancelled timeout leaves at once, and expiry walks
+        // nothing that is not due; Netty's wheel kept every pending INVITE's Timer B and linger
+        // entries in buckets walked each turn.
+        this.timer = new LaneTimer("dispatcher-timer", 10, TimeUnit.MILLISECONDS);
         AllowList allow = AllowList.parse(String.join(",", config.allowedDestinations()));
         List<InetSocketAddress> addresses = new ArrayList<>();
         for (DispatcherConfig.Listen l : config.listen()) {

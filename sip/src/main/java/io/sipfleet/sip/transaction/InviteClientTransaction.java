@@ -9,6 +9,8 @@ import static io.sipfleet.sip.transaction.TransactionState.TERMINATED;
 import io.netty.util.Timeout;
 import io.sipfleet.sip.message.SipRequest;
 import io.sipfleet.sip.message.SipResponse;
+import io.sipfleet.sip.parse.SipParseException;
+import io.sipfleet.sip.parse.SipParser;
 import io.sipfleet.sip.transport.Peer;
 import io.sipfleet.sip.transport.SipSender;
 import java.time.Duration;
@@ -31,7 +33,12 @@ import java.time.Duration;
 public final class InviteClientTransaction extends ClientTransaction {
     private Timeout timerA, timerB, timerD, timerM, cancelWait; // guarded by this
     private Duration intervalA;                                // guarded by this
-    private SipRequest ack;                                    // guarded by this
+    /**
+     * The ACK of a non-2xx final as bytes alone: Completed only re-sends it, when the final comes
+     * again (rare), for Timer D; parsed it held some 25 objects for every call a dispatcher relays
+     * a 407 in (see ServerTransaction's finalBytes). Guarded by this.
+     */
+    private byte[] ackBytes;
     private boolean cancelRequested;                           // guarded by this
 
     InviteClientTransaction(TransactionLayer layer, TransactionKey key, SipRequest request, Peer to,
@@ -40,7 +47,17 @@ public final class InviteClientTransaction extends ClientTransaction {
     }
 
     /** The ACK this transaction sent for a non-2xx final, or null. */
-    public synchronized SipRequest ack() { return ack; }
+    public synchronized SipRequest ack() { return ackLocked(); }
+
+    /** The ACK parsed again from {@link #ackBytes}; null when none was sent. Caller holds the lock. */
+    private SipRequest ackLocked() {
+        if (ackBytes == null) return null;
+        try {
+            return (SipRequest) SipParser.parse(ackBytes);
+        } catch (SipParseException e) { // we built and sent these bytes: they parse
+            throw new IllegalStateException("own ACK does not parse: " + e.getMessage(), e);
+        }
+    }
 
     @Override void armTimers() {
         if (!reliable) {
@@ -74,7 +91,8 @@ public final class InviteClientTransaction extends ClientTransaction {
                     } else {
                         cancelTimers();
                         enter(COMPLETED);
-                        ack = ClientRequests.ack(request, r);
+                        SipRequest ack = ClientRequests.ack(request, r);
+                        ackBytes = ack.toBytes();
                         request = null; // Completed only re-sends the ACK (Timer D, 32 s)
                         Duration d = timers.timerD(reliable);
                         if (d.isZero()) enter(TERMINATED);
@@ -86,7 +104,7 @@ public final class InviteClientTransaction extends ClientTransaction {
                 case COMPLETED -> {
                     if (code >= 300) {
                         copy = true;
-                        resend(ack); // 17.1.1.2: the ACK is lost if the final comes again
+                        resend(ackLocked()); // 17.1.1.2: the ACK is lost if the final comes again
                     }
                 }
                 default -> { }

@@ -134,6 +134,16 @@ public final class InviteServerTransaction extends ServerTransaction {
                     timerG = cancel(timerG);
                     timerH = cancel(timerH);
                     enter(CONFIRMED);
+                    if (!key.isRfc2543()) {
+                        // Confirmed only absorbs ACK copies for Timer I and re-sends nothing, so it
+                        // keeps neither the INVITE nor the final: a challenged INVITE relayed by a
+                        // dispatcher (its 407 and the parsed INVITE, some 60 objects) was most of
+                        // what a call left on its heap for the linger. (RFC 2543 ACK matching still
+                        // compares the final's To tag.) The tag stays for a late CANCEL's 200.
+                        toTag();
+                        request = null;
+                        forgetFinal();
+                    }
                     Duration i = timers.timerI(reliable);
                     if (i.isZero()) enter(TERMINATED);
                     else timerI = schedule(i, this::onTimerI);

@@ -84,6 +84,9 @@ class InviteServerTransactionTest {
         f.receive(Sip.ack(Sip.invite(BRANCH), busy, BRANCH), Sip.UDP_CLIENT);
         assertThat(tx.state()).isEqualTo(TransactionState.CONFIRMED);
         assertThat(f.tu.acks).as("the ACK of a non-2xx stays in the transaction").isEmpty();
+        assertThat(tx.request()).as("Confirmed lets go of the INVITE (memory: the linger per call)").isNull();
+        assertThat(tx.lastResponse()).as("and of the final: it is never sent again").isNull();
+        assertThat(tx.toTag()).as("the tag stays, for a late CANCEL's 200 (9.2)").isEqualTo(busy.to().tag());
 
         f.receive(Sip.ack(Sip.invite(BRANCH), busy, BRANCH), Sip.UDP_CLIENT); // copy, absorbed
         f.advance(4_999);
