@@ -322,6 +322,11 @@ public final class StatefulProxy {
             if (code > 100 && !abandoned) relay(b.context, response);
             return;
         }
+        // A non-2xx final, or any final of a non-INVITE: the client transaction absorbs whatever
+        // comes now (Completed), so nothing reaches us for this branch again and its entry (key,
+        // branch, context, target) need not wait the linger out with it. An INVITE's 2xx keeps
+        // it: Accepted passes the 2xx copies up, and every one goes upstream (16.7 step 5).
+        if (code >= 300 || !(tx instanceof InviteClientTransaction)) branches.remove(tx.key(), b);
         onBranchFinal(b, response);
     }
 

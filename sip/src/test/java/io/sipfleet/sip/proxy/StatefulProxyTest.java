@@ -151,4 +151,30 @@ class StatefulProxyTest {
         fromCallee(Responses.create(lastToCallee("INVITE"), 487, "Request Terminated", "b1"));
         assertThat(statusesToCaller()).containsExactly(180, 408);
     }
+
+    /**
+     * What a finished branch keeps: after a BYE's 200 or an INVITE's 486 the client transaction
+     * lingers (Completed absorbs copies of the final), but the proxy's entry for the branch goes at
+     * once; an INVITE's 2xx keeps it while Accepted may still pass 2xx copies up, each relayed.
+     */
+    @Test void aBranchWhoseTransactionAbsorbsWhatFollowsIsForgottenAtItsFinal() throws Exception {
+        callsee = r -> Responses.create(r, 200, "OK", "b1");
+        fromCaller(request("BYE", "b1"));
+        assertThat(layer.activeClientTransactions()).as("BYE's client transaction lingers (Timer K)").isOne();
+        assertThat(proxy.activeBranches()).as("its branch does not").isZero();
+
+        callsee = r -> r.method().equals("INVITE") ? Responses.create(r, 486, "Busy Here", "b2") : null;
+        fromCaller(request("INVITE", null));
+        assertThat(proxy.activeBranches()).as("an INVITE's non-2xx final").isZero();
+    }
+
+    @Test void anInvitesBranchStaysAfterA2xxSoItsCopiesAreRelayed() throws Exception {
+        callsee = r -> r.method().equals("INVITE") ? Responses.create(r, 200, "OK", "b1") : null;
+        fromCaller(request("INVITE", null));
+        assertThat(proxy.activeBranches()).isOne();
+        fromCallee(Responses.create(lastToCallee("INVITE"), 200, "OK", "b1")); // the UAS re-sends its 2xx
+        assertThat(statusesToCaller()).containsExactly(200, 200);
+        timer.advance(Duration.ofSeconds(40)); // Timer M (64*T1): the transaction ends, its branch with it
+        assertThat(proxy.activeBranches()).isZero();
+    }
 }
