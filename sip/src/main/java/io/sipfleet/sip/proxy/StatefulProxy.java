@@ -1,5 +1,6 @@
 package io.sipfleet.sip.proxy;
 
+import io.netty.util.Timeout;
 import io.netty.util.Timer;
 import io.sipfleet.sip.message.HeaderName;
 import io.sipfleet.sip.message.MessageEditor;
@@ -174,7 +175,8 @@ public final class StatefulProxy {
         branches.put(key, b);
         SerialPolicy policy = b.context.policy;
         if (policy != null && policy.noAnswerTimeout().toMillis() > 0) {
-            timer.newTimeout(t -> silent(b), policy.noAnswerTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            Timeout silence = timer.newTimeout(t -> silent(b), policy.noAnswerTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            synchronized (b.context) { b.silence = silence; }
         }
         try {
             ClientTransaction ct = layer.sendRequest(out, to);
@@ -310,6 +312,14 @@ public final class StatefulProxy {
     public void onResponse(ClientTransaction tx, SipResponse response) {
         Branch b = branches.get(tx.key());
         if (b == null) return;
+        // It answered: no longer silent. Cancelled now, the timeout lets go of the branch and its
+        // context (a dispatcher's whole call context for the policy's no-answer time, per INVITE).
+        Timeout silence;
+        synchronized (b.context) {
+            silence = b.silence;
+            b.silence = null;
+        }
+        if (silence != null) silence.cancel();
         int code = response.statusCode();
         if (code < 200) {
             boolean cancelNow, abandoned;

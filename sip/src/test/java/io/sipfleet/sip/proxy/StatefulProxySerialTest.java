@@ -252,4 +252,13 @@ class StatefulProxySerialTest {
         timer.advance(Duration.ofSeconds(3));
         assertThat(invitesTo(2)).isZero();
     }
+
+    /** A branch that answered is not silent: its no-answer timeout (2 s here) leaves the timer at once. */
+    @Test void aBranchThatAnsweredLeavesNoNoAnswerTimeoutBehind() throws Exception {
+        behaviour.put(1, r -> r.method().equals("INVITE") ? Responses.create(r, 180, "Ringing", "s1") : null);
+        fromCaller(invite());
+        assertThat(statusesToCaller()).containsExactly(180);
+        assertThat(timer.pendingDeadlinesMillis()).as("Timer B and C remain, not the 2 s no-answer timeout")
+                .doesNotContain(2_000L);
+    }
 }

@@ -68,6 +68,14 @@ public final class ManualTimer implements Timer {
         return n;
     }
 
+    /** When each pending task is due, in milliseconds since creation, soonest first. */
+    public synchronized java.util.List<Long> pendingDeadlinesMillis() {
+        java.util.List<Long> out = new java.util.ArrayList<>();
+        for (Task t : queue) if (!t.cancelled) out.add(TimeUnit.NANOSECONDS.toMillis(t.deadline));
+        java.util.Collections.sort(out);
+        return out;
+    }
+
     /** Where wall clocks driven by this timer start: a fixed instant, so runs are repeatable. */
     public static final long EPOCH_MILLIS = 1_700_000_000_000L;
 
