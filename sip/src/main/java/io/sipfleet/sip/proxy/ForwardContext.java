@@ -85,5 +85,16 @@ final class ForwardContext {
             this.context = context;
             this.target = target;
         }
+
+        /**
+         * The no-answer timeout, handed over to be cancelled once the branch answered or ended:
+         * cancelled at once, it lets go of the branch and its context (a dispatcher's whole call
+         * context for the policy's no-answer time, per INVITE). Caller holds the context's lock.
+         */
+        Timeout takeSilence() {
+            Timeout t = silence;
+            silence = null;
+            return t;
+        }
     }
 }

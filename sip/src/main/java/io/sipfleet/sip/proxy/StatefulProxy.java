@@ -312,22 +312,17 @@ public final class StatefulProxy {
     public void onResponse(ClientTransaction tx, SipResponse response) {
         Branch b = branches.get(tx.key());
         if (b == null) return;
-        // It answered: no longer silent. Cancelled now, the timeout lets go of the branch and its
-        // context (a dispatcher's whole call context for the policy's no-answer time, per INVITE).
-        Timeout silence;
-        synchronized (b.context) {
-            silence = b.silence;
-            b.silence = null;
-        }
-        if (silence != null) silence.cancel();
         int code = response.statusCode();
         if (code < 200) {
             boolean cancelNow, abandoned;
+            Timeout silence;
             synchronized (b.context) {
                 b.provisional = true;
                 abandoned = b.abandoned;
                 cancelNow = b.context.cancelled || b.context.answered || abandoned;
+                silence = b.takeSilence();
             }
+            if (silence != null) silence.cancel();
             if (cancelNow) cancel(b);
             if (code > 100 && !abandoned) relay(b.context, response);
             return;
@@ -423,6 +418,7 @@ public final class StatefulProxy {
         boolean verbatim = false; // the serial policy's own final: not mapped by finalFor
         boolean settled; // the caller already had its final response before this one
         SipRequest request;
+        Timeout silence = null;
         synchronized (ctx) {
             request = ctx.request;
             // A branch given up (silent, or its destination down): its late non-2xx is of no
@@ -434,6 +430,7 @@ public final class StatefulProxy {
             }
             settled = ctx.finalSent;
             b.done = true;
+            silence = b.takeSilence();
             if (code < 300) {
                 // Every 2xx goes upstream, even after another branch's (16.7 step 5, RFC 6026).
                 ctx.answered = true;
@@ -463,6 +460,7 @@ public final class StatefulProxy {
                 }
             }
         }
+        if (silence != null) silence.cancel();
         for (Branch other : toCancel) cancel(other);
         if (next != null) {
             send(next, null, request); // next is only chosen while unsettled: request is set
