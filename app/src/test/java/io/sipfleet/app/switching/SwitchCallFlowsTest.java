@@ -52,8 +52,8 @@ class SwitchCallFlowsTest {
     }
 
     /** SIPp answering as {@code user} on {@code port} with {@code scenario}, {@code calls} calls. */
-    Sipp.Running callee(String scenario, String user, int port, int calls) {
-        return Sipp.scenario(scenario).local(UAS, port).key("user", user).calls(calls).timeout(20)
+    Sipp.Running callee(String scenario, String user, int port, int calls, String... sippArgs) {
+        return Sipp.scenario(scenario).local(UAS, port).key("user", user).calls(calls).arg(sippArgs).timeout(20)
                 .start(dir, scenario + "-" + port).awaitBound();
     }
 
@@ -88,8 +88,7 @@ class SwitchCallFlowsTest {
         sw.register(dir, "1002", UAS, 5070);
         sw.register(dir, "1002", UAS, 5072);
         assertThat(sw.bindings("sip:1002@sipfleet.local")).isEqualTo(2);
-        try (Sipp.Running winner = Sipp.scenario("uas-answer-late").local(UAS, 5070).key("user", "1002").calls(2)
-                     .arg("-d", "600").timeout(20).start(dir, "uas-answer-late-5070").awaitBound();
+        try (Sipp.Running winner = callee("uas-answer-late", "1002", 5070, 2, "-d", "600"); // rings 600 ms
              Sipp.Running loser = callee("uas-cancel", "1002", 5072, 2)) {
             caller("uac-fork", "1002").calls(2).rate(2, 1000).limit(1).run(dir, "uac").assertClean(2);
             winner.await().assertClean(2);

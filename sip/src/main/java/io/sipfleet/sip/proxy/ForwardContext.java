@@ -79,7 +79,7 @@ final class ForwardContext {
         boolean provisional; // a 1xx arrived: CANCEL may go now (9.1)
         boolean cancelRequested; // cancel asked for before tx was set: done right after it is
         boolean abandoned;   // given up (serial silence, destination down): its late non-2xx answers are ignored
-        Timeout silence;     // the serial policy's no-answer timeout, until the branch answers
+        Timeout silence;     // the serial policy's no-answer timeout until the branch answers; set before the branch is published
 
         Branch(ForwardContext context, Target target) {
             this.context = context;

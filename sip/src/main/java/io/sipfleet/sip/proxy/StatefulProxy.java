@@ -170,14 +170,15 @@ public final class StatefulProxy {
                 .addFirst(self.via(to.transport(), to.local()).withParam("branch", branch))
                 .build();
         TransactionKey key = TransactionKey.forClient(branch, request.method());
+        SerialPolicy policy = b.context.policy;
+        if (policy != null && policy.noAnswerTimeout().toMillis() > 0) {
+            // Set before the branch is published: the map's put makes it visible to the loop that
+            // gets the answer, so taking it there needs no lock of its own.
+            b.silence = timer.newTimeout(t -> silent(b), policy.noAnswerTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        }
         // Entered before sending: the answer can come back on another event loop before
         // sendRequest returns (a UAS on the same host answers within microseconds).
         branches.put(key, b);
-        SerialPolicy policy = b.context.policy;
-        if (policy != null && policy.noAnswerTimeout().toMillis() > 0) {
-            Timeout silence = timer.newTimeout(t -> silent(b), policy.noAnswerTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            synchronized (b.context) { b.silence = silence; }
-        }
         try {
             ClientTransaction ct = layer.sendRequest(out, to);
             boolean cancelNow;

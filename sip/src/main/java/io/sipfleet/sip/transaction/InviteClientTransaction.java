@@ -9,8 +9,6 @@ import static io.sipfleet.sip.transaction.TransactionState.TERMINATED;
 import io.netty.util.Timeout;
 import io.sipfleet.sip.message.SipRequest;
 import io.sipfleet.sip.message.SipResponse;
-import io.sipfleet.sip.parse.SipParseException;
-import io.sipfleet.sip.parse.SipParser;
 import io.sipfleet.sip.transport.Peer;
 import io.sipfleet.sip.transport.SipSender;
 import java.time.Duration;
@@ -35,8 +33,8 @@ public final class InviteClientTransaction extends ClientTransaction {
     private Duration intervalA;                                // guarded by this
     /**
      * The ACK of a non-2xx final as bytes alone: Completed only re-sends it, when the final comes
-     * again (rare), for Timer D; parsed it held some 25 objects for every call a dispatcher relays
-     * a 407 in (see ServerTransaction's finalBytes). Guarded by this.
+     * again (rare), for Timer D; a dispatcher relays the switch's 407 for every call, and these
+     * parsed ACKs were part of what its heap held (see ServerTransaction's finalBytes). Guarded by this.
      */
     private byte[] ackBytes;
     private boolean cancelRequested;                           // guarded by this
@@ -50,14 +48,7 @@ public final class InviteClientTransaction extends ClientTransaction {
     public synchronized SipRequest ack() { return ackLocked(); }
 
     /** The ACK parsed again from {@link #ackBytes}; null when none was sent. Caller holds the lock. */
-    private SipRequest ackLocked() {
-        if (ackBytes == null) return null;
-        try {
-            return (SipRequest) SipParser.parse(ackBytes);
-        } catch (SipParseException e) { // we built and sent these bytes: they parse
-            throw new IllegalStateException("own ACK does not parse: " + e.getMessage(), e);
-        }
-    }
+    private SipRequest ackLocked() { return ackBytes == null ? null : (SipRequest) parseOwn(ackBytes); }
 
     @Override void armTimers() {
         if (!reliable) {
@@ -92,7 +83,7 @@ public final class InviteClientTransaction extends ClientTransaction {
                         cancelTimers();
                         enter(COMPLETED);
                         SipRequest ack = ClientRequests.ack(request, r);
-                        ackBytes = ack.toBytes();
+                        ackBytes = bytesOf(ack);
                         request = null; // Completed only re-sends the ACK (Timer D, 32 s)
                         Duration d = timers.timerD(reliable);
                         if (d.isZero()) enter(TERMINATED);

@@ -80,7 +80,7 @@ public final class InviteServerTransaction extends ServerTransaction {
             if (code < 200 || code >= 300) return false;
             remember(r);
             boolean sent = send(r);
-            if (!key.isRfc2543()) forgetFinal();
+            keepForLinger(false);
             return sent;
         }
         if (state != PROCEEDING) return false;
@@ -94,15 +94,10 @@ public final class InviteServerTransaction extends ServerTransaction {
             timerL = schedule(timers.timerL(), this::onTimerL);
             boolean sent = send(r);
             if (!sent) layer.twoXx().stop(r);
-            if (!key.isRfc2543()) {
-                // Accepted absorbs INVITE copies for 64*T1 and re-sends nothing (RFC 6026 8.7:
-                // the 2xx is retransmitted by whoever made it), so it keeps neither the INVITE nor
-                // the 2xx: the 2xx's bytes, with their SDP, were the largest thing a call left on
-                // the heap for 32 s. (RFC 2543 matching still compares the 2xx's To tag.)
-                toTag();
-                request = null;
-                forgetFinal();
-            }
+            // Accepted absorbs INVITE copies for 64*T1 and re-sends nothing (RFC 6026 8.7: the 2xx
+            // is retransmitted by whoever made it): the 2xx's bytes, with their SDP, were the
+            // largest thing a call left on the heap for 32 s.
+            keepForLinger(false);
             return sent;
         }
         enter(COMPLETED);
@@ -134,16 +129,10 @@ public final class InviteServerTransaction extends ServerTransaction {
                     timerG = cancel(timerG);
                     timerH = cancel(timerH);
                     enter(CONFIRMED);
-                    if (!key.isRfc2543()) {
-                        // Confirmed only absorbs ACK copies for Timer I and re-sends nothing, so it
-                        // keeps neither the INVITE nor the final: a challenged INVITE relayed by a
-                        // dispatcher (its 407 and the parsed INVITE, some 60 objects) was most of
-                        // what a call left on its heap for the linger. (RFC 2543 ACK matching still
-                        // compares the final's To tag.) The tag stays for a late CANCEL's 200.
-                        toTag();
-                        request = null;
-                        forgetFinal();
-                    }
+                    // Confirmed only absorbs ACK copies (Timer I) and re-sends nothing: a dispatcher
+                    // relays the switch's 407 for every call, and these INVITEs and 407s were most of
+                    // its heap (bench/RESULTS.md, "What a call leaves on each node's heap").
+                    keepForLinger(false);
                     Duration i = timers.timerI(reliable);
                     if (i.isZero()) enter(TERMINATED);
                     else timerI = schedule(i, this::onTimerI);

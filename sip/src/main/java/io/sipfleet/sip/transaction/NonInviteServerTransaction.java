@@ -66,14 +66,11 @@ public final class NonInviteServerTransaction extends ServerTransaction {
         }
         enter(COMPLETED);
         abandon = cancel(abandon);
-        toTag(); // keep the tag: a late response() builds from lastResponse, which carries it
-        if (!key.isRfc2543()) request = null; // RFC 2543 matching still compares the To tag
-
         Duration j = timers.timerJ(reliable);
         if (j.isZero()) enter(TERMINATED);
         else timerJ = schedule(j, this::onTimerJ);
         boolean sent = send(r);
-        if (!key.isRfc2543()) compactFinal(); // Completed only re-sends it, for up to 64*T1
+        keepForLinger(true); // Completed re-sends the final for every copy of the request, for 64*T1
         return sent;
     }
 

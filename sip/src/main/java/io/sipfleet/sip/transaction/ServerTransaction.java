@@ -9,7 +9,6 @@ import io.sipfleet.sip.transport.Peer;
 import io.sipfleet.sip.transport.SipSender;
 import io.sipfleet.sip.parse.SipParseException;
 import io.sipfleet.sip.parse.SipParser;
-import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -140,30 +139,41 @@ public abstract sealed class ServerTransaction extends Transaction
     /** The last response, parsed again from {@link #finalBytes} when compacted. Caller holds the lock. */
     final SipResponse lastResponseLocked() {
         if (lastResponse != null || finalBytes == null) return lastResponse;
-        try {
-            return (SipResponse) SipParser.parse(finalBytes);
-        } catch (SipParseException e) { // we built and sent these bytes: they parse
-            throw new IllegalStateException("own final response does not parse: " + e.getMessage(), e);
-        }
+        return (SipResponse) parseOwn(finalBytes);
     }
 
     /**
      * Keeps only the bytes of the final response just sent (see {@link #finalBytes}), for a
      * state that only re-sends it. Caller holds the lock.
      */
-    final void compactFinal() {
+    private void compactFinal() {
         SipResponse r = lastResponse;
         if (r == null) return;
-        byte[] a = r.array();
-        finalBytes = a.length == r.length() ? a : Arrays.copyOf(a, r.length());
+        finalBytes = bytesOf(r);
         lastResponse = null;
+    }
+
+    /**
+     * For a state that from now on only absorbs copies (Completed, Accepted, Confirmed): keeps the
+     * To tag (a late CANCEL's 200, a late {@link #response}), lets go of the parsed request, and of
+     * the final keeps only its bytes when the state re-sends it ({@code resendsFinal}), else nothing.
+     * At thousands of calls per second these states are most of the live transactions, so what they
+     * keep is most of the heap a call leaves behind. RFC 2543 keys keep both: their matching compares
+     * To tags. Caller holds the lock, after sending the final.
+     */
+    final void keepForLinger(boolean resendsFinal) {
+        toTag();
+        if (key.isRfc2543()) return;
+        request = null;
+        if (resendsFinal) compactFinal();
+        else forgetFinal();
     }
 
     /**
      * Keeps nothing of the final response just sent, for a state that never re-sends it (INVITE
      * Accepted). {@link #response} then has nothing to build from. Caller holds the lock.
      */
-    final void forgetFinal() {
+    private void forgetFinal() {
         lastResponse = null;
         finalBytes = null;
     }

@@ -6,9 +6,12 @@ import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.internal.ThreadExecutorMap;
 import io.sipfleet.sip.message.SipMessage;
 import io.sipfleet.sip.message.SipRequest;
+import io.sipfleet.sip.parse.SipParseException;
+import io.sipfleet.sip.parse.SipParser;
 import io.sipfleet.sip.transport.Peer;
 import io.sipfleet.sip.transport.SipSender;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -118,6 +121,25 @@ public abstract sealed class Transaction permits ServerTransaction, ClientTransa
                 // the node is shutting down: nothing is owed any more
             }
         });
+    }
+
+    /**
+     * The wire bytes of {@code m} as one exact array, for a lingering state that keeps a message
+     * only to re-send it (one object instead of the parsed message's dozens); no copy when the
+     * message's array is exactly its bytes.
+     */
+    static byte[] bytesOf(SipMessage m) {
+        byte[] a = m.array();
+        return a.length == m.length() ? a : Arrays.copyOf(a, m.length());
+    }
+
+    /** {@link #bytesOf} parsed again, when the rare copy must go out. */
+    static SipMessage parseOwn(byte[] bytes) {
+        try {
+            return SipParser.parse(bytes);
+        } catch (SipParseException e) { // we built and sent these bytes: they parse
+            throw new IllegalStateException("own message does not parse: " + e.getMessage(), e);
+        }
     }
 
     static Timeout cancel(Timeout t) {
