@@ -55,7 +55,10 @@ class DispatcherAlgorithmsTest {
         }
         double[] admitted = fleet.admitted();
         assertThat(Arrays.stream(admitted).sum()).isEqualTo(30.0);
-        for (double a : admitted) assertThat(a).as("spread %s", Arrays.toString(admitted)).isGreaterThanOrEqualTo(4.0);
+        // SIPp's Call-IDs carry its pid, so the split differs from run to run: with 30 calls a switch gets
+        // fewer than 4 about once in a hundred runs (binomial, p = 1/3), none about once in 60 000. How
+        // even the hash is, is SelectorTest's (600 fixed Call-IDs); here: every switch takes calls.
+        for (double a : admitted) assertThat(a).as("spread %s", Arrays.toString(admitted)).isGreaterThanOrEqualTo(1.0);
     }
 
     @Test void aorHashKeepsANumberAndARegistrationOnOneSwitch() throws Exception {
