@@ -11,7 +11,8 @@ package io.sipfleet.dispatching;
 final class DestinationHealth {
     private volatile boolean up = true; // read on every request: no lock
     private int failures, successes;
-    private long probes, answered;
+    private long probes, answered, slow;
+    private boolean slowLogged; // a run of slow probes is logged once
 
     /** Records one probe's outcome; returns true when it changed the state (up to down or back). */
     synchronized boolean record(boolean answeredProbe, int failuresToDown, int successesToUp) {
@@ -19,6 +20,7 @@ final class DestinationHealth {
         if (answeredProbe) {
             answered++;
             failures = 0;
+            slowLogged = false;
             if (!up && ++successes >= successesToUp) {
                 up = true;
                 successes = 0;
@@ -35,6 +37,22 @@ final class DestinationHealth {
         return false;
     }
 
+    /**
+     * A probe timed out while the switch answered other requests (see {@link HealthProber}):
+     * counted, not a failure, and like an answer it ends a run of failures (the switch is alive).
+     * Returns true for the first of a run, to be logged.
+     */
+    synchronized boolean slowProbe() {
+        probes++;
+        slow++;
+        failures = 0;
+        if (slowLogged) return false;
+        slowLogged = true;
+        return true;
+    }
+
+    synchronized long slowProbes() { return slow; }
+
     boolean isUp() { return up; }
 
     /** True while up with at least one failure counted: the next probe goes at once. */
@@ -42,9 +60,10 @@ final class DestinationHealth {
 
     /** For the status endpoint. */
     synchronized Snapshot snapshot(Destination d, LoadReport load) {
-        return new Snapshot(d.uri(), up, d.weight(), failures, successes, probes, answered, load);
+        return new Snapshot(d.uri(), up, d.weight(), failures, successes, probes, answered, slow, load);
     }
 
+    /** {@code slowProbes}: probes that timed out while the switch answered its calls (not failures). */
     record Snapshot(String uri, boolean up, int weight, int consecutiveFailures, int consecutiveSuccesses,
-                    long probes, long answered, LoadReport load) {}
+                    long probes, long answered, long slowProbes, LoadReport load) {}
 }

@@ -420,7 +420,10 @@ final class DispatcherCore implements TransactionUser {
     @Override public void onCancel(InviteServerTransaction tx, SipRequest cancel) { proxy.onCancel(tx); }
 
     @Override public void onResponse(ClientTransaction tx, SipResponse response) {
-        if (!probes.onResponse(tx, response)) proxy.onResponse(tx, response);
+        if (!probes.onResponse(tx, response)) {
+            prober.heard(tx.peer().remote());
+            proxy.onResponse(tx, response);
+        }
     }
 
     @Override public void onTimeout(ClientTransaction tx) {
@@ -434,6 +437,7 @@ final class DispatcherCore implements TransactionUser {
      * Via's received and rport); a switch over UDP even when the response came from a TCP UA.
      */
     @Override public void onStrayResponse(SipResponse response, Peer from) {
+        prober.heard(from.remote());
         List<Via> vias = response.vias();
         if (vias.size() < 2 || !isOurs(vias.get(0))) return;
         Via next = vias.get(1);

@@ -17,26 +17,34 @@ import java.util.concurrent.ConcurrentHashMap;
 final class DispatcherMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
-    private final java.util.Map<String, Gauge> upGauges = new java.util.HashMap<>();
+    private final java.util.Map<String, java.util.List<io.micrometer.core.instrument.Meter>> perDestination =
+            new java.util.HashMap<>();
 
     DispatcherMetrics(String serverId, SourceRateLimiter limiter) {
         registry.config().commonTags("server", serverId);
         FunctionCounterSupport.register(registry, limiter);
     }
 
-    /** One up/down gauge per switch of {@code destinations}; gauges of switches no longer listed are removed (reload). */
+    /**
+     * Per switch of {@code destinations}: the up/down gauge and the count of slow probes; the
+     * meters of switches no longer listed are removed (reload).
+     */
     synchronized void destinations(java.util.List<Destination> destinations, HealthProber prober) {
         java.util.Set<String> keep = new java.util.HashSet<>();
         for (Destination d : destinations) {
             keep.add(d.uri());
-            upGauges.computeIfAbsent(d.uri(), uri -> Gauge.builder("sipfleet_dispatcher_destination_up",
-                            () -> prober.isUp(d) ? 1 : 0)
-                    .description("1 while the switch answers its probes, 0 once taken out")
-                    .tag("destination", uri).register(registry));
+            perDestination.computeIfAbsent(d.uri(), uri -> java.util.List.of(
+                    Gauge.builder("sipfleet_dispatcher_destination_up", () -> prober.isUp(d) ? 1 : 0)
+                            .description("1 while the switch answers its probes, 0 once taken out")
+                            .tag("destination", uri).register(registry),
+                    io.micrometer.core.instrument.FunctionCounter.builder(
+                                    "sipfleet_dispatcher_destination_slow_probes", prober, p -> p.slowProbes(d))
+                            .description("probes that timed out while the switch answered its calls: kept up, not failures")
+                            .tag("destination", uri).register(registry)));
         }
-        upGauges.entrySet().removeIf(e -> {
+        perDestination.entrySet().removeIf(e -> {
             if (keep.contains(e.getKey())) return false;
-            registry.remove(e.getValue());
+            e.getValue().forEach(registry::remove);
             return true;
         });
     }

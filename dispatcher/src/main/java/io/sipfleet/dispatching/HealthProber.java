@@ -18,10 +18,21 @@ import java.util.function.LongSupplier;
  * an interval: a dead switch is out within two intervals of dying, whatever the interval. Time
  * is the caller's: tests drive rounds, answers and timeouts by hand.
  *
+ * <p>A probe that times out while its switch keeps answering the calls sent to it
+ * ({@link #heard}: any response from the switch after the probe left) is not a failure: the
+ * switch is alive and slow (behind on its work, a collector pause), and taking it out of rotation
+ * would pour its whole share onto the others, which a loaded cluster can least afford (the
+ * cascade a carrier fears more than one slow switch). Its load reports and its own 503s say how
+ * busy it is; silence on every front is what makes it dead. Traffic only keeps a switch up: a
+ * switch that is down comes back on answered probes alone, so late answers from calls it had
+ * before it went down never revive it.
+ *
  * <p>Switches are keyed by address; {@link #reconfigure} (a config reload) keeps the state of
  * the ones that stay.
  */
 final class HealthProber implements Selector.LoadView {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(HealthProber.class);
+
     /** Sends one probe to {@code d}; its outcome comes back through {@link #answered} / {@link #failed}. */
     interface ProbeSender {
         void send(Destination d, long seq);
@@ -32,6 +43,8 @@ final class HealthProber implements Selector.LoadView {
         final DestinationHealth health = new DestinationHealth();
         long seq;          // the last probe sent; 0 = none yet
         boolean inFlight;  // that probe has no outcome yet
+        long probeSentAt;  // when it left (nanos)
+        volatile long heardAt; // the last response from this switch (nanos); written by every response
         volatile LoadReport load;
         final AtomicInteger sentSinceReport = new AtomicInteger();
         volatile long second;
@@ -98,6 +111,7 @@ final class HealthProber implements Selector.LoadView {
             if (slot.inFlight) return;
             slot.inFlight = true;
             seq = ++slot.seq;
+            slot.probeSentAt = nanos.getAsLong();
         }
         try {
             sender.send(slot.destination, seq);
@@ -119,9 +133,29 @@ final class HealthProber implements Selector.LoadView {
         record(slot, true);
     }
 
+    /**
+     * A response from {@code from} (to a call, a BYE, anything the dispatcher relayed): proof of
+     * life for the probe in flight. On the hot path: one map lookup and one volatile write.
+     */
+    void heard(InetSocketAddress from) {
+        Slot slot = slots.get(from);
+        if (slot != null) slot.heardAt = nanos.getAsLong();
+    }
+
     void failed(Destination d, long seq) {
         Slot slot = resolve(d, seq);
         if (slot == null) return;
+        long sentAt;
+        synchronized (slot) { sentAt = slot.probeSentAt; }
+        if (slot.health.isUp() && slot.heardAt - sentAt > 0) {
+            // Alive but slow: not a failure, and no re-probe at once (that is for a suspect).
+            if (slot.health.slowProbe()) {
+                log.warn("dispatcher: probe of {} unanswered within its timeout, but the switch answers its calls:"
+                        + " kept in rotation (slow, not dead); logged again after it answers a probe in time",
+                        d.uri());
+            }
+            return;
+        }
         record(slot, false);
         if (slot.health.suspect()) probe(slot);
     }
@@ -147,6 +181,12 @@ final class HealthProber implements Selector.LoadView {
     boolean anyUp() {
         for (Slot s : slots.values()) if (s.health.isUp()) return true;
         return false;
+    }
+
+    /** Probes of {@code d} that timed out while it answered its calls (0 for an unknown switch). */
+    long slowProbes(Destination d) {
+        Slot s = slots.get(d.address());
+        return s == null ? 0 : s.health.slowProbes();
     }
 
     boolean isUp(Destination d) {

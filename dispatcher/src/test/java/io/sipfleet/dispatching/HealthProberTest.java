@@ -93,6 +93,75 @@ class HealthProberTest {
         assertThat(prober.isUp(a)).isFalse();
     }
 
+    @Test void aSwitchThatAnswersItsCallsStaysUpWhenItsProbesAreLateAndGoesDownOnceItFallsSilent() {
+        prober.round();
+        nanos += 1_000_000;
+        prober.heard(a.address()); // a response to a call, after the probe left
+        timeout(a);
+        prober.round();
+        nanos += 1_000_000;
+        prober.heard(a.address());
+        timeout(a);
+        prober.round();
+        nanos += 1_000_000;
+        prober.heard(a.address());
+        timeout(a);
+        assertThat(prober.isUp(a)).as("three late probes, but it answers its calls").isTrue();
+        assertThat(changes).isEmpty();
+        assertThat(prober.slowProbes(a)).isEqualTo(3);
+        assertThat(prober.snapshot().get(0).consecutiveFailures()).isZero();
+        // it stops answering anything: heard before the probe left is no evidence
+        prober.round();
+        nanos += 1_000_000;
+        timeout(a);
+        timeout(a);
+        timeout(a);
+        assertThat(prober.isUp(a)).as("silent on every front: out").isFalse();
+        assertThat(prober.slowProbes(a)).isEqualTo(3);
+    }
+
+    @Test void aSlowProbeEndsARunOfFailuresAsAnAnswerDoes() {
+        prober.round();
+        timeout(a); // before the calls started
+        timeout(a);
+        nanos += 1_000_000;
+        prober.heard(a.address());
+        timeout(a); // the third probe: calls answered since it left
+        prober.round();
+        timeout(a);
+        timeout(a);
+        assertThat(prober.isUp(a)).as("two failures since the slow probe, not five").isTrue();
+    }
+
+    @Test void trafficNeverBringsADownSwitchBack() {
+        prober.round();
+        timeout(a);
+        timeout(a);
+        timeout(a);
+        assertThat(prober.isUp(a)).isFalse();
+        prober.round();
+        nanos += 1_000_000;
+        prober.heard(a.address()); // the 200 of a BYE for a call it had before
+        timeout(a);
+        prober.round();
+        nanos += 1_000_000;
+        prober.heard(a.address());
+        answer(a);
+        assertThat(prober.isUp(a)).as("a timed-out probe counts against a down switch: 1 answer of 2").isFalse();
+        prober.round();
+        answer(a);
+        assertThat(prober.isUp(a)).isTrue();
+    }
+
+    @Test void heardFromAnAddressThatIsNoSwitchIsIgnored() {
+        prober.heard(new java.net.InetSocketAddress("127.0.0.9", 5060));
+        prober.round();
+        nanos += 1_000_000;
+        prober.heard(new java.net.InetSocketAddress("127.0.0.2", 5070)); // a's host, another port
+        timeout(a);
+        assertThat(prober.snapshot().get(0).consecutiveFailures()).isEqualTo(1);
+    }
+
     @Test void loadReportsFeedTheHeadroomAndCallsSentSinceCountAgainstIt() {
         prober.round();
         prober.answered(a, lastSeq.get(a), LoadReport.parse("ch=50/100; cps=2/10"));

@@ -83,8 +83,10 @@ class DispatcherAllDownTest {
      * the dispatcher goes on sending calls to), and the 200 that comes later reaches the caller.
      */
     @Test void underTryAllAnInvitePendingOnTheLastSwitchGoingDownIsNotGivenUp() throws Exception {
-        // Probes of 1 s: down after 2 s, while the callee rings for 4 s.
-        String slowProbes = "{\"intervalSeconds\": 3, \"failuresToDown\": 2, \"successesToUp\": 1, \"timeoutMillis\": 1000}";
+        // Probes every second of 500 ms: the first one's timeout finds the 180 heard after it left
+        // (answering calls: kept up), the next round's two fall in the silence of the ringing: down
+        // about 2 s in, while the callee rings for 4 s.
+        String slowProbes = "{\"intervalSeconds\": 1, \"failuresToDown\": 2, \"successesToUp\": 1, \"timeoutMillis\": 500}";
         try (Sipp.Running callee = Sipp.scenario("uas-answer-late").local(SWITCH, 5060).key("user", "switch")
                 .arg("-d", "4000").timeout(60).start(dir, "switch").awaitBound()) {
             startDispatcher(null, slowProbes);
@@ -93,6 +95,36 @@ class DispatcherAllDownTest {
             callee.stop();
         }
         assertThat(dispatcher.isUp(SWITCH_URI)).as("it went down while the call rang").isFalse();
+    }
+
+    /**
+     * The same switch (calls answered, probes never) with calls flowing: every probe times out
+     * after responses to calls came from it, so it stays in rotation, each such probe counted as
+     * slow; once the calls stop it is silent on every front and goes down.
+     */
+    @Test void aSwitchAnsweringItsCallsStaysInRotationThoughItsProbesTimeOut() throws Exception {
+        String probes = "{\"intervalSeconds\": 1, \"failuresToDown\": 2, \"successesToUp\": 1, \"timeoutMillis\": 400}";
+        boolean wentDown = false;
+        try (Sipp.Running callee = Sipp.scenario("uas-answer-any").local(SWITCH, 5060).timeout(60)
+                .start(dir, "switch").awaitBound()) {
+            startDispatcher(null, probes);
+            try (Sipp.Running calls = caller("uac-cps", 60).start(dir, "caller")) { // 6 s at 10 calls/s
+                long until = System.nanoTime() + 5_000_000_000L;
+                while (System.nanoTime() < until) {
+                    if (!dispatcher.isUp(SWITCH_URI)) wentDown = true;
+                    Sipp.sleep(50);
+                }
+                calls.await().assertClean(60);
+            }
+            assertThat(wentDown).as("taken out while it answered every call").isFalse();
+            String metrics = StatusHttp.get(dispatcher, "/metrics");
+            assertThat(TestSwitch.metricIn(metrics, "sipfleet_dispatcher_destination_slow_probes_total", SWITCH))
+                    .as("a probe a second timed out, each while calls were answered").isGreaterThanOrEqualTo(3.0);
+            assertThat(TestSwitch.metricIn(metrics, "sipfleet_dispatcher_all_down_requests_total"))
+                    .as("no call needed try-all").isZero();
+            await().atMost(Duration.ofSeconds(6)).until(() -> !dispatcher.isUp(SWITCH_URI));
+            callee.stop();
+        }
     }
 
     @Test void refuseAnswers503AtOnceWhileEverySwitchIsDown() throws Exception {
