@@ -6,6 +6,7 @@ import io.sipfleet.cluster.location.RegistrationResult.Status;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * RFC 3261 10.3 steps 6-8 for one AoR, as a pure function from the AoR's bindings and one REGISTER
@@ -78,10 +79,20 @@ final class AorUpdate {
                 if (sameContact != null) removedHere.add(new Removal(sameContact, Cause.UNREGISTERED));
                 continue;
             }
-            // Reuse the old binding's Flow when the NAT mapping did not move: no garbage per refresh.
-            Flow f = sameContact != null && sameContact.flow().equals(flow) ? sameContact.flow() : flow;
-            Binding nb = new Binding(aorRef, cu.contact(), now + cu.expiresSeconds() * 1000L, cu.q(),
-                    req.callId(), req.cseq(), f, cu.instanceId(), cu.regId(), userAgent, memberId, now, req.path());
+            // A refresh keeps the old binding's Flow, contact, Call-ID, instance and Path instances
+            // when their text did not change: the binding lives in the old generation, and what it
+            // references from the request would otherwise be promoted there with it, per refresh.
+            Flow f = flow;
+            String contact = cu.contact(), callId = req.callId(), instanceId = cu.instanceId(), path = req.path();
+            if (sameContact != null) {
+                if (sameContact.flow().equals(flow)) f = sameContact.flow();
+                contact = sameContact.contact(); // equal: matched on it above
+                if (sameContact.callId().equals(callId)) callId = sameContact.callId();
+                if (Objects.equals(sameContact.instanceId(), instanceId)) instanceId = sameContact.instanceId();
+                if (Objects.equals(sameContact.path(), path)) path = sameContact.path();
+            }
+            Binding nb = new Binding(aorRef, contact, now + cu.expiresSeconds() * 1000L, cu.q(),
+                    callId, req.cseq(), f, instanceId, cu.regId(), userAgent, memberId, now, path);
             work.add(nb);
             (sameContact != null ? refreshed : added).add(nb);
         }

@@ -32,16 +32,21 @@ final class BindingSet {
      * addresses are not IP literals.
      */
     void track(Binding b) {
-        Peer peer = peers.peerOf(b.flow());
-        Tracked.Target next = new Tracked.Target(b, peer);
         entries.compute(new Key(b.aor(), b.contact()), (k, cur) -> {
             long gen = generation.get(); // read under the bin lock: see reconcile
             if (cur == null) {
-                Tracked t = new Tracked(next, gen);
+                Tracked t = new Tracked(new Tracked.Target(b, peers.peerOf(b.flow())), gen);
                 wheel.add(t);
                 return t;
             }
-            if (newerWrite(b, cur.target.binding())) cur.refresh(next);
+            Tracked.Target held = cur.target;
+            if (newerWrite(b, held.binding())) {
+                // A refresh from where the UA was (the NAT mapping did not move) keeps the Peer it
+                // had: the refresh then leaves one small record for the collector to promote
+                // instead of a Peer and its two socket addresses, per REGISTER.
+                Peer peer = b.flow().equals(held.binding().flow()) ? held.peer() : peers.peerOf(b.flow());
+                cur.refresh(new Tracked.Target(b, peer));
+            }
             if (cur.seenGeneration < gen) cur.seenGeneration = gen;
             return cur;
         });
