@@ -23,6 +23,10 @@ final class DispatcherMetrics {
     DispatcherMetrics(String serverId, SourceRateLimiter limiter) {
         registry.config().commonTags("server", serverId);
         FunctionCounterSupport.register(registry, limiter);
+        // Registered here, after the common tags: as a field initializer it ran before them,
+        // lacked the server tag, and Micrometer warned at every start.
+        allDown = Counter.builder("sipfleet_dispatcher_all_down_requests")
+                .description("new requests sent while every switch was marked down (whenAllDown try-all)").register(registry);
     }
 
     /**
@@ -72,8 +76,7 @@ final class DispatcherMetrics {
         c.increment();
     }
 
-    private final Counter allDown = Counter.builder("sipfleet_dispatcher_all_down_requests")
-            .description("new requests sent while every switch was marked down (whenAllDown try-all)").register(registry);
+    private final Counter allDown;
 
     void allDown() { allDown.increment(); }
 

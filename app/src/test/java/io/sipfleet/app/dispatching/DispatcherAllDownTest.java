@@ -71,8 +71,10 @@ class DispatcherAllDownTest {
         }
         assertThat(dispatcher.isUp(SWITCH_URI)).as("still unanswered probes: still down").isFalse();
         String metrics = StatusHttp.get(dispatcher, "/metrics");
-        assertThat(TestSwitch.metricIn(metrics, "sipfleet_dispatcher_all_down_requests_total"))
-                .as("each INVITE (and each stateless request) routed past the probes").isGreaterThanOrEqualTo(20.0);
+        assertThat(TestSwitch.metricIn(metrics, "sipfleet_dispatcher_all_down_requests_total",
+                        "server=\"all-down-dispatcher\""))
+                .as("each INVITE (and each stateless request) routed past the probes; tagged with the server like"
+                        + " every other series").isGreaterThanOrEqualTo(20.0);
         double refused = TestSwitch.metricIn(metrics, "sipfleet_dispatcher_rejected_total", "status=\"503\"");
         assertThat(Double.isNaN(refused) ? 0 : refused).as("503s from the dispatcher (no series: none)").isZero();
     }
