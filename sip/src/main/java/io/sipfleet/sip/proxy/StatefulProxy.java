@@ -20,6 +20,7 @@ import io.sipfleet.sip.transaction.Transaction;
 import io.sipfleet.sip.transaction.TransactionKey;
 import io.sipfleet.sip.transaction.TransactionLayer;
 import io.sipfleet.sip.transport.Peer;
+import io.sipfleet.sip.transport.RateLimitedLog;
 import io.sipfleet.sip.transport.ResponseRouting;
 import io.sipfleet.sip.transport.SipSender;
 import io.sipfleet.sip.proxy.ForwardContext.Branch;
@@ -30,6 +31,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * A stateful forking proxy (RFC 3261 section 16) on the transaction layer: forwards a request
@@ -41,6 +43,17 @@ import org.slf4j.LoggerFactory;
  */
 public final class StatefulProxy {
     private static final Logger log = LoggerFactory.getLogger(StatefulProxy.class);
+    /**
+     * Per-call outcomes that come in floods when a destination goes silent (every INVITE sent to it
+     * is given up): one INFO line per 10 s with the count of the others, each at DEBUG; every
+     * call's outcome is still in the switch's CDRs and the dispatcher's failover metrics. Unlimited,
+     * an overloaded dispatcher wrote 21 000 lines in 30 s (compare-dispatcher run 20), each a
+     * write on the event loop that was already behind.
+     */
+    private final RateLimitedLog gaveUpLog =
+            new RateLimitedLog(log, Level.INFO, 10, TimeUnit.SECONDS);
+    private final RateLimitedLog ringTimeoutLog =
+            new RateLimitedLog(log, Level.INFO, 10, TimeUnit.SECONDS);
 
     private final TransactionLayer layer;
     private final SipSender sender;
@@ -234,7 +247,7 @@ public final class StatefulProxy {
             request = b.context.request;
         }
         if (request == null) return false;
-        log.info("proxy: {} {}: {}", request.method(), request.callId(), why);
+        gaveUpLog.log("proxy: {} {}: {}", request.method(), request.callId(), why);
         onBranchFinal(b, Responses.create(request, 408, "Request Timeout", null), how);
         if (spoke) cancel(b);
         return true;
@@ -382,7 +395,7 @@ public final class StatefulProxy {
             ctx.timeoutCode = 408;
             pending = pendingBranches(ctx);
         }
-        log.info("proxy: no answer for {} within {} s, cancelling {} branch(es)", ctx.callId,
+        ringTimeoutLog.log("proxy: no answer for {} within {} s, cancelling {} branch(es)", ctx.callId,
                 settings.ringTimeout().toSeconds(), pending.size());
         for (Branch b : pending) cancel(b);
     }
