@@ -25,6 +25,13 @@ class HealthProberTest {
 
     private void timeout(Destination d) { prober.failed(d, lastSeq.get(d)); }
 
+    /** A round whose probe is out while a response to a call comes from {@code d}. */
+    private void roundWhileItAnswersCalls(Destination d) {
+        prober.round();
+        nanos += 1_000_000;
+        prober.heard(d.address());
+    }
+
     @Test void aDeadSwitchIsOutAfterNTimeoutsWithinOneRoundAndBackAfterMAnsweredRounds() {
         assertThat(prober.isUp(a)).as("up at start").isTrue();
         prober.round();
@@ -94,18 +101,10 @@ class HealthProberTest {
     }
 
     @Test void aSwitchThatAnswersItsCallsStaysUpWhenItsProbesAreLateAndGoesDownOnceItFallsSilent() {
-        prober.round();
-        nanos += 1_000_000;
-        prober.heard(a.address()); // a response to a call, after the probe left
-        timeout(a);
-        prober.round();
-        nanos += 1_000_000;
-        prober.heard(a.address());
-        timeout(a);
-        prober.round();
-        nanos += 1_000_000;
-        prober.heard(a.address());
-        timeout(a);
+        for (int i = 0; i < 3; i++) {
+            roundWhileItAnswersCalls(a);
+            timeout(a);
+        }
         assertThat(prober.isUp(a)).as("three late probes, but it answers its calls").isTrue();
         assertThat(changes).isEmpty();
         assertThat(prober.slowProbes(a)).isEqualTo(3);
@@ -139,13 +138,9 @@ class HealthProberTest {
         timeout(a);
         timeout(a);
         assertThat(prober.isUp(a)).isFalse();
-        prober.round();
-        nanos += 1_000_000;
-        prober.heard(a.address()); // the 200 of a BYE for a call it had before
+        roundWhileItAnswersCalls(a); // the 200 of a BYE for a call it had before
         timeout(a);
-        prober.round();
-        nanos += 1_000_000;
-        prober.heard(a.address());
+        roundWhileItAnswersCalls(a);
         answer(a);
         assertThat(prober.isUp(a)).as("a timed-out probe counts against a down switch: 1 answer of 2").isFalse();
         prober.round();
