@@ -105,7 +105,10 @@ class DispatcherAllDownTest {
      * slow; once the calls stop it is silent on every front and goes down.
      */
     @Test void aSwitchAnsweringItsCallsStaysInRotationThoughItsProbesTimeOut() throws Exception {
-        String probes = "{\"intervalSeconds\": 1, \"failuresToDown\": 2, \"successesToUp\": 1, \"timeoutMillis\": 400}";
+        // The first probe leaves as the dispatcher starts, before the first call: two timeouts (0.9 s)
+        // with no response heard would take the switch out before the calls could keep it in. The
+        // first call's answers come well before (SIPp starts sending at once, the callee answers at once).
+        String probes = "{\"intervalSeconds\": 1, \"failuresToDown\": 2, \"successesToUp\": 1, \"timeoutMillis\": 450}";
         boolean wentDown = false;
         try (Sipp.Running callee = Sipp.scenario("uas-answer-any").local(SWITCH, 5060).timeout(60)
                 .start(dir, "switch").awaitBound()) {
