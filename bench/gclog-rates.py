@@ -7,7 +7,9 @@ FROM_S and TO_S are JVM uptimes in seconds (the log's [12.345s] stamps) bracketi
 OPS_PER_S is the step's achieved rate (REGISTER pairs or calls per second). Allocated between
 two young collections = heap before the later one minus heap after the earlier one; promoted =
 growth of the heap after each collection (with MaxTenuringThreshold=0 every survivor goes to
-the old generation, so that growth is what survived). Only "Pause Young (Normal)" lines count.
+the old generation, so that growth is what survived). Only "Pause Young (Normal)" lines count,
+and the promoted figure holds only for a window without a concurrent cycle: a Remark or a mixed
+collection inside it frees old regions and makes the growth, hence the figure, too small.
 """
 import re
 import sys

@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Probes every switch once per {@link #round()} (the node calls it every probe interval) and
@@ -31,7 +33,7 @@ import java.util.function.LongSupplier;
  * the ones that stay.
  */
 final class HealthProber implements Selector.LoadView {
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(HealthProber.class);
+    private static final Logger log = LoggerFactory.getLogger(HealthProber.class);
 
     /** Sends one probe to {@code d}; its outcome comes back through {@link #answered} / {@link #failed}. */
     interface ProbeSender {
@@ -43,8 +45,8 @@ final class HealthProber implements Selector.LoadView {
         final DestinationHealth health = new DestinationHealth();
         long seq;          // the last probe sent; 0 = none yet
         boolean inFlight;  // that probe has no outcome yet
-        long probeSentAt;  // when it left (nanos)
-        volatile long heardAt; // the last response from this switch (nanos); written by every response
+        /** A response came from this switch since the probe in flight left; reset by each probe. */
+        volatile boolean heardSinceProbe;
         volatile LoadReport load;
         final AtomicInteger sentSinceReport = new AtomicInteger();
         volatile long second;
@@ -111,7 +113,7 @@ final class HealthProber implements Selector.LoadView {
             if (slot.inFlight) return;
             slot.inFlight = true;
             seq = ++slot.seq;
-            slot.probeSentAt = nanos.getAsLong();
+            slot.heardSinceProbe = false;
         }
         try {
             sender.send(slot.destination, seq);
@@ -135,19 +137,18 @@ final class HealthProber implements Selector.LoadView {
 
     /**
      * A response from {@code from} (to a call, a BYE, anything the dispatcher relayed): proof of
-     * life for the probe in flight. On the hot path: one map lookup and one volatile write.
+     * life for the probe in flight. On the hot path: one map lookup and a volatile read; the
+     * write happens once per probe, not per response (no clock read, no shared line dirtied).
      */
     void heard(InetSocketAddress from) {
         Slot slot = slots.get(from);
-        if (slot != null) slot.heardAt = nanos.getAsLong();
+        if (slot != null && !slot.heardSinceProbe) slot.heardSinceProbe = true;
     }
 
     void failed(Destination d, long seq) {
         Slot slot = resolve(d, seq);
         if (slot == null) return;
-        long sentAt;
-        synchronized (slot) { sentAt = slot.probeSentAt; }
-        if (slot.health.isUp() && slot.heardAt - sentAt > 0) {
+        if (slot.health.isUp() && slot.heardSinceProbe) {
             // Alive but slow: not a failure, and no re-probe at once (that is for a suspect).
             if (slot.health.slowProbe()) {
                 log.warn("dispatcher: probe of {} unanswered within its timeout, but the switch answers its calls:"

@@ -80,7 +80,7 @@ final class DatagramParser extends ChannelInboundHandlerAdapter {
         } catch (RuntimeException e) {
             // The parser promises SipParseException only: this is a parser bug, keep serving.
             counters.drop(DropReason.UNPARSEABLE);
-            warn.warn("UDP {}: parser failed on a {}-byte datagram from {}", IpLiterals.text(from.local()),
+            warn.log("UDP {}: parser failed on a {}-byte datagram from {}", IpLiterals.text(from.local()),
                     len, IpLiterals.text(from.remote()), e);
             return;
         }

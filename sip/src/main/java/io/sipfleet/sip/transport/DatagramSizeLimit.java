@@ -29,7 +29,7 @@ final class DatagramSizeLimit extends ChannelInboundHandlerAdapter {
     @Override public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof DatagramPacket p && p.content().readableBytes() > maxMessageBytes) {
             counters.drop(DropReason.OVERSIZE_DATAGRAM);
-            warn.warn("UDP {}: dropped a datagram from {}: more than maxMessageBytes={} bytes",
+            warn.log("UDP {}: dropped a datagram from {}: more than maxMessageBytes={} bytes",
                     IpLiterals.text(ctx.channel().localAddress()), IpLiterals.text(p.sender()), maxMessageBytes);
             p.release();
             return;

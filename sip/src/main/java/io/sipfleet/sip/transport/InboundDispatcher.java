@@ -32,7 +32,7 @@ final class InboundDispatcher extends ChannelInboundHandlerAdapter {
     @Override public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (!(msg instanceof Inbound in)) {
             counters.drop(DropReason.PIPELINE_ERROR);
-            warn.warn("{}: unexpected {} at the end of the pipeline", ctx.channel(), msg.getClass().getName());
+            warn.log("{}: unexpected {} at the end of the pipeline", ctx.channel(), msg.getClass().getName());
             ReferenceCountUtil.release(msg);
             return;
         }
@@ -41,7 +41,7 @@ final class InboundDispatcher extends ChannelInboundHandlerAdapter {
             handler.onMessage(in, sender);
         } catch (RuntimeException e) {
             counters.drop(DropReason.HANDLER_ERROR);
-            warn.warn("{} {}: the SIP handler failed on a message from {} (Call-ID {})", in.from().transport(),
+            warn.log("{} {}: the SIP handler failed on a message from {} (Call-ID {})", in.from().transport(),
                     IpLiterals.text(in.from().local()), IpLiterals.text(in.from().remote()), in.message().callId(), e);
         }
     }
@@ -54,7 +54,7 @@ final class InboundDispatcher extends ChannelInboundHandlerAdapter {
                     IpLiterals.text(ctx.channel().remoteAddress()), cause.toString());
         } else {
             counters.drop(DropReason.PIPELINE_ERROR);
-            warn.warn("{} {}: pipeline error (peer {})", stream ? "TCP" : "UDP",
+            warn.log("{} {}: pipeline error (peer {})", stream ? "TCP" : "UDP",
                     IpLiterals.text(ctx.channel().localAddress()), IpLiterals.text(ctx.channel().remoteAddress()), cause);
         }
         // A stream whose decoder threw is out of step: close it. A UDP listener stays up.

@@ -57,7 +57,7 @@ final class OutboundSender implements Outbound {
         }
         if (to == null || to.remote() == null) {
             counters.drop(DropReason.UNROUTABLE_RESPONSE);
-            failedLog.warn("dropped {}: no destination", what);
+            failedLog.log("dropped {}: no destination", what);
             return null;
         }
         return switch (to.transport()) {
@@ -65,7 +65,7 @@ final class OutboundSender implements Outbound {
             case TCP -> sendTcp(bytes, length, to, what);
             default -> {
                 counters.drop(DropReason.NO_TRANSPORT);
-                failedLog.warn("dropped {} to {}: transport {} is not served", what, to.remote(), to.transport());
+                failedLog.log("dropped {} to {}: transport {} is not served", what, to.remote(), to.transport());
                 yield null;
             }
         };
@@ -75,7 +75,7 @@ final class OutboundSender implements Outbound {
         String why = config.outboundAllowList().refusal(remote);
         if (why == null) return false;
         counters.drop(DropReason.ALLOW_LIST_REFUSED);
-        refusedLog.warn("{} {}: refused to send {} to {}: {}", t, IpLiterals.text(config.bindSocketAddress()), what,
+        refusedLog.log("{} {}: refused to send {} to {}: {}", t, IpLiterals.text(config.bindSocketAddress()), what,
                 IpLiterals.text(remote), why);
         return true;
     }
@@ -85,7 +85,7 @@ final class OutboundSender implements Outbound {
         Channel ch = udpChannel();
         if (ch == null) {
             counters.drop(DropReason.NO_TRANSPORT);
-            failedLog.warn("dropped {} to {}: UDP is not enabled on {}", what, to.remote(), config.bindSocketAddress());
+            failedLog.log("dropped {} to {}: UDP is not enabled on {}", what, to.remote(), config.bindSocketAddress());
             return null;
         }
         // Straight into a pooled direct buffer: epoll copies a heap buffer into one anyway, after
@@ -118,7 +118,7 @@ final class OutboundSender implements Outbound {
             c = connect(to.remote());
             if (c == null) {
                 counters.drop(DropReason.NO_TRANSPORT);
-                failedLog.warn("dropped {} to {}: TCP is not enabled on {}", what, to.remote(), config.bindSocketAddress());
+                failedLog.log("dropped {} to {}: TCP is not enabled on {}", what, to.remote(), config.bindSocketAddress());
                 return null;
             }
         } else if (refused(c.remote(), Transport.TCP, what)) {
@@ -135,7 +135,7 @@ final class OutboundSender implements Outbound {
             if (!ch.isWritable()) {
                 // The peer does not read: its outbound buffer is past the high-water mark.
                 counters.drop(DropReason.BACKPRESSURE);
-                failedLog.warn("TCP: dropped {} to {}: connection {} holds {} unsent bytes (limit {})", what,
+                failedLog.log("TCP: dropped {} to {}: connection {} holds {} unsent bytes (limit {})", what,
                         c.remote(), c.id(), ch.unsafe().outboundBuffer() == null ? "?"
                                 : ch.unsafe().outboundBuffer().totalPendingWriteBytes(),
                         config.maxBufferedBytesPerConnection());
@@ -146,7 +146,7 @@ final class OutboundSender implements Outbound {
             if (c.queuedBytes().addAndGet(length) > config.maxBufferedBytesPerConnection()) {
                 c.queuedBytes().addAndGet(-length);
                 counters.drop(DropReason.BACKPRESSURE);
-                failedLog.warn("TCP: dropped {} to {}: {} bytes already wait for the connection", what, c.remote(),
+                failedLog.log("TCP: dropped {} to {}: {} bytes already wait for the connection", what, c.remote(),
                         c.queuedBytes().get());
                 return null;
             }
@@ -170,7 +170,7 @@ final class OutboundSender implements Outbound {
             return;
         }
         counters.drop(DropReason.SEND_FAILED);
-        failedLog.warn("{} {}: sending {} to {} failed: {}", t, IpLiterals.text(config.bindSocketAddress()), what,
+        failedLog.log("{} {}: sending {} to {} failed: {}", t, IpLiterals.text(config.bindSocketAddress()), what,
                 IpLiterals.text(to),
                 cause == null ? "cancelled" : cause.toString());
     }
@@ -198,7 +198,7 @@ final class OutboundSender implements Outbound {
                 log.debug("TCP {}: connection {} to {} established", ch.localAddress(), c.id(), remote);
             } else {
                 counters.drop(DropReason.CONNECT_FAILED);
-                failedLog.warn("TCP {}: cannot connect to {}: {}", IpLiterals.text(config.bindSocketAddress()),
+                failedLog.log("TCP {}: cannot connect to {}: {}", IpLiterals.text(config.bindSocketAddress()),
                         IpLiterals.text(remote),
                         cf.cause() == null ? "cancelled" : cf.cause().toString());
                 ch.close();

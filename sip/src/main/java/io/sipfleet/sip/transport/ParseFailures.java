@@ -39,23 +39,23 @@ final class ParseFailures {
         RawMessage framed = e.framed();
         if (framed != null && framed.isResponseLine()) {
             counters.drop(DropReason.MALFORMED_RESPONSE);
-            warn.warn("{} {}: dropped a malformed response from {}: {} (Call-ID {})", from.transport(),
+            warn.log("{} {}: dropped a malformed response from {}: {} (Call-ID {})", from.transport(),
                     IpLiterals.text(from.local()), IpLiterals.text(from.remote()), e.getMessage(), callId(framed));
             return null;
         }
         if (framed == null || e.statusCode() == 0) {
             counters.drop(DropReason.UNPARSEABLE);
-            warn.warn("{} {}: dropped unparseable bytes from {}: {}", from.transport(), IpLiterals.text(from.local()),
+            warn.log("{} {}: dropped unparseable bytes from {}: {}", from.transport(), IpLiterals.text(from.local()),
                     IpLiterals.text(from.remote()), e.getMessage());
             return null;
         }
         if (isAck(framed)) {
             counters.drop(DropReason.MALFORMED_ACK);
-            warn.warn("{} {}: dropped a malformed ACK from {}: {} (Call-ID {})", from.transport(),
+            warn.log("{} {}: dropped a malformed ACK from {}: {} (Call-ID {})", from.transport(),
                     IpLiterals.text(from.local()), IpLiterals.text(from.remote()), e.getMessage(), callId(framed));
             return null;
         }
-        warn.warn("{} {}: answering {} to a malformed request from {}: {} (Call-ID {})", from.transport(),
+        warn.log("{} {}: answering {} to a malformed request from {}: {} (Call-ID {})", from.transport(),
                 IpLiterals.text(from.local()), e.statusCode(), IpLiterals.text(from.remote()), e.getMessage(),
                 callId(framed));
         return answer(framed, e.statusCode(), e.reason(), from);

@@ -56,9 +56,6 @@ public final class RateLimitedLog {
         }
     }
 
-    /** {@link #log}, for the WARN logs of the transport. */
-    void warn(String format, Object... args) { log(format, args); }
-
     private static Object[] append(Object[] args, Object extra) {
         // SLF4J treats a trailing Throwable as the exception: keep it last.
         if (args.length > 0 && args[args.length - 1] instanceof Throwable t) {

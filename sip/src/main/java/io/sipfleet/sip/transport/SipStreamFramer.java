@@ -162,7 +162,7 @@ final class SipStreamFramer extends ByteToMessageDecoder {
         in.skipBytes(in.readableBytes());
         counters.drop(reason);
         Peer from = StreamParser.peer(ctx.channel());
-        warn.warn("TCP {}: closing the connection from {}: {}", IpLiterals.text(from.local()),
+        warn.log("TCP {}: closing the connection from {}: {}", IpLiterals.text(from.local()),
                 IpLiterals.text(from.remote()), why);
         RawMessage framed = null;
         if (header != null) {

@@ -48,7 +48,7 @@ final class StreamParser extends ChannelInboundHandlerAdapter {
             return;
         } catch (RuntimeException e) {
             counters.drop(DropReason.UNPARSEABLE);
-            warn.warn("TCP {}: parser failed on a {}-byte message from {}", IpLiterals.text(from.local()),
+            warn.log("TCP {}: parser failed on a {}-byte message from {}", IpLiterals.text(from.local()),
                     bytes.length, IpLiterals.text(from.remote()), e);
             return;
         }
