@@ -9,8 +9,10 @@
 #   bench/sipp/profile-switch.sh                     # REGISTER at 12 000 pairs/s
 #   SCENARIO=call RATE=2000 bench/sipp/profile-switch.sh
 #
-# perf's own cost raises both servers' CPU (by a third for REGISTER in RESULTS.md's switch run 31):
-# read its shares, not the CPU per operation of that run. Needs root (perf on other processes)
+# perf's own cost raises both servers' CPU (REGISTER in RESULTS.md's switch run 31: Kamailio +48 %,
+# sipfleet +17 %), most where a server switches context often (perf's hooks run at every switch and
+# land in finish_task_switch): read its shares, and the direction with /proc figures from a run
+# without perf; not the CPU per operation of this run. Needs root (perf on other processes)
 # and linux-perf; compare-switch.sh's own needs (SIPp, Kamailio, cgroup for the quota) apply.
 #
 # Environment (defaults in brackets):
