@@ -139,6 +139,9 @@ final class HealthProber implements Selector.LoadView {
      * A response from {@code from} (to a call, a BYE, anything the dispatcher relayed): proof of
      * life for the probe in flight. On the hot path: one map lookup and a volatile read; the
      * write happens once per probe, not per response (no clock read, no shared line dirtied).
+     * Racy on purpose, without the slot's lock: a response read here just before {@link #round}
+     * clears the flag may still set it for the new probe, crediting a few microseconds early
+     * against a probe timeout of hundreds of milliseconds.
      */
     void heard(InetSocketAddress from) {
         Slot slot = slots.get(from);

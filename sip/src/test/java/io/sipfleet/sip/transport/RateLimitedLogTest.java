@@ -47,7 +47,15 @@ class RateLimitedLogTest {
         assertThat(at(Level.WARN)).isEmpty();
     }
 
-    @Test void warnByDefaultAndATrailingThrowableStaysTheException() {
+    @Test void warnByDefault() {
+        new RateLimitedLog(logger, 1, TimeUnit.HOURS).log("refused to send to {}", "127.0.0.9");
+        assertThat(seen.list).singleElement().satisfies(e -> {
+            assertThat(e.getLevel()).isEqualTo(Level.WARN);
+            assertThat(e.getFormattedMessage()).isEqualTo("refused to send to 127.0.0.9");
+        });
+    }
+
+    @Test void atWarnATrailingThrowableStaysTheException() {
         RateLimitedLog l = new RateLimitedLog(logger, org.slf4j.event.Level.WARN, 1, TimeUnit.SECONDS, () -> nanos);
         l.log("send to {} failed", "127.0.0.9", new IllegalStateException("boom"));
         l.log("send to {} failed", "127.0.0.9", new IllegalStateException("boom"));
