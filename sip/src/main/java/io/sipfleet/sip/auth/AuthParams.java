@@ -30,15 +30,44 @@ final class AuthParams {
         this.s = s;
     }
 
+    /**
+     * Receives the parameters of one header value in order. {@code name} is the parameter name as
+     * sent, {@code [nameStart, nameEnd)} of {@code value}: a sink compares it without allocating a
+     * lowercased copy (see {@link #nameIs}).
+     */
+    interface Sink {
+        void param(String value, int nameStart, int nameEnd, String paramValue) throws DigestParseException;
+    }
+
     /** The parameters of {@code value}, keyed by lowercase name; the scheme must be Digest. */
     static Map<String, String> parse(String header, String value) throws DigestParseException {
+        Map<String, String> params = new HashMap<>();
+        parse(header, value, (v, start, end, paramValue) -> {
+            String name = v.substring(start, end).toLowerCase(Locale.ROOT);
+            if (params.putIfAbsent(name, paramValue) != null) {
+                throw new DigestParseException(header + ": duplicate parameter '" + name + "'");
+            }
+        });
+        return params;
+    }
+
+    /**
+     * Feeds the parameters of {@code value} to {@code sink} in order; the scheme must be Digest.
+     * The sink decides about duplicates (a map would silently keep one of them).
+     */
+    static void parse(String header, String value, Sink sink) throws DigestParseException {
         if (value == null || value.isBlank()) {
             throw new DigestParseException(header + ": empty header value");
         }
-        return new AuthParams(header, value).parseAll();
+        new AuthParams(header, value).parseAll(sink);
     }
 
-    private Map<String, String> parseAll() throws DigestParseException {
+    /** Whether the parameter name {@code [start, end)} of {@code value} is {@code lowerName}, ignoring case. */
+    static boolean nameIs(String value, int start, int end, String lowerName) {
+        return end - start == lowerName.length() && value.regionMatches(true, start, lowerName, 0, lowerName.length());
+    }
+
+    private void parseAll(Sink sink) throws DigestParseException {
         skipLws();
         int schemeStart = pos;
         String scheme = token();
@@ -56,29 +85,26 @@ final class AuthParams {
         if (pos == afterScheme) {
             throw error("expected whitespace after 'Digest' at offset " + pos + ", found " + found());
         }
-        Map<String, String> params = new HashMap<>();
         while (pos < s.length()) {
             int nameStart = pos;
-            String name = token().toLowerCase(Locale.ROOT);
-            if (name.isEmpty()) {
+            skipToken();
+            int nameEnd = pos;
+            if (nameEnd == nameStart) {
                 throw error("expected parameter name at offset " + nameStart + ", found " + found());
             }
             skipLws();
             if (!consume('=')) {
-                throw error("expected '=' after parameter '" + name + "' at offset " + pos
+                throw error("expected '=' after parameter '" + name(nameStart, nameEnd) + "' at offset " + pos
                         + ", found " + found());
             }
             skipLws();
-            String value = value(name);
-            if (params.putIfAbsent(name, value) != null) {
-                throw error("duplicate parameter '" + name + "'");
-            }
+            sink.param(s, nameStart, nameEnd, value(nameStart, nameEnd));
             skipLws();
             if (pos == s.length()) {
                 break;
             }
             if (!consume(',')) {
-                throw error("expected ',' after parameter '" + name + "' at offset " + pos
+                throw error("expected ',' after parameter '" + name(nameStart, nameEnd) + "' at offset " + pos
                         + ", found " + found());
             }
             // Empty list elements ("a=1, ,b=2" or a trailing comma) carry nothing; RFC 7230
@@ -87,24 +113,28 @@ final class AuthParams {
                 skipLws();
             } while (consume(','));
         }
-        return params;
     }
 
-    private String value(String name) throws DigestParseException {
+    /** The lowercase name for an error message (only built when there is an error to tell). */
+    private String name(int start, int end) {
+        return s.substring(start, end).toLowerCase(Locale.ROOT);
+    }
+
+    private String value(int nameStart, int nameEnd) throws DigestParseException {
         if (pos < s.length() && s.charAt(pos) == '"') {
-            return quotedString(name);
+            return quotedString(nameStart, nameEnd);
         }
         int start = pos;
         String token = token();
         if (token.isEmpty()) {
-            throw error("expected value for parameter '" + name + "' at offset " + start
+            throw error("expected value for parameter '" + name(nameStart, nameEnd) + "' at offset " + start
                     + ", found " + found());
         }
         return token;
     }
 
     /** RFC 3261 section 25.1: DQUOTE *(qdtext / quoted-pair) DQUOTE, backslash escapes. */
-    private String quotedString(String name) throws DigestParseException {
+    private String quotedString(int nameStart, int nameEnd) throws DigestParseException {
         int open = pos++;
         // Fast path, what phones send: plain qdtext up to the closing quote, one substring.
         for (int i = pos, n = s.length(); i < n; i++) {
@@ -130,7 +160,7 @@ final class AuthParams {
                 // an escaped control character would reach logs and re-rendered headers.
                 if ((escaped < 0x20 && escaped != '\t') || escaped == 0x7f) {
                     throw error(String.format("escaped control character U+%04X in quoted-string of"
-                            + " parameter '%s' at offset %d", (int) escaped, name, pos - 1));
+                            + " parameter '%s' at offset %d", (int) escaped, name(nameStart, nameEnd), pos - 1));
                 }
                 out.append(escaped);
             } else if (c == '\r' || c == '\n') {
@@ -141,25 +171,29 @@ final class AuthParams {
                 skipLws();
                 if (pos == before || !isWsp(s.charAt(pos - 1))) {
                     throw error("line break not followed by whitespace in quoted-string of parameter '"
-                            + name + "' at offset " + before);
+                            + name(nameStart, nameEnd) + "' at offset " + before);
                 }
                 out.append(' ');
             } else if ((c < 0x20 && c != '\t') || c == 0x7f) {
                 throw error(String.format("control character U+%04X in quoted-string of parameter '%s'"
-                        + " at offset %d", (int) c, name, pos - 1));
+                        + " at offset %d", (int) c, name(nameStart, nameEnd), pos - 1));
             } else {
                 out.append(c);
             }
         }
-        throw error("unterminated quoted-string for parameter '" + name + "' starting at offset " + open);
+        throw error("unterminated quoted-string for parameter '" + name(nameStart, nameEnd) + "' starting at offset " + open);
     }
 
     private String token() {
         int start = pos;
+        skipToken();
+        return s.substring(start, pos);
+    }
+
+    private void skipToken() {
         while (pos < s.length() && isTokenChar(s.charAt(pos))) {
             pos++;
         }
-        return s.substring(start, pos);
     }
 
     /**

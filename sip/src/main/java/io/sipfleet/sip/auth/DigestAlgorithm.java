@@ -30,6 +30,8 @@ public enum DigestAlgorithm {
      */
     private final MessageDigest prototype;
     private final int hexLength;
+    /** Per platform thread (the event loops): see {@link #hasher()}. */
+    private final ThreadLocal<DigestHasher> hashers = ThreadLocal.withInitial(() -> new DigestHasher(newDigest()));
 
     DigestAlgorithm(String token, String jcaName, boolean session) {
         this.token = token;
@@ -102,6 +104,14 @@ public enum DigestAlgorithm {
             md.update(parts[i].getBytes(StandardCharsets.UTF_8));
         }
         return md.digest();
+    }
+
+    /**
+     * A hasher for this thread: an event loop keeps its own (no clone, no allocation per hash); a
+     * virtual thread gets a fresh one, as caching one per virtual thread would keep one per request.
+     */
+    DigestHasher hasher() {
+        return Thread.currentThread().isVirtual() ? new DigestHasher(newDigest()) : hashers.get();
     }
 
     private MessageDigest newDigest() {

@@ -1,13 +1,10 @@
 package io.sipfleet.sip.auth;
 
 import io.sipfleet.sip.auth.DigestResult.Status;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -34,6 +31,12 @@ public final class DigestAuthenticator {
     private final NonceCodec nonces;
     private final NonceTracker tracker;
     private final long lifetimeMillis;
+    /**
+     * Per offered algorithm (config order), the challenge's header value around its nonce:
+     * [i][0] before it, [i][1] after it without stale, [i][2] after it with stale=true. Rendered
+     * once by {@link DigestChallenge#toHeaderValue}, so a 401 costs a nonce and one concatenation.
+     */
+    private final String[][] challengeParts;
 
     /** An authenticator with the system UTC clock and a random 32-byte secret (single node). */
     public DigestAuthenticator(DigestConfig config) {
@@ -50,6 +53,17 @@ public final class DigestAuthenticator {
         this.nonces = new NonceCodec(secret.clone(), config.realm(), new SecureRandom());
         this.lifetimeMillis = config.nonceLifetime().toMillis();
         this.tracker = new NonceTracker(lifetimeMillis, config.maxTrackedNonces());
+        this.challengeParts = new String[config.algorithms().size()][];
+        List<String> qop = config.qopAuth() ? QOP_AUTH : List.of();
+        for (int i = 0; i < challengeParts.length; i++) {
+            DigestAlgorithm algorithm = config.algorithms().get(i);
+            String plain = new DigestChallenge(config.realm(), "", nonces.opaque(), algorithm, qop, false, false)
+                    .toHeaderValue();
+            String stale = new DigestChallenge(config.realm(), "", nonces.opaque(), algorithm, qop, true, false)
+                    .toHeaderValue();
+            int at = plain.indexOf("nonce=\"\"") + "nonce=\"".length(); // the realm is quoted first, escaped
+            challengeParts[i] = new String[] {plain.substring(0, at), plain.substring(at), stale.substring(at)};
+        }
     }
 
     private static byte[] randomSecret() {
@@ -80,12 +94,21 @@ public final class DigestAuthenticator {
         return List.copyOf(challenges);
     }
 
-    /** As {@link #challenge}, rendered as header values. */
+    /**
+     * As {@link #challenge}, rendered as header values ({@link DigestChallenge#toHeaderValue}'s
+     * text, from parts rendered once: nonces are base64url, nothing in them to quote).
+     */
     public List<String> challengeHeaderValues(boolean stale) {
-        List<DigestChallenge> challenges = challenge(stale);
-        List<String> values = new ArrayList<>(challenges.size());
-        for (DigestChallenge c : challenges) values.add(c.toHeaderValue());
-        return values;
+        long now = clock.millis();
+        int after = stale ? 2 : 1;
+        if (challengeParts.length == 1) {
+            return List.of(challengeParts[0][0] + nonces.mint(now) + challengeParts[0][after]);
+        }
+        String[] values = new String[challengeParts.length];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = challengeParts[i][0] + nonces.mint(now) + challengeParts[i][after];
+        }
+        return List.of(values);
     }
 
     /**
@@ -119,9 +142,7 @@ public final class DigestAuthenticator {
         }
         byte[] expected = DigestResponse.computeAscii(c.algorithm(), ha1Hex, c.nonce(), c.cnonce(),
                 c.nc(), c.qop(), method, c.uri());
-        byte[] actual = c.response().toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII);
-        // Constant time: a byte-wise early exit would leak how much of a guess was right.
-        if (!MessageDigest.isEqual(expected, actual)) {
+        if (!hexEquals(expected, c.response())) {
             return DigestResult.of(Status.WRONG_RESPONSE, "response does not match for user '" + c.username()
                     + "' (" + c.algorithm().token() + ")");
         }
@@ -145,6 +166,18 @@ public final class DigestAuthenticator {
                     "nonce dropped from replay tracking (its slot of " + config.maxTrackedNonces()
                             + " taken by a newer nonce)");
         };
+    }
+
+    /**
+     * Whether {@code actual} (hex digits in either case, as {@link DigestCredentials#parse} checked)
+     * spells {@code expected} (lowercase hex ASCII). Constant time: an early exit would leak how
+     * much of a guess was right; {@code | 0x20} lowercases a hex letter and leaves a digit as it is.
+     */
+    private static boolean hexEquals(byte[] expected, String actual) {
+        if (actual.length() != expected.length) return false; // the algorithm's length: nothing secret
+        int diff = 0;
+        for (int i = 0; i < expected.length; i++) diff |= expected[i] ^ (actual.charAt(i) | 0x20);
+        return diff == 0;
     }
 
     /** How many live nonces have their nonce-count tracked: a scan of the whole table, for tests and diagnostics. */

@@ -3,7 +3,6 @@ package io.sipfleet.sip.auth;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -52,7 +51,9 @@ public record DigestCredentials(String username, String realm, String nonce, Str
      */
     public static DigestCredentials parse(String headerName, String headerValue)
             throws DigestParseException {
-        Map<String, String> p = AuthParams.parse(headerName, headerValue);
+        // Straight into named slots, not a map: this runs for every authenticated request.
+        Fields p = new Fields(headerName);
+        AuthParams.parse(headerName, headerValue, p);
         String username = p.get("username");
         String extUsername = p.get("username*");
         if (username != null && extUsername != null) {
@@ -149,7 +150,7 @@ public record DigestCredentials(String username, String realm, String nonce, Str
         throw new DigestParseException(headerName + ": '" + name + "' must be true or false, got '" + value + "'");
     }
 
-    private static String require(String headerName, Map<String, String> p, String name)
+    private static String require(String headerName, Fields p, String name)
             throws DigestParseException {
         String value = p.get(name);
         if (value == null) {
@@ -160,6 +161,50 @@ public record DigestCredentials(String username, String realm, String nonce, Str
 
     private static DigestParseException missing(String headerName, String name) {
         return new DigestParseException(headerName + ": missing '" + name + "'");
+    }
+
+    /**
+     * The parameters a credentials value may carry, by name; duplicates of any name (known or not)
+     * are refused as {@link AuthParams#parse(String, String)} refuses them.
+     */
+    private static final class Fields implements AuthParams.Sink {
+        private static final String[] NAMES = {"username", "username*", "realm", "nonce", "uri", "response",
+                "algorithm", "cnonce", "opaque", "qop", "nc", "userhash"};
+
+        private final String headerName;
+        private final String[] values = new String[NAMES.length];
+        /** Lowercase names of parameters we do not use, only kept to refuse their duplicates. */
+        private java.util.Set<String> others;
+
+        Fields(String headerName) {
+            this.headerName = headerName;
+        }
+
+        @Override
+        public void param(String value, int nameStart, int nameEnd, String paramValue) throws DigestParseException {
+            for (int i = 0; i < NAMES.length; i++) {
+                if (AuthParams.nameIs(value, nameStart, nameEnd, NAMES[i])) {
+                    if (values[i] != null) throw duplicate(NAMES[i]);
+                    values[i] = paramValue;
+                    return;
+                }
+            }
+            if (others == null) others = new java.util.HashSet<>();
+            String name = value.substring(nameStart, nameEnd).toLowerCase(Locale.ROOT);
+            if (!others.add(name)) throw duplicate(name);
+        }
+
+        private DigestParseException duplicate(String name) {
+            return new DigestParseException(headerName + ": duplicate parameter '" + name + "'");
+        }
+
+        /** The value of parameter {@code name} (one of {@link #NAMES}), or null when absent. */
+        String get(String name) {
+            for (int i = 0; i < NAMES.length; i++) {
+                if (NAMES[i].equals(name)) return values[i];
+            }
+            throw new IllegalArgumentException("not a credentials parameter: " + name);
+        }
     }
 
     /** RFC 8187 ext-value ("UTF-8'lang'pct-encoded"), as username* uses (RFC 7616 section 3.4). */

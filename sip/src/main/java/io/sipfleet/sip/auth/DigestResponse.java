@@ -50,9 +50,10 @@ public final class DigestResponse {
         }
         // Stored HA1 may come in upper case from a provisioning system; the RFC hashes lowercase.
         String ha1 = Ha1.session(algorithm, ha1Hex.toLowerCase(Locale.ROOT), nonce, cnonce);
-        String ha2 = algorithm.hashHex(method, digestUri);
-        return qop == null
-                ? algorithm.hashHexAscii(ha1, nonce, ha2)
-                : algorithm.hashHexAscii(ha1, nonce, Hex.eightDigits(nc), cnonce, qop, ha2);
+        DigestHasher h = algorithm.hasher();
+        h.reset().add(method).colon().add(digestUri).digest(); // HA2
+        h.reset().add(ha1).colon().add(nonce).colon();
+        if (qop != null) h.addEightHexDigits(nc).colon().add(cnonce).colon().add(qop).colon();
+        return h.addLastDigestHex().digest().lastDigestHexAscii();
     }
 }

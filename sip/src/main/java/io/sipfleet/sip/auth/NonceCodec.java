@@ -3,7 +3,6 @@ package io.sipfleet.sip.auth;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
@@ -98,9 +97,10 @@ final class NonceCodec {
         } catch (IllegalArgumentException notBase64url) {
             return -1;
         }
-        byte[] expected = Arrays.copyOf(mac(raw), MAC_BYTES);
-        byte[] actual = Arrays.copyOfRange(raw, TIME_BYTES + UNIQUE_BYTES, NONCE_BYTES);
-        if (!MessageDigest.isEqual(expected, actual)) {
+        byte[] expected = mac(raw);
+        int diff = 0; // constant time over the truncated MAC, in place: no copies
+        for (int i = 0; i < MAC_BYTES; i++) diff |= expected[i] ^ raw[TIME_BYTES + UNIQUE_BYTES + i];
+        if (diff != 0) {
             return -1;
         }
         long issued = ByteBuffer.wrap(raw).getLong();

@@ -56,6 +56,42 @@ class DigestAuthenticatorTest {
                         + " algorithm=MD5, qop=\"auth\", stale=true");
     }
 
+    /** The prebuilt header text must say what the challenge record renders, quoting included. */
+    @Test
+    void challengeHeaderValuesRenderAsTheChallengesDo() throws DigestParseException {
+        DigestAuthenticator quoted = new DigestAuthenticator(DigestConfig.defaults("a \"quoted\" \\ realm"), clock, secret);
+        for (DigestAuthenticator server : List.of(auth, quoted)) {
+            for (boolean stale : List.of(false, true)) {
+                List<String> values = server.challengeHeaderValues(stale);
+                List<DigestChallenge> expected = server.challenge(stale);
+                assertThat(values).hasSize(expected.size());
+                for (int i = 0; i < values.size(); i++) {
+                    DigestChallenge parsed = DigestChallenge.parse(values.get(i));
+                    assertThat(parsed.nonce()).hasSize(48).isNotEqualTo(expected.get(i).nonce());
+                    DigestChallenge withThatNonce = new DigestChallenge(expected.get(i).realm(), parsed.nonce(),
+                            expected.get(i).opaque(), expected.get(i).algorithm(), expected.get(i).qop(), stale, false);
+                    assertThat(values.get(i)).isEqualTo(withThatNonce.toHeaderValue());
+                    assertThat(parsed).isEqualTo(withThatNonce);
+                }
+            }
+        }
+    }
+
+    /** Hex is case-insensitive on the wire (phones send upper case too); one wrong digit is still wrong. */
+    @Test
+    void responseDigitsCompareIgnoringCaseOnly() throws DigestParseException {
+        DigestCredentials c = answer(DigestAlgorithm.MD5);
+        DigestCredentials upper = new DigestCredentials(c.username(), c.realm(), c.nonce(), c.uri(),
+                c.response().toUpperCase(java.util.Locale.ROOT), c.algorithm(), c.cnonce(), c.opaque(), c.qop(), c.nc(),
+                false);
+        assertThat(auth.verify(upper, "REGISTER", ha1(DigestAlgorithm.MD5))).isEqualTo(DigestResult.OK);
+        char last = c.response().charAt(31);
+        String oneOff = c.response().substring(0, 31) + (last == '0' ? '1' : '0');
+        DigestCredentials wrong = new DigestCredentials(c.username(), c.realm(), c.nonce(), c.uri(), oneOff,
+                c.algorithm(), c.cnonce(), c.opaque(), c.qop(), c.nc() + 1, false);
+        assertThat(auth.verify(wrong, "REGISTER", ha1(DigestAlgorithm.MD5)).status()).isEqualTo(Status.WRONG_RESPONSE);
+    }
+
     @ParameterizedTest
     @EnumSource(DigestAlgorithm.class)
     void clientRoundTripIsAccepted(DigestAlgorithm algorithm) throws DigestParseException {

@@ -103,6 +103,18 @@ class DigestCredentialsTest {
     }
 
     @Test
+    void namesIgnoreCaseAndUnknownParametersAreSkippedButNotDuplicated() throws DigestParseException {
+        DigestCredentials c = DigestCredentials.parse("Digest USERNAME=\"a\", Realm=\"r\", nOnCe=\"n\", URI=\"sip:x\","
+                + " Response=\"0123456789abcdef0123456789abcdef\", foo=bar, domain=\"sip:x\"");
+        assertThat(c.username()).isEqualTo("a");
+        assertThat(c.realm()).isEqualTo("r");
+        assertThat(c.nonce()).isEqualTo("n");
+        assertThat(c.uri()).isEqualTo("sip:x");
+        assertThat(parseError("Digest username=\"a\", foo=1, realm=\"r\", FOO=2"))
+                .hasMessage("Authorization: duplicate parameter 'foo'");
+    }
+
+    @Test
     void valueChecks() {
         String base = "Digest username=\"a\", realm=\"r\", nonce=\"n\", uri=\"sip:x\", ";
         assertThat(parseError(base + "response=\"" + MD5_RESPONSE + "\", qop=auth, cnonce=\"c\", nc=1"))

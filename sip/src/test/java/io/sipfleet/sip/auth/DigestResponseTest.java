@@ -3,6 +3,7 @@ package io.sipfleet.sip.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The worked examples of the RFCs, through the parser and the response computation. */
@@ -95,6 +96,26 @@ class DigestResponseTest {
         assertThat(DigestResponse.compute(DigestAlgorithm.SHA_256_SESS, ha1, "n", "c", 2, "auth", "REGISTER",
                 "sip:example.com"))
                 .isEqualTo(DigestAlgorithm.SHA_256.hashHex(sessHa1, "n", "00000002", "c", "auth", ha2));
+    }
+
+    /**
+     * The response is hashed from a reused per-thread buffer: a non-ASCII digest-uri (UTF-8), one
+     * longer than the buffer and one that makes it shrink again must hash as part-by-part hashing
+     * does, on an event-loop-like platform thread and on a virtual thread alike.
+     */
+    @Test
+    void reusedBufferHashesLikePartByPart() throws Exception {
+        String ha1 = Ha1.compute(DigestAlgorithm.SHA_256, "u", "r", "p");
+        List<String> uris = List.of("sip:bob@example.com", "sip:b\u00f6b@ex\u00e4mple.com",
+                "sip:" + "x".repeat(300) + "@example.com", "sip:" + "y".repeat(5000) + "@example.com", "sip:short");
+        java.util.concurrent.Callable<List<String>> all = () -> uris.stream().map(uri ->
+                DigestResponse.compute(DigestAlgorithm.SHA_256, ha1, "n", "c", 0x1f, "auth", "INVITE", uri)).toList();
+        List<String> expected = uris.stream().map(uri -> DigestAlgorithm.SHA_256.hashHex(ha1, "n", "0000001f", "c", "auth",
+                DigestAlgorithm.SHA_256.hashHex("INVITE", uri))).toList();
+        assertThat(all.call()).isEqualTo(expected);
+        try (var virtual = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            assertThat(virtual.submit(all).get()).isEqualTo(expected);
+        }
     }
 
     @Test
