@@ -150,8 +150,18 @@ public final class Responses {
         }
 
         void utf8(String s) {
-            byte[] b = s.getBytes(StandardCharsets.UTF_8);
-            bytes(b, 0, b.length);
+            // Header text is ASCII nearly always: written straight in, no byte array per string.
+            int n = s.length();
+            ensure(n);
+            for (int i = 0; i < n; i++) {
+                char c = s.charAt(i);
+                if (c >= 0x80) {
+                    byte[] b = s.substring(i).getBytes(StandardCharsets.UTF_8);
+                    bytes(b, 0, b.length);
+                    return;
+                }
+                buf[len++] = (byte) c;
+            }
         }
 
         void line(int id, int ns, int ne, int vs, int ve) {

@@ -61,4 +61,18 @@ class ResponsesTest {
         assertThat(ok.header(HeaderName.CONTENT_TYPE)).isEqualTo("application/sdp");
         assertThat(SipParser.parse(ok.toBytes())).isEqualTo(ok);
     }
+
+    /** Text past ASCII (a reason phrase, a header value) goes out as UTF-8, from its first non-ASCII character on. */
+    @Test void nonAsciiTextIsWrittenAsUtf8() throws Exception {
+        SipRequest request = (SipRequest) SipParser.parse(TestData.bytes("typical/invite.dat"));
+        SipResponse r = Responses.create(request, 480, "Vor\u00fcbergehend nicht verf\u00fcgbar", "x4",
+                new HeaderField("Warning", "399 sipfleet \"Z\u00fcrich \u2192 Gen\u00e8ve\""));
+        String wire = new String(r.toBytes(), StandardCharsets.UTF_8);
+        assertThat(wire).startsWith("SIP/2.0 480 Vor\u00fcbergehend nicht verf\u00fcgbar\r\n")
+                .contains("\r\nWarning: 399 sipfleet \"Z\u00fcrich \u2192 Gen\u00e8ve\"\r\n");
+        SipResponse parsed = (SipResponse) SipParser.parse(r.toBytes());
+        assertThat(parsed.header("Warning")).isEqualTo(r.header("Warning")).isEqualTo("399 sipfleet \"Z\u00fcrich \u2192 Gen\u00e8ve\"");
+        assertThat(parsed.reason()).isEqualTo("Vor\u00fcbergehend nicht verf\u00fcgbar");
+        assertThat(r.array()).as("sized exactly for UTF-8 too").hasSize(r.length());
+    }
 }
