@@ -1,6 +1,7 @@
 package io.sipfleet.sip.transaction;
 
 import io.sipfleet.sip.message.Via;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -17,6 +18,9 @@ public final class Branches {
     private static final String PREFIX = randomPrefix();
     private static final String BRANCH_PREFIX = Via.MAGIC_COOKIE + PREFIX;
     private static final AtomicLong COUNTER = new AtomicLong();
+    private static final byte[] PREFIX_BYTES = PREFIX.getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] BRANCH_PREFIX_BYTES = BRANCH_PREFIX.getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz".getBytes(StandardCharsets.US_ASCII);
 
     private static String randomPrefix() {
         // 50 bits from the OS once at start-up, as 10 base-32 digits
@@ -28,12 +32,46 @@ public final class Branches {
 
     /** A fresh branch: {@code z9hG4bK}, the node prefix, a counter. Never the same twice in a process. */
     public static String next() {
-        return BRANCH_PREFIX + Long.toString(COUNTER.incrementAndGet(), 36);
+        return render(BRANCH_PREFIX_BYTES, COUNTER.incrementAndGet(), -1);
     }
 
     /** A fresh tag for To (a UAS answering) or From (a UAC starting a dialog). */
     public static String tag() {
-        return PREFIX + Long.toString(COUNTER.incrementAndGet(), 36) + '.'
-                + Integer.toString(ThreadLocalRandom.current().nextInt() & Integer.MAX_VALUE, 36);
+        return render(PREFIX_BYTES, COUNTER.incrementAndGet(), ThreadLocalRandom.current().nextInt() & Integer.MAX_VALUE);
+    }
+
+    /**
+     * {@code prefix}, {@code n} in base 36 and, when {@code suffix >= 0}, '.' and {@code suffix} in
+     * base 36 (what {@code Long.toString(v, 36)} spells), written into one array: every forwarded
+     * request takes a branch and every answered transaction a tag, and the concatenation of two
+     * number strings was three strings per value. {@code n} must not be negative.
+     */
+    static String render(byte[] prefix, long n, int suffix) {
+        int nd = digits(n), end = prefix.length + nd;
+        byte[] b = new byte[end + (suffix < 0 ? 0 : 1 + digits(suffix))];
+        System.arraycopy(prefix, 0, b, 0, prefix.length);
+        write(b, end, n);
+        if (suffix >= 0) {
+            b[end] = '.';
+            write(b, b.length, suffix);
+        }
+        return new String(b, StandardCharsets.ISO_8859_1);
+    }
+
+    private static int digits(long v) {
+        int d = 1;
+        while (v >= 36) {
+            v /= 36;
+            d++;
+        }
+        return d;
+    }
+
+    /** Writes {@code v} in base 36 so that its last digit is at {@code end - 1}. */
+    private static void write(byte[] b, int end, long v) {
+        do {
+            b[--end] = DIGITS[(int) (v % 36)];
+            v /= 36;
+        } while (v > 0);
     }
 }

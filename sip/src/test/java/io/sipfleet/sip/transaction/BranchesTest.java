@@ -31,4 +31,20 @@ class BranchesTest {
         IntStream.range(0, 50_000).parallel().forEach(i -> tags.add(Branches.tag()));
         assertThat(tags).hasSize(50_000);
     }
+
+    /** The counter and the tag's random part spell as Long.toString(v, 36) does, after the node prefix. */
+    @Test
+    void numbersAreBase36AsJavaSpellsThem() {
+        byte[] p = "pre-".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        for (long n : new long[] {0, 1, 35, 36, 1295, 1296, 123_456_789L, Integer.MAX_VALUE, Long.MAX_VALUE}) {
+            assertThat(Branches.render(p, n, -1)).isEqualTo("pre-" + Long.toString(n, 36));
+            assertThat(Branches.render(p, n, 0)).isEqualTo("pre-" + Long.toString(n, 36) + ".0");
+            assertThat(Branches.render(new byte[0], 7, Integer.MAX_VALUE)).isEqualTo("7." + Integer.toString(Integer.MAX_VALUE, 36));
+        }
+        String a = Branches.next(), b = Branches.next();
+        assertThat(a.substring(0, 18)).isEqualTo(b.substring(0, 18)).startsWith("z9hG4bK").endsWith("-");
+        assertThat(Long.parseLong(b.substring(18), 36)).isGreaterThan(Long.parseLong(a.substring(18), 36));
+        String t = Branches.tag();
+        assertThat(t).matches("[0-9a-v]{10}-[0-9a-z]+\\.[0-9a-z]+");
+    }
 }
