@@ -5,6 +5,7 @@ import io.sipfleet.sip.message.SipRequest;
 import io.sipfleet.sip.message.SipUri;
 import io.sipfleet.sip.message.Uri;
 import io.sipfleet.sip.parse.SipParseException;
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
@@ -18,7 +19,7 @@ final class DigestUris {
     private DigestUris() {}
 
     static boolean matches(String digestUri, SipRequest request) {
-        if (digestUri.equals(requestUriText(request))) return true;
+        if (sameAsWritten(digestUri, request)) return true;
         Uri theirs;
         try {
             theirs = Uri.parse(digestUri);
@@ -32,9 +33,39 @@ final class DigestUris {
 
     /** The Request-URI exactly as written on the request line. */
     static String requestUriText(SipRequest request) {
-        String line = request.startLine();
-        int s = line.indexOf(' '), e = line.lastIndexOf(' ');
-        return s < 0 || e <= s ? request.requestUri().toString() : line.substring(s + 1, e);
+        byte[] b = request.array();
+        int s = firstSpace(b, request.startLineEnd()), e = lastSpace(b, request.startLineEnd());
+        return s < 0 || e <= s ? request.requestUri().toString()
+                : new String(b, s + 1, e - s - 1, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Whether {@code digestUri} is the Request-URI as written, compared on the request line's bytes:
+     * what phones send, checked for every authenticated request without building the text. UTF-8
+     * never puts a space inside a multi-byte character, so the spaces found are the line's.
+     */
+    private static boolean sameAsWritten(String digestUri, SipRequest request) {
+        byte[] b = request.array();
+        int s = firstSpace(b, request.startLineEnd()), e = lastSpace(b, request.startLineEnd());
+        if (s < 0 || e <= s) return digestUri.equals(request.requestUri().toString());
+        int n = e - s - 1;
+        if (digestUri.length() != n) return n >= digestUri.length() && digestUri.equals(requestUriText(request));
+        for (int i = 0; i < n; i++) {
+            int c = b[s + 1 + i];
+            if (c < 0) return digestUri.equals(requestUriText(request)); // not ASCII: compare as text
+            if (c != digestUri.charAt(i)) return false;
+        }
+        return true;
+    }
+
+    private static int firstSpace(byte[] b, int end) {
+        for (int i = 0; i < end; i++) if (b[i] == ' ') return i;
+        return -1;
+    }
+
+    private static int lastSpace(byte[] b, int end) {
+        for (int i = end - 1; i >= 0; i--) if (b[i] == ' ') return i;
+        return -1;
     }
 
     private static boolean equivalent(SipUri a, SipUri b) {

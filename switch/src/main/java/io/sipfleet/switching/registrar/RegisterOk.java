@@ -56,10 +56,9 @@ final class RegisterOk {
     }
 
     static String contactValue(Binding b, long nowMillis) {
-        StringBuilder sb = new StringBuilder(b.contact().length() + 24).append('<').append(b.contact())
-                .append(">;expires=").append(b.remainingSeconds(nowMillis));
-        if (b.q() != Binding.Q_ABSENT) sb.append(";q=").append(qText(b.q()));
-        return sb.toString();
+        // A concatenation sizes its one array exactly; a builder would add its own and a copy.
+        return b.q() == Binding.Q_ABSENT ? "<" + b.contact() + ">;expires=" + b.remainingSeconds(nowMillis)
+                : "<" + b.contact() + ">;expires=" + b.remainingSeconds(nowMillis) + ";q=" + qText(b.q());
     }
 
     /** Thousandths as a qvalue: 1000 -> "1", 500 -> "0.5", 125 -> "0.125". */
