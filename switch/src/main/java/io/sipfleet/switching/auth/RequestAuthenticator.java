@@ -102,7 +102,9 @@ public final class RequestAuthenticator {
     public Outcome check(SipRequest request, Peer from, boolean proxy) {
         HeaderName header = proxy ? HeaderName.PROXY_AUTHORIZATION : HeaderName.AUTHORIZATION;
         DigestCredentials creds = null;
-        for (String value : request.headerValues(header)) {
+        for (int line = request.indexOf(header); line >= 0 && line < request.headerCount(); line++) {
+            if (request.nameId(line) != header.id()) continue; // no list of the values per request
+            String value = request.headerValue(line);
             // RFC 3261 22.4 / RFC 4475 3.1.2.10 (regaut01): credentials of a scheme we do not
             // speak are ignored, as if absent, so the client still gets our challenge.
             if (!isDigest(value)) continue;

@@ -45,8 +45,8 @@ final class RegisterDecoder {
         long cseq = r.cseq().seq();
         // RFC 3327: the Path the edge proxies added (first = nearest us), kept with the bindings;
         // requests for them carry it as their route set.
-        List<String> pathLines = r.headerValues(HeaderName.PATH);
-        String path = pathLines.isEmpty() ? null : String.join(", ", pathLines).strip();
+        // Most REGISTERs carry no Path: no list built for them.
+        String path = r.indexOf(HeaderName.PATH) < 0 ? null : String.join(", ", r.headerValues(HeaderName.PATH)).strip();
         if (path != null && path.isEmpty()) path = null;
         if (path != null) {
             if (path.length() > MAX_PATH) return new Invalid(400, "Path Too Long", RegistrarEvents.BAD_REQUEST);

@@ -228,6 +228,7 @@ public final class Registrar {
 
     /** RFC 3261 8.2.2.3: every option tag of Require this registrar does not support (it supports "path", RFC 3327). */
     private static List<String> unsupportedRequire(SipRequest r) {
+        if (r.indexOf(HeaderName.REQUIRE) < 0) return List.of(); // the usual REGISTER: nothing built
         List<String> tags = new ArrayList<>(0);
         for (String line : r.headerValues(HeaderName.REQUIRE)) {
             for (String tag : line.split(",")) {

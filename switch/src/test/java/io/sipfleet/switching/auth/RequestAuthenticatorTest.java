@@ -128,6 +128,19 @@ class RequestAuthenticatorTest {
         assertThat(check(otherRealm).countsAsFailure()).isFalse();
     }
 
+    /** Another hop's credentials first, another header between, ours last: ours are found and checked. */
+    @Test void ourCredentialsAreFoundAfterAnotherRealmsAndOtherHeaders() {
+        String ours = answer(DigestClient.withPassword("1001", "pw1001"), RURI);
+        String theirs = DigestClient.withPassword("1001", "pw1001").authorize(new DigestChallenge("carrier.example",
+                "n", null, DigestAlgorithm.MD5, List.of(), false, false), "INVITE", RURI);
+        SipRequest both = invite(RURI, "Proxy-Authorization",
+                theirs + "\r\nX-Between: 1\r\nAuthorization: " + theirs + "\r\nProxy-Authorization: " + ours);
+        assertThat(auth.check(both, from, true)).isInstanceOf(Outcome.Authenticated.class);
+        SipRequest wrongHeader = invite(RURI, "Authorization", ours);
+        assertThat(auth.check(wrongHeader, from, true)).isEqualTo(
+                new Outcome.Challenge(false, false, "no credentials for realm " + REALM));
+    }
+
     @Test void anExpiredNonceWithTheRightPasswordIsStale() {
         String value = answer(DigestClient.withPassword("1001", "pw1001"), RURI);
         clock.advance(Duration.ofSeconds(301));
