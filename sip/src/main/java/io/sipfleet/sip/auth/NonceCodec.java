@@ -1,6 +1,8 @@
 package io.sipfleet.sip.auth;
 
-import java.nio.ByteBuffer;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -40,6 +42,9 @@ final class NonceCodec {
     private static final byte NONCE_LABEL = 'N';
     private static final byte OPAQUE_LABEL = 'O';
 
+    /** Big-endian, as the ByteBuffer that wrote them before: nodes of two versions read each other's nonces. */
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
 
@@ -81,7 +86,9 @@ final class NonceCodec {
     /** A fresh nonce stamped with {@code nowMillis}. */
     String mint(long nowMillis) {
         byte[] nonce = new byte[NONCE_BYTES];
-        ByteBuffer.wrap(nonce).putLong(nowMillis).putInt(salt).putLong(counter.getAndIncrement());
+        LONGS.set(nonce, 0, nowMillis);
+        INTS.set(nonce, TIME_BYTES, salt);
+        LONGS.set(nonce, TIME_BYTES + SALT_BYTES, counter.getAndIncrement());
         System.arraycopy(mac(nonce), 0, nonce, TIME_BYTES + UNIQUE_BYTES, MAC_BYTES);
         return ENCODER.encodeToString(nonce);
     }
@@ -103,7 +110,7 @@ final class NonceCodec {
         if (diff != 0) {
             return -1;
         }
-        long issued = ByteBuffer.wrap(raw).getLong();
+        long issued = (long) LONGS.get(raw, 0);
         return issued < 0 ? -1 : issued;
     }
 
