@@ -35,8 +35,24 @@ public final class IpLiterals {
         return NetUtil.createInetAddressFromIpAddressString(h);
     }
 
+    /** An address and its text: immutable, so a racing reader sees all of it or the old one. */
+    private record Texted(InetAddress address, String text) {}
+
+    /**
+     * Texts made last, by hash: every request from a phone is stamped received=its address, and
+     * a phone sends many (a new InetAddress per datagram, the same text each time).
+     */
+    private static final Texted[] TEXTS = new Texted[256];
+
     /** The address as a Via received= value: IPv4 dotted, IPv6 compressed without brackets (RFC 5118 4.5). */
-    public static String text(InetAddress a) { return NetUtil.toAddressString(a); }
+    public static String text(InetAddress a) {
+        int slot = a.hashCode() & (TEXTS.length - 1);
+        Texted t = TEXTS[slot];
+        if (t != null && t.address().equals(a)) return t.text();
+        String text = NetUtil.toAddressString(a);
+        TEXTS[slot] = new Texted(a, text);
+        return text;
+    }
 
     /** "192.0.2.4:5060" / "[2001:db8::1]:5060" for logs (InetSocketAddress.toString adds a '/'). */
     static String text(java.net.SocketAddress a) {
